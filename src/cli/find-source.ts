@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs'
+import { DEFAULT_SOURCES } from '../server/load-source.ts'
+import { UsageError } from './output.ts'
+
+/** The source given, or the first of restmock.yaml|.yml|.json, db.json in the working directory. */
+export function findSource(given: string | undefined): string {
+  if (given !== undefined) return given
+  const found = DEFAULT_SOURCES.find((name) => existsSync(name))
+  if (found !== undefined) return found
+  throw new UsageError(
+    `no source given and none of ${DEFAULT_SOURCES.join(', ')} is in this folder.\n` +
+      '  Try: restmock seeds/restmock.yaml   or   restmock db.json   (restmock --help for more)',
+  )
+}

@@ -1,0 +1,33 @@
+import { ConfigError } from '../core/errors.ts'
+
+/** Exit codes: 0 ok, 1 bad config or runtime failure, 2 usage error. */
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+export class UsageError extends Error {}
+
+/** Print a failure for humans (never a stack trace for expected problems) and return its exit code. */
+export function reportFailure(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`restmock: ${error.message}\n`)
+    return EXIT_USAGE
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`restmock: ${error.format()}\n`)
+    return EXIT_FAILURE
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(
+      'restmock: the port is already in use; choose another with --port (0 picks a free one)\n',
+    )
+    return EXIT_FAILURE
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    process.stderr.write(`restmock: cannot listen there (${code}); check --host and --port\n`)
+    return EXIT_FAILURE
+  }
+  process.stderr.write(`restmock: ${(error as Error | undefined)?.message ?? String(error)}\n`)
+  return EXIT_FAILURE
+}

@@ -1,0 +1,101 @@
+import type { Argv } from 'yargs'
+import type { StartOptions } from '../server/options.ts'
+import { waitForShutdown } from '../server/signals.ts'
+import { type RunningMock, startMock } from '../server/start-mock.ts'
+import { findSource } from './find-source.ts'
+import { EXIT_OK, UsageError } from './output.ts'
+
+export interface ServeArgs {
+  source?: string
+  port: number
+  host: string
+  db?: string
+  'in-memory': boolean
+  data?: string
+  seed?: number
+  reset: boolean
+  'base-path'?: string
+  quiet: boolean
+  cors: boolean
+  'body-limit'?: number
+}
+
+export function serveOptions(yargs: Argv): Argv<ServeArgs> {
+  return yargs
+    .positional('source', { type: 'string', describe: 'manifest (restmock.yaml) or json-server db.json' })
+    .option('port', { alias: 'p', type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
+    .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
+    .option('db', {
+      type: 'string',
+      describe: 'state file (default: <manifest>.state.json, or the db.json itself)',
+    })
+    .option('in-memory', { type: 'boolean', default: false, describe: 'keep no state file' })
+    .option('data', { type: 'string', describe: "seed data file or folder (overrides the manifest's data)" })
+    .option('seed', { type: 'number', describe: 'random seed (reproducible ids, data and simulation)' })
+    .option('reset', {
+      type: 'boolean',
+      default: false,
+      describe: 'discard saved state and start from the seed',
+    })
+    .option('base-path', {
+      type: 'string',
+      describe: "prefix for every resource route (overrides the manifest's)",
+    })
+    .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
+    .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
+    .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
+}
+
+export function toStartOptions(args: ServeArgs): StartOptions {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${String(args.port)}`)
+  }
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+    throw new UsageError(`--seed must be a whole number, got ${String(args.seed)}`)
+  }
+  const bodyLimit = args['body-limit']
+  if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) {
+    throw new UsageError(`--body-limit must be a positive number of bytes, got ${String(bodyLimit)}`)
+  }
+  const options: StartOptions = {
+    source: findSource(args.source),
+    port: args.port,
+    host: args.host,
+    persist: !args['in-memory'],
+    reset: args.reset,
+    cors: args.cors,
+    logRequests: !args.quiet,
+  }
+  if (args.db !== undefined) options.db = args.db
+  if (args.data !== undefined) options.dataPath = args.data
+  if (args.seed !== undefined) options.seed = args.seed
+  if (args['base-path'] !== undefined) options.basePath = args['base-path']
+  if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
+  return options
+}
+
+/** Serve until SIGINT/SIGTERM, then flush and close; resolves to the exit code. */
+export async function runServe(args: ServeArgs): Promise<number> {
+  const mock = await startMock(toStartOptions(args))
+  printBanner(mock)
+  await waitForShutdown(() => mock.close())
+  return EXIT_OK
+}
+
+function printBanner(mock: RunningMock): void {
+  const { manifest } = mock.engine
+  const lines = [`restmock listening on ${mock.url}`]
+  const width = Math.max(...Object.keys(manifest.resources).map((name) => name.length))
+  for (const resource of Object.values(manifest.resources)) {
+    const kind = resource.singleton
+      ? 'singleton'
+      : `${mock.engine.store.collection(resource.name)?.size ?? 0} records`
+    lines.push(
+      `  ${resource.name.padEnd(width)}  ${mock.url}${manifest.basePath}/${resource.name}  (${kind})`,
+    )
+  }
+  lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
+  lines.push(`  seed: ${mock.seed}`)
+  process.stdout.write(`${lines.join('\n')}\n`)
+}

@@ -1,0 +1,389 @@
+import type { Collection } from './collection.ts'
+import { type FieldError, RestmockError } from './errors.ts'
+import { generateId, idProblem } from './ids.ts'
+import type { Manifest, Relation, ResourceDef } from './manifest/types.ts'
+import type { Random } from './random.ts'
+import { applyDefaults, clientFields, isObject, managedFields, mergePatch } from './record-shape.ts'
+import { compileResourceValidator, type RecordValidator } from './schema.ts'
+import { idKey, type Mutation, type Rec, type RecordId, type StateData } from './state.ts'
+import { Store } from './store.ts'
+
+/** What the engine needs from persistence (see src/server/persistence/types.ts). */
+export interface Committer {
+  commit(mutations: readonly Mutation[]): Promise<void>
+  reset(state: StateData): Promise<void>
+}
+
+export interface EngineOptions {
+  manifest: Manifest
+  /** the normalized seed state (prepareState) that reset returns to */
+  seed: StateData
+  /** the state to start from (a loaded state file); defaults to the seed */
+  initial?: StateData
+  persistence: Committer
+  random: Random
+  now: () => Date
+}
+
+interface PendingChange {
+  inverses: Mutation[]
+  rolledBack: boolean
+  settled?: Promise<unknown>
+}
+
+/**
+ * Every CRUD operation on every resource: validation, ids, timestamps, refs, unique constraints,
+ * onDelete rules, then durable commit. State changes happen synchronously in memory; the returned
+ * promise settles once persistence confirms, and a failed commit rolls back every unconfirmed change.
+ */
+export class Engine {
+  readonly manifest: Manifest
+  readonly store: Store
+  private seed: StateData
+  private readonly persistence: Committer
+  private readonly random: Random
+  private readonly now: () => Date
+  private readonly validators = new Map<string, RecordValidator>()
+  private readonly pending: PendingChange[] = []
+
+  constructor(options: EngineOptions) {
+    this.manifest = options.manifest
+    this.seed = options.seed
+    this.persistence = options.persistence
+    this.random = options.random
+    this.now = options.now
+    this.store = new Store(options.manifest)
+    this.store.load(options.initial ?? options.seed)
+    for (const resource of Object.values(options.manifest.resources)) {
+      if (resource.fields !== undefined)
+        this.validators.set(resource.name, compileResourceValidator(resource, 'input'))
+    }
+  }
+
+  resource(name: string): ResourceDef | undefined {
+    return Object.hasOwn(this.manifest.resources, name) ? this.manifest.resources[name] : undefined
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  list(resource: string): readonly Rec[] {
+    return this.requireCollection(resource).all()
+  }
+
+  get(resource: string, id: RecordId): Rec {
+    const record = this.requireCollection(resource).get(id)
+    if (record === undefined) throw notFound(resource, id)
+    return record
+  }
+
+  find(resource: string, id: unknown): Rec | undefined {
+    return this.store.collection(resource)?.get(id)
+  }
+
+  /** Records of `child` whose `field` holds `parentId` (indexed). */
+  childrenOf(child: string, field: string, parentId: unknown): Rec[] {
+    return this.store.collection(child)?.findBy(field, parentId) ?? []
+  }
+
+  getSingleton(resource: string): Rec {
+    return this.store.singleton(resource) ?? {}
+  }
+
+  snapshot(): StateData {
+    return this.store.snapshot()
+  }
+
+  // ---- collection writes --------------------------------------------------------------------
+
+  create(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
+    const { resource, collection } = this.collectionOf(resourceName)
+    const input = applyDefaults(resource.fields, clientFields(resource, body))
+    const errors = this.validate(resource, clientFields(resource, input))
+    let id: RecordId
+    if (body.id !== undefined && body.id !== null) {
+      const problem = idProblem(resource.id, body.id, this.manifest.zeroConfig)
+      if (problem !== undefined) errors.unshift({ pointer: '/id', detail: problem })
+      id = body.id as RecordId
+    } else {
+      id = generateId(resource.id, collection.nextIntegerId(), this.random, (candidate) =>
+        collection.has(candidate),
+      )
+    }
+    throwIfInvalid(errors)
+    if (collection.has(id)) {
+      throw new RestmockError('conflict', `${resourceName} ${JSON.stringify(id)} already exists`, {
+        errors: [{ pointer: '/id', detail: 'is already taken' }],
+      })
+    }
+    const timestamps = this.timestamps(resource, undefined)
+    const record: Rec = { id, ...input, ...timestamps }
+    this.checkUnique(collection, record, undefined)
+    return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
+  }
+
+  replace(resourceName: string, id: RecordId, body: Record<string, unknown>): Promise<Rec> {
+    const { resource, collection } = this.collectionOf(resourceName)
+    const current = this.get(resourceName, id)
+    const input = applyDefaults(resource.fields, clientFields(resource, body))
+    throwIfInvalid(this.validate(resource, clientFields(resource, input)))
+    const record: Rec = {
+      id: current.id,
+      ...input,
+      ...managedFields(resource, current),
+      ...this.timestamps(resource, current),
+    }
+    this.checkUnique(collection, record, current)
+    return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
+  }
+
+  patch(resourceName: string, id: RecordId, patch: Record<string, unknown>): Promise<Rec> {
+    const { resource, collection } = this.collectionOf(resourceName)
+    const current = this.get(resourceName, id)
+    const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
+    throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
+    const record: Rec = { ...merged, id: current.id, ...this.timestamps(resource, current) }
+    this.checkUnique(collection, record, current)
+    return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
+  }
+
+  /** Deletes the record and applies the onDelete rule of every relation pointing at it. */
+  remove(resourceName: string, id: RecordId): Promise<Rec> {
+    const current = this.get(resourceName, id)
+    const mutations: Mutation[] = []
+    this.planDelete(resourceName, current, mutations, new Set())
+    return this.commit(mutations, current)
+  }
+
+  // ---- singleton writes ---------------------------------------------------------------------
+
+  replaceSingleton(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
+    const resource = this.singletonOf(resourceName)
+    const current = this.getSingleton(resourceName)
+    const input = applyDefaults(resource.fields, clientFields(resource, body))
+    throwIfInvalid(this.validate(resource, clientFields(resource, input)))
+    const value: Rec = {
+      ...input,
+      ...managedFields(resource, current),
+      ...this.timestamps(resource, current),
+    }
+    return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
+  }
+
+  patchSingleton(resourceName: string, patch: Record<string, unknown>): Promise<Rec> {
+    const resource = this.singletonOf(resourceName)
+    const current = this.getSingleton(resourceName)
+    const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
+    throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
+    const value: Rec = { ...merged, ...this.timestamps(resource, current) }
+    return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
+  }
+
+  // ---- whole state --------------------------------------------------------------------------
+
+  /** Back to the seed state (POST /__restmock/reset, --reset). */
+  reset(): Promise<void> {
+    return this.replaceAll(this.seed)
+  }
+
+  /** Replace the whole state with an already normalized one (PUT /__restmock/db). */
+  async replaceAll(state: StateData): Promise<void> {
+    await this.settle()
+    const inverse = this.store.apply({ op: 'replace', state })
+    try {
+      await this.persistence.reset(state)
+    } catch (error) {
+      this.store.apply(inverse)
+      throw persistenceFailed(error)
+    }
+  }
+
+  /** Make `state` the new reset target (zero-config mode when the seed file is the state file). */
+  setSeed(state: StateData): void {
+    this.seed = state
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private async settle(): Promise<void> {
+    // let in-flight commits finish so a whole-state replacement is ordered after them
+    while (this.pending.length > 0) await Promise.allSettled(this.pending.map((change) => change.settled))
+  }
+
+  private async commit<T>(mutations: Mutation[], result: T): Promise<T> {
+    const change: PendingChange = { inverses: [], rolledBack: false }
+    for (const mutation of mutations) change.inverses.push(this.store.apply(mutation))
+    this.pending.push(change)
+    let committed: Promise<void>
+    try {
+      committed = this.persistence.commit(mutations)
+    } catch (error) {
+      committed = Promise.reject(error)
+    }
+    change.settled = committed
+    try {
+      await committed
+    } catch (error) {
+      this.rollbackFrom(change)
+      throw persistenceFailed(error)
+    } finally {
+      const index = this.pending.indexOf(change)
+      if (index !== -1) this.pending.splice(index, 1)
+    }
+    return result
+  }
+
+  /** Undo `change` and everything applied after it, newest first. */
+  private rollbackFrom(change: PendingChange): void {
+    const start = this.pending.indexOf(change)
+    if (start === -1 || change.rolledBack) return
+    for (let i = this.pending.length - 1; i >= start; i--) {
+      const later = this.pending[i]!
+      if (later.rolledBack) continue
+      for (let j = later.inverses.length - 1; j >= 0; j--) this.store.apply(later.inverses[j]!)
+      later.rolledBack = true
+    }
+  }
+
+  private validate(resource: ResourceDef, input: Record<string, unknown>): FieldError[] {
+    const errors = this.validators.get(resource.name)?.(input) ?? []
+    for (const relation of this.manifest.relations) {
+      if (relation.child !== resource.name || this.manifest.zeroConfig) continue
+      const value = input[relation.field]
+      if (value === undefined || value === null || typeof value === 'object') continue
+      if (!this.store.collection(relation.parent)?.has(value)) {
+        errors.push({
+          pointer: `/${relation.field}`,
+          detail: `refers to ${relation.parent} ${JSON.stringify(value)}, which does not exist`,
+        })
+      }
+    }
+    return errors
+  }
+
+  private checkUnique(collection: Collection, record: Rec, current: Rec | undefined): void {
+    const errors: FieldError[] = []
+    for (const [field, definition] of Object.entries(collection.resource.fields ?? {})) {
+      const value = record[field]
+      if (!definition.unique || value === undefined || value === null) continue
+      const owner = collection
+        .findBy(field, value)
+        .find((other) => other !== current && other[field] === value)
+      if (owner !== undefined) {
+        errors.push({
+          pointer: `/${field}`,
+          detail: `${JSON.stringify(value)} is already used by another record`,
+        })
+      }
+    }
+    if (errors.length > 0) {
+      throw new RestmockError(
+        'conflict',
+        `${errors.length === 1 ? 'a unique field' : 'unique fields'} already in use`,
+        {
+          errors,
+        },
+      )
+    }
+  }
+
+  private planDelete(resourceName: string, record: Rec, mutations: Mutation[], visited: Set<string>): void {
+    const visitKey = `${resourceName}\u0000${idKey(record.id)}`
+    if (visited.has(visitKey)) return
+    visited.add(visitKey)
+    mutations.push({ op: 'delete', resource: resourceName, id: record.id as RecordId })
+    for (const relation of this.manifest.relations) {
+      if (relation.parent !== resourceName) continue
+      this.planDependents(relation, record, mutations, visited)
+    }
+  }
+
+  private planDependents(relation: Relation, parent: Rec, mutations: Mutation[], visited: Set<string>): void {
+    const childResource = this.manifest.resources[relation.child]
+    if (childResource === undefined) return
+    if (childResource.singleton) {
+      const value = this.getSingleton(relation.child)
+      if (value[relation.field] === undefined || idKey(value[relation.field]) !== idKey(parent.id)) return
+      if (relation.onDelete === 'restrict') throw restricted(relation, parent, 1)
+      mutations.push({
+        op: 'singleton',
+        resource: relation.child,
+        value: { ...value, [relation.field]: null },
+      })
+      return
+    }
+    const dependents = this.childrenOf(relation.child, relation.field, parent.id).filter(
+      (child) => !visited.has(`${relation.child}\u0000${idKey(child.id)}`),
+    )
+    if (dependents.length === 0) return
+    if (relation.onDelete === 'restrict') throw restricted(relation, parent, dependents.length)
+    for (const child of dependents) {
+      if (relation.onDelete === 'cascade') this.planDelete(relation.child, child, mutations, visited)
+      else {
+        const record = { ...child, [relation.field]: null }
+        mutations.push({ op: 'upsert', resource: relation.child, id: child.id as RecordId, record })
+      }
+    }
+  }
+
+  private timestamps(resource: ResourceDef, current: Rec | undefined): Record<string, string> {
+    if (!resource.timestamps) return {}
+    const now = this.now().toISOString()
+    const createdAt = typeof current?.createdAt === 'string' ? current.createdAt : now
+    return { createdAt, updatedAt: now }
+  }
+
+  private requireCollection(name: string): Collection {
+    const collection = this.store.collection(name)
+    if (collection === undefined)
+      throw new RestmockError('not_found', `there is no collection named "${name}"`)
+    return collection
+  }
+
+  private collectionOf(name: string): { resource: ResourceDef; collection: Collection } {
+    const collection = this.requireCollection(name)
+    return { resource: collection.resource, collection }
+  }
+
+  private singletonOf(name: string): ResourceDef {
+    const resource = this.resource(name)
+    if (resource === undefined || !resource.singleton) {
+      throw new RestmockError('not_found', `there is no singleton named "${name}"`)
+    }
+    return resource
+  }
+}
+
+function notFound(resource: string, id: RecordId): RestmockError {
+  return new RestmockError('not_found', `${resource} ${JSON.stringify(id)} does not exist`)
+}
+
+function restricted(relation: Relation, parent: Rec, count: number): RestmockError {
+  const noun = count === 1 ? 'record' : 'records'
+  return new RestmockError(
+    'conflict',
+    `cannot delete ${relation.parent} ${JSON.stringify(parent.id)}: ${count} ${relation.child} ${noun} refer to it (${relation.child}.${relation.field}, onDelete: restrict)`,
+  )
+}
+
+function throwIfInvalid(errors: FieldError[]): void {
+  if (errors.length === 0) return
+  const detail = errors.length === 1 ? '1 field is invalid' : `${errors.length} fields are invalid`
+  throw new RestmockError('validation_failed', detail, { errors })
+}
+
+function persistenceFailed(error: unknown): RestmockError {
+  if (error instanceof RestmockError && error.code === 'persistence_failed') return error
+  return new RestmockError('persistence_failed', 'the change could not be saved and was rolled back', {
+    cause: error,
+  })
+}
+
+export function isRecordBody(value: unknown): value is Record<string, unknown> {
+  return isObject(value)
+}
+
+/** For in-memory state: every commit is durable at once. */
+export const IN_MEMORY: Committer = {
+  commit: () => Promise.resolve(),
+  reset: () => Promise.resolve(),
+}

@@ -1,0 +1,74 @@
+import type { Issue } from './manifest/types.ts'
+
+/** Stable error codes; http/problem.ts maps each to a status (the only place that does). */
+export type ErrorCode =
+  | 'malformed_json'
+  | 'invalid_body'
+  | 'invalid_query'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'validation_failed'
+  | 'rate_limited'
+  | 'simulated_failure'
+  | 'persistence_failed'
+  | 'internal'
+
+export interface FieldError {
+  /** RFC 6901 JSON pointer into the request body, e.g. /email */
+  pointer: string
+  detail: string
+}
+
+export interface RestmockErrorOptions {
+  errors?: FieldError[]
+  headers?: Record<string, string>
+  /** explicit status for codes that span several (simulated_failure: 500/502/503/504) */
+  status?: number
+  cause?: unknown
+}
+
+/** An error that becomes a problem+json response. `code` is the contract; `message` is the detail. */
+export class RestmockError extends Error {
+  readonly code: ErrorCode
+  readonly errors: FieldError[] | undefined
+  readonly headers: Record<string, string> | undefined
+  readonly status: number | undefined
+
+  constructor(code: ErrorCode, detail: string, options: RestmockErrorOptions = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'RestmockError'
+    this.code = code
+    this.errors = options.errors
+    this.headers = options.headers
+    this.status = options.status
+  }
+}
+
+/** Bad configuration (manifest, data file, state file, flags): every problem at once. */
+export class ConfigError extends Error {
+  readonly issues: Issue[]
+  readonly source: string | undefined
+
+  constructor(summary: string, issues: Issue[], source?: string) {
+    super(summary)
+    this.name = 'ConfigError'
+    this.issues = issues
+    this.source = source
+  }
+
+  /** Human-readable: summary, then one line per issue with its location. */
+  format(): string {
+    const lines = this.issues.map((issue) => {
+      const where = issue.path === '' ? '' : `${issue.path}: `
+      const line = issue.line === undefined ? '' : ` (line ${issue.line})`
+      return `  - ${where}${issue.message}${line}`
+    })
+    return [this.message, ...lines].join('\n')
+  }
+}

@@ -1,0 +1,83 @@
+/** The validated, normalized manifest: every default filled in, every reference checked. */
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array'
+export type StringFormat = 'email' | 'uri' | 'uuid' | 'date' | 'date-time'
+export type IdStrategy = 'integer' | 'uuid' | 'string'
+export type OnDelete = 'cascade' | 'restrict' | 'set-null'
+
+export type FakerSpec = { method: string; args: unknown[] }
+
+export interface FieldDef {
+  type: FieldType
+  required: boolean
+  nullable: boolean
+  readOnly: boolean
+  unique: boolean
+  format?: StringFormat
+  enum?: readonly unknown[]
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number
+  exclusiveMaximum?: number
+  minLength?: number
+  maxLength?: number
+  pattern?: string
+  minItems?: number
+  maxItems?: number
+  items?: FieldDef
+  properties?: Readonly<Record<string, FieldDef>>
+  default?: unknown
+  /** name of the referenced resource (always a collection) */
+  ref?: string
+  onDelete?: OnDelete
+  faker?: FakerSpec
+  description?: string
+}
+
+export interface ResourceDef {
+  name: string
+  singleton: boolean
+  id: IdStrategy
+  /** records to generate at first start when the data has none (generation issue) */
+  count?: number
+  timestamps: boolean
+  /** false when the resource declares fields: unknown body properties are rejected */
+  additionalFields: boolean
+  /** undefined = no declared fields (zero-config style: any JSON object body) */
+  fields?: Readonly<Record<string, FieldDef>>
+  /** raw resource-level simulation policy, interpreted by core/simulation */
+  simulate?: unknown
+}
+
+export interface Manifest {
+  name: string
+  basePath: string
+  /** data file or folder path as written in the manifest (resolved by the server layer) */
+  data?: string
+  seed?: number
+  locale?: string
+  /** raw global simulation policy, interpreted by core/simulation */
+  simulate?: unknown
+  /** raw per-route simulation policies keyed by "METHOD /path" */
+  routes?: Readonly<Record<string, unknown>>
+  resources: Readonly<Record<string, ResourceDef>>
+  /** every child -> parent link: declared `ref`s, or the `<singular>Id` convention in zero-config mode */
+  relations: readonly Relation[]
+  /** true when the manifest was inferred from a plain db.json (json-server compatibility) */
+  zeroConfig: boolean
+}
+
+/** One problem in user input, with where it is (a dotted path such as resources.x.fields.y). */
+export interface Issue {
+  path: string
+  message: string
+  line?: number
+}
+
+/** `child.field` holds the id of a `parent` record. */
+export interface Relation {
+  child: string
+  field: string
+  parent: string
+  onDelete: OnDelete
+}

@@ -1,0 +1,204 @@
+import { didYouMean } from '../did-you-mean.ts'
+import { ConfigError } from '../errors.ts'
+import { declaredRelations } from '../relations.ts'
+import { isPlainObject, joinPath, Reporter } from './reporter.ts'
+import type { IdStrategy, Issue, Manifest, ResourceDef } from './types.ts'
+import { validateFieldMap } from './validate-field.ts'
+
+const TOP_LEVEL_KEYS = [
+  'name',
+  'basePath',
+  'data',
+  'seed',
+  'locale',
+  'simulate',
+  'routes',
+  'resources',
+] as const
+const RESOURCE_KEYS = [
+  'id',
+  'count',
+  'timestamps',
+  'singleton',
+  'additionalFields',
+  'fields',
+  'simulate',
+  'description',
+] as const
+const ID_STRATEGIES: readonly IdStrategy[] = ['integer', 'uuid', 'string']
+const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+const RESERVED_FIELDS = ['id']
+const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt']
+/** Keys the product will support (DESIGN sections 5 and 2.3) but this version does not yet. */
+const NOT_YET_SUPPORTED: Record<string, string> = { auth: 'auth simulation is not supported yet' }
+
+/** Extra checks contributed by other modules (simulation policies, faker method paths). */
+export type ManifestCheck = (manifest: Manifest, raw: Record<string, unknown>) => Issue[]
+
+export interface ValidateOptions {
+  /** file name used in the error summary */
+  source?: string
+  lineOf?: (path: string) => number | undefined
+  checks?: readonly ManifestCheck[]
+}
+
+/** Validate a parsed manifest; returns it normalized or throws a ConfigError listing every problem. */
+export function validateManifest(raw: unknown, options: ValidateOptions = {}): Manifest {
+  const report = new Reporter()
+  const manifest = readManifest(raw, report)
+  if (manifest !== undefined && report.issues.length === 0 && isPlainObject(raw)) {
+    for (const check of options.checks ?? []) report.issues.push(...check(manifest, raw))
+  }
+  if (report.issues.length > 0 || manifest === undefined) {
+    const issues = report.issues.map((issue) => withLine(issue, options.lineOf))
+    const where = options.source === undefined ? 'the manifest' : options.source
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
+    throw new ConfigError(`${where} has ${count}:`, issues, options.source)
+  }
+  return manifest
+}
+
+function withLine(issue: Issue, lineOf: ValidateOptions['lineOf']): Issue {
+  if (lineOf === undefined || issue.line !== undefined) return issue
+  // the deepest path that exists in the document (a missing key reports its parent's line)
+  const parts = issue.path.split('.')
+  for (let length = parts.length; length >= 0; length--) {
+    const line = lineOf(parts.slice(0, length).join('.'))
+    if (line !== undefined) return { ...issue, line }
+  }
+  return issue
+}
+
+function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
+  if (!isPlainObject(raw)) {
+    report.add('', 'the manifest must be an object with a `resources` key')
+    return undefined
+  }
+  for (const key of Object.keys(raw)) {
+    const reason = NOT_YET_SUPPORTED[key]
+    if (reason !== undefined) report.add(key, reason)
+  }
+  report.unknownKeys(
+    Object.fromEntries(Object.entries(raw).filter(([key]) => NOT_YET_SUPPORTED[key] === undefined)),
+    TOP_LEVEL_KEYS,
+    '',
+    'manifest',
+  )
+  const basePath = readBasePath(raw.basePath, report)
+  const seed = raw.seed
+  if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
+    report.add('seed', 'must be a whole number')
+  }
+  const routes = report.object(raw.routes, 'routes')
+  const resourcesRaw = report.object(raw.resources, 'resources')
+  if (raw.resources === undefined) report.add('resources', 'is required: declare at least one resource')
+  const resources: Record<string, ResourceDef> = {}
+  for (const [name, definition] of Object.entries(resourcesRaw ?? {})) {
+    const resource = readResource(name, definition, joinPath('resources', name), report)
+    if (resource !== undefined) resources[name] = resource
+  }
+  if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0) {
+    report.add('resources', 'declares no resources')
+  }
+  checkRefs(resources, report)
+  const manifest: Manifest = {
+    name: report.string(raw.name, 'name') ?? 'restmock',
+    basePath,
+    resources,
+    relations: declaredRelations(resources),
+    zeroConfig: false,
+  }
+  const data = report.string(raw.data, 'data')
+  if (data !== undefined) manifest.data = data
+  if (typeof seed === 'number' && Number.isSafeInteger(seed)) manifest.seed = seed
+  const locale = report.string(raw.locale, 'locale')
+  if (locale !== undefined) manifest.locale = locale
+  if (raw.simulate !== undefined) manifest.simulate = raw.simulate
+  if (routes !== undefined) manifest.routes = routes
+  return manifest
+}
+
+function readBasePath(raw: unknown, report: Reporter): string {
+  const value = report.string(raw, 'basePath')
+  if (value === undefined || value === '' || value === '/') return ''
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(value)) {
+    report.add('basePath', `must start with "/" and contain only URL path characters, got "${value}"`)
+    return ''
+  }
+  return value.replace(/\/+$/, '')
+}
+
+function readResource(name: string, raw: unknown, path: string, report: Reporter): ResourceDef | undefined {
+  if (!RESOURCE_NAME.test(name)) {
+    report.add(
+      path,
+      `resource name "${name}" must be URL-safe (letters, digits, "-" and "_", not starting with "_")`,
+    )
+  }
+  const definition = raw === null ? {} : report.object(raw, path)
+  if (definition === undefined) return undefined
+  report.unknownKeys(definition, RESOURCE_KEYS, path, 'resource')
+  const singleton = report.boolean(definition.singleton, joinPath(path, 'singleton')) ?? false
+  const fields =
+    definition.fields === undefined
+      ? undefined
+      : validateFieldMap(definition.fields, joinPath(path, 'fields'), report, false)
+  const timestamps = report.boolean(definition.timestamps, joinPath(path, 'timestamps')) ?? false
+  const resource: ResourceDef = {
+    name,
+    singleton,
+    id: report.oneOf(definition.id, ID_STRATEGIES, joinPath(path, 'id')) ?? 'integer',
+    timestamps,
+    additionalFields:
+      report.boolean(definition.additionalFields, joinPath(path, 'additionalFields')) ?? fields === undefined,
+  }
+  if (fields !== undefined) resource.fields = fields
+  const count = report.nonNegativeInteger(definition.count, joinPath(path, 'count'))
+  if (count !== undefined) resource.count = count
+  if (definition.simulate !== undefined) resource.simulate = definition.simulate
+  if (singleton) {
+    for (const key of ['id', 'count'] as const) {
+      if (definition[key] !== undefined)
+        report.add(joinPath(path, key), 'does not apply to a singleton resource')
+    }
+  }
+  for (const fieldName of Object.keys(fields ?? {})) {
+    const where = joinPath(joinPath(path, 'fields'), fieldName)
+    if (RESERVED_FIELDS.includes(fieldName) && !singleton) {
+      report.add(where, 'is managed by restmock: choose the id strategy with the resource key `id`')
+    }
+    if (timestamps && TIMESTAMP_FIELDS.includes(fieldName)) {
+      report.add(where, 'is maintained by restmock because the resource sets `timestamps: true`')
+    }
+  }
+  return resource
+}
+
+function checkRefs(resources: Record<string, ResourceDef>, report: Reporter): void {
+  const names = Object.keys(resources)
+  for (const resource of Object.values(resources)) {
+    for (const [fieldName, field] of Object.entries(resource.fields ?? {})) {
+      if (field.ref === undefined) continue
+      const path = `resources.${resource.name}.fields.${fieldName}`
+      const target = resources[field.ref]
+      if (target === undefined) {
+        report.add(`${path}.ref`, `unknown resource "${field.ref}"${didYouMean(field.ref, names)}`)
+        continue
+      }
+      if (resource.singleton && field.onDelete !== undefined && field.onDelete !== 'set-null') {
+        report.add(`${path}.onDelete`, 'a singleton can only use onDelete: set-null')
+      }
+      if (target.singleton) {
+        report.add(`${path}.ref`, `"${field.ref}" is a singleton; a ref must point at a collection`)
+        continue
+      }
+      const expected = target.id === 'integer' ? 'integer' : 'string'
+      if (field.type !== expected) {
+        report.add(`${path}.type`, `must be ${expected} to hold ids of "${field.ref}" (id: ${target.id})`)
+      }
+      if (field.onDelete === 'set-null' && !field.nullable) {
+        report.add(`${path}.onDelete`, 'set-null needs the field to be `nullable: true`')
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { didYouMean } from './did-you-mean.ts'
+import { ConfigError } from './errors.ts'
+import { generateId, idProblem } from './ids.ts'
+import type { Issue, Manifest, ResourceDef } from './manifest/types.ts'
+import type { Random } from './random.ts'
+import { applyDefaults } from './record-shape.ts'
+import { compileResourceValidator } from './schema.ts'
+import { idKey, type Rec, type StateData } from './state.ts'
+
+export interface PrepareOptions {
+  /** where the data came from, for messages ("seeds/crm.data.json") */
+  source: string
+  random: Random
+  /** check every record against the field rules, refs and unique constraints (seed data: yes) */
+  strict: boolean
+}
+
+/**
+ * Turn seed or state data into a complete, normalized state: every resource present, ids assigned,
+ * defaults applied. With `strict`, every record must satisfy the manifest (all problems are listed).
+ */
+export function prepareState(manifest: Manifest, data: unknown, options: PrepareOptions): StateData {
+  const issues: Issue[] = []
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`${options.source} must be a JSON object keyed by resource name`, [
+      { path: '', message: `got ${Array.isArray(data) ? 'an array' : typeof data}` },
+    ])
+  }
+  const input = data as Record<string, unknown>
+  const state: StateData = {}
+  const names = Object.keys(manifest.resources)
+  for (const [name, value] of Object.entries(input)) {
+    if (manifest.resources[name] === undefined) {
+      if (options.strict) {
+        issues.push({ path: name, message: `is not a resource of the manifest${didYouMean(name, names)}` })
+      } else if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
+        state[name] = value as Rec[] | Rec
+      }
+    }
+  }
+  for (const resource of Object.values(manifest.resources)) {
+    const value = input[resource.name]
+    state[resource.name] = resource.singleton
+      ? prepareSingleton(resource, value, issues)
+      : prepareCollection(resource, value, manifest.zeroConfig, options, issues)
+  }
+  if (options.strict) checkIntegrity(manifest, state, issues)
+  if (issues.length > 0) {
+    throw new ConfigError(
+      `${options.source} has ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}:`,
+      issues,
+      options.source,
+    )
+  }
+  return state
+}
+
+function prepareSingleton(resource: ResourceDef, value: unknown, issues: Issue[]): Rec {
+  if (value === undefined) return applyDefaults(resource.fields, {})
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ path: resource.name, message: 'is a singleton: it must be an object' })
+    return {}
+  }
+  return value as Rec
+}
+
+function prepareCollection(
+  resource: ResourceDef,
+  value: unknown,
+  zeroConfig: boolean,
+  options: PrepareOptions,
+  issues: Issue[],
+): Rec[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) {
+    issues.push({ path: resource.name, message: 'is a collection: it must be an array of records' })
+    return []
+  }
+  const seen = new Set<string>()
+  let highest = 0
+  for (const record of value) {
+    const id = (record as { id?: unknown } | null)?.id
+    if (typeof id === 'number' && id > highest) highest = id
+  }
+  const records: Rec[] = []
+  value.forEach((record: unknown, index) => {
+    const path = `${resource.name}[${index}]`
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      issues.push({ path, message: 'must be an object' })
+      return
+    }
+    let id = (record as { id?: unknown }).id
+    if (id === undefined) {
+      id = generateId(resource.id, ++highest, options.random, (candidate) => seen.has(candidate))
+    } else {
+      const problem = idProblem(resource.id, id, zeroConfig)
+      if (problem !== undefined)
+        issues.push({ path: `${path}.id`, message: `${problem}, got ${JSON.stringify(id)}` })
+    }
+    const key = idKey(id)
+    if (seen.has(key)) issues.push({ path: `${path}.id`, message: `duplicate id ${JSON.stringify(id)}` })
+    seen.add(key)
+    records.push({ id, ...applyDefaults(resource.fields, record as Record<string, unknown>) })
+  })
+  return records
+}
+
+function checkIntegrity(manifest: Manifest, state: StateData, issues: Issue[]): void {
+  for (const resource of Object.values(manifest.resources)) {
+    if (resource.fields === undefined && !resource.timestamps) continue
+    const validate = compileResourceValidator(resource, 'stored')
+    const value = state[resource.name]
+    const records = resource.singleton ? [value as Rec] : (value as Rec[])
+    records.forEach((record, index) => {
+      const path = resource.singleton ? resource.name : `${resource.name}[${index}]`
+      for (const error of validate(record)) {
+        issues.push({ path: `${path}${error.pointer.replaceAll('/', '.')}`, message: error.detail })
+      }
+    })
+    for (const [field, definition] of Object.entries(resource.fields ?? {})) {
+      if (!definition.unique || resource.singleton) continue
+      const owners = new Map<unknown, number>()
+      records.forEach((record, index) => {
+        const value = record[field]
+        if (value === undefined || value === null) return
+        const first = owners.get(value)
+        if (first !== undefined) {
+          issues.push({
+            path: `${resource.name}[${index}].${field}`,
+            message: `${JSON.stringify(value)} is already used by ${resource.name}[${first}] (the field is unique)`,
+          })
+        } else owners.set(value, index)
+      })
+    }
+  }
+  for (const relation of manifest.relations) {
+    if (manifest.zeroConfig) break
+    const parent = state[relation.parent]
+    const child = state[relation.child]
+    if (!Array.isArray(parent) || child === undefined) continue
+    const ids = new Set(parent.map((record) => idKey(record.id)))
+    const children = Array.isArray(child) ? child : [child]
+    children.forEach((record, index) => {
+      const value = record[relation.field]
+      if (value === undefined || value === null || ids.has(idKey(value))) return
+      const path = Array.isArray(child) ? `${relation.child}[${index}]` : relation.child
+      issues.push({
+        path: `${path}.${relation.field}`,
+        message: `refers to ${relation.parent} ${JSON.stringify(value)}, which does not exist`,
+      })
+    })
+  }
+}

@@ -1,0 +1,69 @@
+import { RestmockError } from '../core/errors.ts'
+import { isObject } from '../core/record-shape.ts'
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+/** Read a request body that must be one JSON object (415 / 413 / 400 otherwise). */
+export async function readJsonObject(request: Request, limit: number): Promise<Record<string, unknown>> {
+  const contentType = request.headers.get('content-type')
+  const mediaType = contentType?.split(';', 1)[0]?.trim() ?? ''
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    const got = contentType === null ? 'no Content-Type' : `Content-Type "${contentType}"`
+    throw new RestmockError(
+      'unsupported_media_type',
+      `send the body as JSON with Content-Type: application/json (got ${got})`,
+      {
+        headers: {
+          'accept-post': 'application/json',
+          'accept-patch': 'application/merge-patch+json, application/json',
+        },
+      },
+    )
+  }
+  const declared = Number(request.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit)
+  const text = await readText(request, limit)
+  if (text.trim() === '')
+    throw new RestmockError('invalid_body', 'the request body is empty; send a JSON object')
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new RestmockError('malformed_json', `the body is not valid JSON: ${(error as Error).message}`)
+  }
+  if (!isObject(value)) {
+    const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`
+    throw new RestmockError('invalid_body', `the body must be a JSON object, got ${got}`)
+  }
+  return value
+}
+
+async function readText(request: Request, limit: number): Promise<string> {
+  if (request.body === null) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(limit)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function tooLarge(limit: number): RestmockError {
+  return new RestmockError('payload_too_large', `the body is larger than the ${formatBytes(limit)} limit`)
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes} bytes`
+}

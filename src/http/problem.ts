@@ -1,0 +1,72 @@
+import { type ErrorCode, RestmockError } from '../core/errors.ts'
+
+/** The one place where error codes become HTTP statuses. */
+const STATUS: Record<ErrorCode, number> = {
+  malformed_json: 400,
+  invalid_body: 400,
+  invalid_query: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limited: 429,
+  simulated_failure: 500,
+  persistence_failed: 503,
+  internal: 500,
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+export function statusOf(error: RestmockError): number {
+  return error.status ?? STATUS[error.code]
+}
+
+export function titleOf(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error')
+}
+
+/** An RFC 9457 problem details response (always application/problem+json). */
+export function problemResponse(error: RestmockError, instance: string): Response {
+  const status = statusOf(error)
+  const body: Record<string, unknown> = {
+    type: `/__restmock/problems/${error.code.replaceAll('_', '-')}`,
+    title: titleOf(status),
+    status,
+    code: error.code,
+    detail: error.message,
+    instance,
+  }
+  if (error.errors !== undefined && error.errors.length > 0) body.errors = error.errors
+  const headers = new Headers(error.headers)
+  headers.set('content-type', 'application/problem+json')
+  return new Response(JSON.stringify(body), { status, headers })
+}
+
+/** Anything thrown becomes a problem; an unexpected error is a generic 500 (the real one is logged). */
+export function toRestmockError(error: unknown, logUnexpected: (error: unknown) => void): RestmockError {
+  if (error instanceof RestmockError) return error
+  logUnexpected(error)
+  return new RestmockError('internal', 'an unexpected error occurred; the server logged the details')
+}

@@ -1,0 +1,199 @@
+import type { Context, Hono } from 'hono'
+import type { Engine } from '../core/engine.ts'
+import { RestmockError } from '../core/errors.ts'
+import type { ResourceDef } from '../core/manifest/types.ts'
+import type { Rec, RecordId } from '../core/state.ts'
+import { readJsonObject } from './body.ts'
+import { optionsHeaders } from './cors.ts'
+import { etagMatches, etagOf } from './etag.ts'
+import { IdempotencyCache } from './idempotency.ts'
+import { handleList } from './list-route.ts'
+import { preferredReturn } from './prefer.ts'
+import { jsonText, noContent } from './respond.ts'
+
+export interface ResourceRouteOptions {
+  engine: Engine
+  bodyLimit: number
+  cors: boolean
+}
+
+const COLLECTION_ALLOW = 'GET, HEAD, POST, OPTIONS'
+const ITEM_ALLOW = 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS'
+const SINGLETON_ALLOW = 'GET, HEAD, PUT, PATCH, OPTIONS'
+
+/** Registers `<basePath>/:name` and `<basePath>/:name/:id` for every resource of the manifest. */
+export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions): void {
+  const { engine } = options
+  const base = engine.manifest.basePath
+  const idempotency = new IdempotencyCache()
+
+  app.all(`${base}/:name`, (c) => {
+    const resource = resourceOrNotFound(engine, c.req.param('name'))
+    return resource.singleton
+      ? singletonRoute(c, resource, options)
+      : collectionRoute(c, resource, options, idempotency)
+  })
+  app.all(`${base}/:name/:id`, (c) => {
+    const resource = resourceOrNotFound(engine, c.req.param('name'))
+    if (resource.singleton)
+      throw new RestmockError('not_found', `${resource.name} is a singleton: use ${base}/${resource.name}`)
+    return itemRoute(c, resource, c.req.param('id'), options)
+  })
+}
+
+function resourceOrNotFound(engine: Engine, name: string): ResourceDef {
+  const resource = engine.resource(name)
+  if (resource === undefined) throw new RestmockError('not_found', `there is no resource named "${name}"`)
+  return resource
+}
+
+function methodNotAllowed(method: string, allow: string): RestmockError {
+  return new RestmockError('method_not_allowed', `${method} is not allowed here; allowed: ${allow}`, {
+    headers: { allow },
+  })
+}
+
+async function collectionRoute(
+  c: Context,
+  resource: ResourceDef,
+  options: ResourceRouteOptions,
+  idempotency: IdempotencyCache,
+): Promise<Response> {
+  switch (c.req.method) {
+    case 'GET':
+    case 'HEAD':
+      return handleList(c, options.engine, resource)
+    case 'POST': {
+      const body = await readJsonObject(c.req.raw, options.bodyLimit)
+      const key = c.req.header('idempotency-key')
+      if (key === undefined) return create(c, resource, body, options)
+      const cacheKey = `${c.req.path}\u0000${key}`
+      const fingerprint = JSON.stringify(body)
+      const replay = idempotency.begin(cacheKey, fingerprint)
+      if (replay !== undefined) return replay
+      try {
+        const response = await create(c, resource, body, options)
+        await idempotency.complete(cacheKey, fingerprint, response)
+        return response
+      } catch (error) {
+        idempotency.abandon(cacheKey)
+        throw error
+      }
+    }
+    case 'OPTIONS':
+      return noContent(c, optionsHeaders(COLLECTION_ALLOW, c.req.raw, options.cors))
+    default:
+      throw methodNotAllowed(c.req.method, COLLECTION_ALLOW)
+  }
+}
+
+async function create(
+  c: Context,
+  resource: ResourceDef,
+  body: Record<string, unknown>,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const record = await options.engine.create(resource.name, body)
+  const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(String(record.id))}`
+  return written(c, record, 201, { location })
+}
+
+async function itemRoute(
+  c: Context,
+  resource: ResourceDef,
+  id: string,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const { engine } = options
+  switch (c.req.method) {
+    case 'GET':
+    case 'HEAD':
+      return representation(c, engine.get(resource.name, id))
+    case 'PUT':
+    case 'PATCH': {
+      const body = await readJsonObject(c.req.raw, options.bodyLimit)
+      checkIfMatch(c, engine.get(resource.name, id))
+      const record =
+        c.req.method === 'PUT'
+          ? await engine.replace(resource.name, id, body)
+          : await engine.patch(resource.name, id, body)
+      return written(c, record, 200, {})
+    }
+    case 'DELETE': {
+      checkIfMatch(c, engine.get(resource.name, id))
+      const deleted = await engine.remove(resource.name, id as RecordId)
+      const preference = preferredReturn(c.req.header('prefer'))
+      const withBody =
+        preference === 'representation' || (preference === undefined && engine.manifest.zeroConfig)
+      if (preference !== undefined) c.header('preference-applied', `return=${preference}`)
+      return withBody ? jsonText(c, 200, JSON.stringify(deleted)) : noContent(c)
+    }
+    case 'OPTIONS':
+      return noContent(c, optionsHeaders(ITEM_ALLOW, c.req.raw, options.cors))
+    default:
+      throw methodNotAllowed(c.req.method, ITEM_ALLOW)
+  }
+}
+
+async function singletonRoute(
+  c: Context,
+  resource: ResourceDef,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const { engine } = options
+  switch (c.req.method) {
+    case 'GET':
+    case 'HEAD':
+      return representation(c, engine.getSingleton(resource.name))
+    case 'PUT':
+    case 'PATCH': {
+      const body = await readJsonObject(c.req.raw, options.bodyLimit)
+      checkIfMatch(c, engine.getSingleton(resource.name))
+      const value =
+        c.req.method === 'PUT'
+          ? await engine.replaceSingleton(resource.name, body)
+          : await engine.patchSingleton(resource.name, body)
+      return written(c, value, 200, {})
+    }
+    case 'OPTIONS':
+      return noContent(c, optionsHeaders(SINGLETON_ALLOW, c.req.raw, options.cors))
+    default:
+      throw methodNotAllowed(c.req.method, SINGLETON_ALLOW)
+  }
+}
+
+/** 200 with a strong ETag, or 304 when If-None-Match already has it. */
+function representation(c: Context, record: Rec): Response {
+  const text = JSON.stringify(record)
+  const etag = etagOf(text)
+  const ifNoneMatch = c.req.header('if-none-match')
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true)) {
+    c.header('etag', etag)
+    return c.body(null, 304)
+  }
+  return jsonText(c, 200, text, { etag })
+}
+
+/** The answer to a successful POST/PUT/PATCH, honouring Prefer: return=minimal. */
+function written(c: Context, record: Rec, status: 200 | 201, headers: Record<string, string>): Response {
+  const text = JSON.stringify(record)
+  const all = { ...headers, etag: etagOf(text) }
+  const preference = preferredReturn(c.req.header('prefer'))
+  if (preference !== undefined) c.header('preference-applied', `return=${preference}`)
+  return preference === 'minimal' ? noContent(c, all) : jsonText(c, status, text, all)
+}
+
+function checkIfMatch(c: Context, current: Rec): void {
+  const ifMatch = c.req.header('if-match')
+  if (ifMatch === undefined) return
+  const etag = etagOf(JSON.stringify(current))
+  if (!etagMatches(ifMatch, etag, false)) {
+    throw new RestmockError(
+      'precondition_failed',
+      `If-Match ${ifMatch} does not match the current ETag ${etag}`,
+      {
+        headers: { etag },
+      },
+    )
+  }
+}

@@ -1,0 +1,110 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import { ConfigError } from '../core/errors.ts'
+import { inferManifest } from '../core/manifest/infer.ts'
+import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import type { Manifest } from '../core/manifest/types.ts'
+import { type ManifestCheck, validateManifest } from '../core/manifest/validate.ts'
+
+export interface LoadedSource {
+  kind: 'manifest' | 'db'
+  /** absolute path of the manifest or db.json */
+  path: string
+  manifest: Manifest
+  /** raw seed data (json-server db.json shape), {} when there is none */
+  data: unknown
+  /** absolute path of the data file or folder, when there is one */
+  dataPath?: string
+  /** where state is kept when --db is not given (DESIGN 2.4) */
+  defaultStateFile: string
+}
+
+export interface LoadOptions {
+  /** --data: overrides the manifest's `data` (relative to the working directory) */
+  dataPath?: string
+  /** extra manifest checks (simulation policies, faker methods) */
+  checks?: readonly ManifestCheck[]
+}
+
+export const DEFAULT_SOURCES = ['restmock.yaml', 'restmock.yml', 'restmock.json', 'db.json'] as const
+
+/** Read a manifest (YAML/JSON) or a json-server db.json, validate it and read its seed data. */
+export async function loadSource(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
+  const absolute = resolve(path)
+  const text = await readSourceFile(absolute, 'source')
+  const parsed = parseYamlOrJson(text, path)
+  const value = parsed.value
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
+  if (isObject && 'openapi' in value) {
+    throw new ConfigError(`${path} is an OpenAPI document`, [
+      {
+        path: 'openapi',
+        message: 'serving OpenAPI documents is not supported yet; write a restmock manifest',
+      },
+    ])
+  }
+  const looksLikeManifest =
+    /\.ya?ml$/i.test(absolute) ||
+    (isObject &&
+      typeof (value as { resources?: unknown }).resources === 'object' &&
+      !Array.isArray((value as { resources?: unknown }).resources))
+  if (!looksLikeManifest) {
+    const manifest = inferManifest(value, path)
+    const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
+    const data = dataPath === undefined ? value : await readData(dataPath)
+    const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile: absolute }
+    if (dataPath !== undefined) result.dataPath = dataPath
+    return result
+  }
+  const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? [] }
+  const manifest = validateManifest(value, manifestOptions)
+  const dataPath =
+    options.dataPath !== undefined
+      ? resolve(options.dataPath)
+      : manifest.data !== undefined
+        ? resolve(dirname(absolute), manifest.data)
+        : undefined
+  const data = dataPath === undefined ? {} : await readData(dataPath)
+  const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
+  const result: LoadedSource = { kind: 'manifest', path: absolute, manifest, data, defaultStateFile }
+  if (dataPath !== undefined) result.dataPath = dataPath
+  return result
+}
+
+/** Seed data: one JSON file, or a folder with one <resource>.json file per resource. */
+export async function readData(path: string): Promise<unknown> {
+  const info = await stat(path).catch(() => undefined)
+  if (info === undefined) throw new ConfigError(`data file ${path} does not exist`, [])
+  if (!info.isDirectory()) return parseJsonFile(path, await readSourceFile(path, 'data file'))
+  const data: Record<string, unknown> = {}
+  for (const entry of (await readdir(path)).sort()) {
+    if (!entry.endsWith('.json')) continue
+    const file = join(path, entry)
+    data[basename(entry, '.json')] = parseJsonFile(file, await readSourceFile(file, 'data file'))
+  }
+  return data
+}
+
+async function readSourceFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`
+    throw new ConfigError(`${what} ${path} ${reason}`, [])
+  }
+}
+
+/** JSON.parse with the line and column of a syntax error. */
+export function parseJsonFile(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /position (\d+)/.exec(message)
+    const issue: { path: string; message: string; line?: number } = { path: '', message }
+    if (position !== null) issue.line = text.slice(0, Number(position[1])).split('\n').length
+    throw new ConfigError(`${path} is not valid JSON`, [issue], path)
+  }
+}

@@ -1,0 +1,36 @@
+/** Options shared by startMock (real server) and createMock (in-process Hono app). */
+export interface MockOptions {
+  /** manifest (.yaml/.yml/.json) or json-server db.json to serve */
+  source?: string
+  /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */
+  manifest?: unknown
+  /** seed data given directly (db.json shape); with neither manifest nor source it is served zero-config */
+  data?: unknown
+  /** seed data file or folder, overriding the manifest's `data` (CLI --data) */
+  dataPath?: string
+  /** random seed for ids (and generated data / simulation); default: manifest `seed`, else random */
+  seed?: number
+  /** overrides the manifest's basePath */
+  basePath?: string
+  /** CORS headers (default true) */
+  cors?: boolean
+  /** request body limit in bytes (default 1 MiB) */
+  bodyLimit?: number
+}
+
+export interface StartOptions extends MockOptions {
+  /** default 3000; 0 picks a free port */
+  port?: number
+  /** default 127.0.0.1 */
+  host?: string
+  /** state file; default next to the manifest (<name>.state.json) or the db.json itself */
+  db?: string
+  /** keep state on disk (default true when serving a source file, false for in-memory manifests) */
+  persist?: boolean
+  /** start again from the seed, discarding the saved state */
+  reset?: boolean
+  /** log one line per request (default false for the library, true for the CLI unless --quiet) */
+  logRequests?: boolean
+  /** where log lines go (default: buffered stdout) */
+  log?: (line: string) => void
+}

@@ -1,0 +1,19 @@
+import type { Mutation, StateData } from '../../core/state.ts'
+
+/**
+ * Where live state survives restarts. The engine applies a change in memory, then awaits `commit`;
+ * the response is sent only after it resolves (durable acknowledgement). When `commit` rejects, the
+ * engine rolls back every change that is not yet confirmed, newest first, and answers 503.
+ */
+/** Implementations are built with a `snapshot: () => StateData` provider for full writes and compaction. */
+export interface Persistence {
+  /** The saved state, or undefined when there is none yet. Throws ConfigError when it cannot be read. */
+  load(): Promise<StateData | undefined>
+  /** Resolves once the mutations are durable. Concurrent calls share writes (group commit). */
+  commit(mutations: readonly Mutation[]): Promise<void>
+  /** Replace everything saved with this state (reset, PUT /__restmock/db, first start). */
+  reset(state: StateData): Promise<void>
+  /** Wait until everything committed so far has landed; compact when the implementation has a journal. */
+  flush(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,131 @@
+import type { Server } from 'node:http'
+import { resolve } from 'node:path'
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { Engine, IN_MEMORY } from '../core/engine.ts'
+import { createRandom, deriveSeed } from '../core/random.ts'
+import { prepareState } from '../core/seed.ts'
+import type { StateData } from '../core/state.ts'
+import { createApp } from '../http/app.ts'
+import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
+import { loadSource } from './load-source.ts'
+import { bufferedWriter, formatRequest } from './log-writer.ts'
+import type { StartOptions } from './options.ts'
+import type { Persistence } from './persistence/types.ts'
+
+export interface RunningMock {
+  /** http://HOST:PORT (no trailing slash) */
+  url: string
+  port: number
+  host: string
+  engine: Engine
+  app: Hono
+  /** the effective random seed */
+  seed: number
+  /** the state file, or undefined in memory */
+  stateFile: string | undefined
+  /** back to the seed state (also persisted) */
+  reset(): Promise<void>
+  /** stop accepting, flush pending writes, close */
+  close(): Promise<void>
+}
+
+/** Start a real HTTP server for a manifest or db.json (the CLI's serve command and the library). */
+export async function startMock(options: StartOptions): Promise<RunningMock> {
+  let assembled: Assembled
+  let stateFile: string | undefined
+  if (options.source !== undefined) {
+    const loaded = await loadSource(
+      options.source,
+      options.dataPath === undefined ? {} : { dataPath: options.dataPath },
+    )
+    assembled = assembleLoaded(loaded, options)
+    if (options.persist !== false) stateFile = resolve(options.db ?? loaded.defaultStateFile)
+  } else {
+    assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
+    if (options.persist === true || options.db !== undefined)
+      stateFile = options.db === undefined ? undefined : resolve(options.db)
+  }
+  const engineRef: { current?: Engine } = {}
+  const persistence: Persistence =
+    stateFile === undefined
+      ? { ...IN_MEMORY, load: async () => undefined, flush: async () => {}, close: async () => {} }
+      : (await import('./persistence/index.ts')).createFilePersistence({
+          file: stateFile,
+          snapshot: () => engineRef.current!.snapshot(),
+        })
+  const initial = await initialState(assembled, persistence, options.reset === true)
+  const engine = new Engine({
+    manifest: assembled.manifest,
+    seed: assembled.seed,
+    initial,
+    persistence,
+    random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
+    now: () => new Date(),
+  })
+  engineRef.current = engine
+
+  const writer = bufferedWriter(options.log ?? ((text) => process.stdout.write(text)))
+  const appOptions: Parameters<typeof createApp>[0] = {
+    engine,
+    logError: (error) => console.error('restmock: unexpected error while handling a request:', error),
+  }
+  if (options.cors !== undefined) appOptions.cors = options.cors
+  if (options.bodyLimit !== undefined) appOptions.bodyLimit = options.bodyLimit
+  if (options.logRequests === true) appOptions.onRequest = (entry) => writer.line(formatRequest(entry))
+  const app = createApp(appOptions)
+
+  const host = options.host ?? '127.0.0.1'
+  const { server, port } = await listen(app, host, options.port ?? 3000)
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    engine,
+    app,
+    seed: assembled.randomSeed,
+    stateFile,
+    reset: () => engine.reset(),
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose())
+          server.closeIdleConnections()
+          setTimeout(() => server.closeAllConnections(), 2000).unref()
+        })
+        writer.flush()
+        await persistence.close()
+      })()
+      return closing
+    },
+  }
+}
+
+/** Saved state when there is some, else the seed (written at once so the state file exists). */
+async function initialState(
+  assembled: Assembled,
+  persistence: Persistence,
+  reset: boolean,
+): Promise<StateData> {
+  const saved = reset ? undefined : await persistence.load()
+  if (saved === undefined) {
+    await persistence.reset(assembled.seed)
+    return assembled.seed
+  }
+  const random = createRandom(deriveSeed(assembled.randomSeed, 'state-ids'))
+  return prepareState(assembled.manifest, saved, { source: 'state file', random, strict: false })
+}
+
+type NodeServer = Server
+
+function listen(app: Hono, host: string, port: number): Promise<{ server: NodeServer; port: number }> {
+  return new Promise((resolveListen, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+      server.off('error', reject)
+      resolveListen({ server, port: info.port })
+    }) as Server
+    server.once('error', reject)
+  }) as Promise<{ server: NodeServer; port: number }>
+}
