@@ -11,6 +11,7 @@ import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from '.
 import { loadSource } from './load-source.ts'
 import { bufferedWriter, formatRequest } from './log-writer.ts'
 import type { StartOptions } from './options.ts'
+import type { PersistenceStats } from './persistence/file.ts'
 import type { Persistence } from './persistence/types.ts'
 
 export interface RunningMock {
@@ -24,6 +25,8 @@ export interface RunningMock {
   seed: number
   /** the state file, or undefined in memory */
   stateFile: string | undefined
+  /** journal appends and compactions so far (file persistence only) */
+  persistenceStats(): Readonly<PersistenceStats> | undefined
   /** back to the seed state (also persisted) */
   reset(): Promise<void>
   /** stop accepting, flush pending writes, close */
@@ -47,7 +50,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
       stateFile = options.db === undefined ? undefined : resolve(options.db)
   }
   const engineRef: { current?: Engine } = {}
-  const persistence: Persistence =
+  const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
       ? { ...IN_MEMORY, load: async () => undefined, flush: async () => {}, close: async () => {} }
       : (await import('./persistence/index.ts')).createFilePersistence({
@@ -87,6 +90,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     app,
     seed: assembled.randomSeed,
     stateFile,
+    persistenceStats: () => persistence.stats,
     reset: () => engine.reset(),
     close: () => {
       closing ??= (async () => {
