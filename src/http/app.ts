@@ -2,10 +2,11 @@ import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
-import { cors } from './cors.ts'
+import { corsHeaders } from './cors.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
 import { type RequestLogEntry, requestLog } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
+import { Responder } from './respond.ts'
 
 export interface AppOptions {
   engine: Engine
@@ -27,21 +28,22 @@ export function createApp(options: AppOptions): Hono {
   const corsEnabled = options.cors ?? true
   const logError = options.logError ?? ((error: unknown) => console.error(error))
 
-  app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path))
-  app.notFound((c) =>
-    problemResponse(
-      new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`),
-      c.req.path,
-    ),
-  )
-  if (options.onRequest !== undefined)
+  const cors = corsHeaders(corsEnabled)
+  const responder = new Responder(cors, corsEnabled)
+
+  app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
+  app.notFound((c) => {
+    const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
+    return problemResponse(error, c.req.path, cors(c))
+  })
+  if (options.onRequest !== undefined) {
     app.use(requestLog(options.onRequest, options.now ?? (() => performance.now())))
-  if (corsEnabled) app.use(cors())
+  }
 
   registerResourceRoutes(app, {
     engine: options.engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    cors: corsEnabled,
+    responder,
   })
   return app
 }

@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
+import { requestHeader } from './request-header.ts'
 
 export const EXPOSED_HEADERS = [
   'Location',
@@ -12,38 +13,40 @@ export const EXPOSED_HEADERS = [
   'Preference-Applied',
 ].join(', ')
 
+const ANY_ORIGIN: Readonly<Record<string, string>> = Object.freeze({
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': EXPOSED_HEADERS,
+})
+const NONE: Readonly<Record<string, string>> = Object.freeze({})
+
+export type CorsHeaders = (c: Context) => Readonly<Record<string, string>>
+
 /**
- * Permissive CORS for a development mock: the caller's origin is echoed (so credentialed requests
- * work too), and the headers clients need (pagination, Location, ETag, rate limits) are exposed.
- * Preflights are answered by the routes' OPTIONS handling, which knows the allowed methods.
+ * Permissive CORS for a development mock: the caller's origin is echoed (so credentialed requests work
+ * too) and the headers clients need are exposed. The headers go into each response's plain header
+ * object rather than being patched onto finished responses, which keeps the fast response path.
  */
-export function cors(): MiddlewareHandler {
-  return async (c, next) => {
-    await next()
-    const origin = c.req.header('origin')
-    const headers = c.res.headers
-    if (origin === undefined) {
-      headers.set('access-control-allow-origin', '*')
-    } else {
-      headers.set('access-control-allow-origin', origin)
-      headers.set('access-control-allow-credentials', 'true')
-      headers.append('vary', 'Origin')
+export function corsHeaders(enabled: boolean): CorsHeaders {
+  if (!enabled) return () => NONE
+  return (c) => {
+    const origin = requestHeader(c, 'origin')
+    if (origin === undefined) return ANY_ORIGIN
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      'access-control-expose-headers': EXPOSED_HEADERS,
+      vary: 'Origin',
     }
-    headers.set('access-control-expose-headers', EXPOSED_HEADERS)
   }
 }
 
 /** Headers for an OPTIONS answer: `Allow`, plus the preflight grant when CORS is on. */
-export function optionsHeaders(
-  allow: string,
-  request: Request,
-  corsEnabled: boolean,
-): Record<string, string> {
+export function optionsHeaders(allow: string, c: Context, corsEnabled: boolean): Record<string, string> {
   const headers: Record<string, string> = { allow }
-  if (corsEnabled && request.headers.get('access-control-request-method') !== null) {
+  if (corsEnabled && requestHeader(c, 'access-control-request-method') !== undefined) {
     headers['access-control-allow-methods'] = allow
     headers['access-control-allow-headers'] =
-      request.headers.get('access-control-request-headers') ??
+      requestHeader(c, 'access-control-request-headers') ??
       'Content-Type, Authorization, If-Match, If-None-Match, Prefer, Idempotency-Key'
     headers['access-control-max-age'] = '600'
   }

@@ -1,10 +1,15 @@
 import type { Context } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
-import { jsonText } from './respond.ts'
+import type { Responder } from './respond.ts'
 
 /** GET /name: the collection (the query engine of issue 3 plugs in here). */
-export function handleList(c: Context, engine: Engine, resource: ResourceDef): Response {
+export function handleList(
+  c: Context,
+  engine: Engine,
+  resource: ResourceDef,
+  responder: Responder,
+): Response {
   const records = engine.list(resource.name)
-  return jsonText(c, 200, JSON.stringify(records), { 'x-total-count': String(records.length) })
+  return responder.json(c, 200, JSON.stringify(records), { 'x-total-count': String(records.length) })
 }

@@ -48,7 +48,11 @@ export function titleOf(status: number): string {
 }
 
 /** An RFC 9457 problem details response (always application/problem+json). */
-export function problemResponse(error: RestmockError, instance: string): Response {
+export function problemResponse(
+  error: RestmockError,
+  instance: string,
+  baseHeaders: Readonly<Record<string, string>> = {},
+): Response {
   const status = statusOf(error)
   const body: Record<string, unknown> = {
     type: `/__restmock/problems/${error.code.replaceAll('_', '-')}`,
@@ -59,8 +63,7 @@ export function problemResponse(error: RestmockError, instance: string): Respons
     instance,
   }
   if (error.errors !== undefined && error.errors.length > 0) body.errors = error.errors
-  const headers = new Headers(error.headers)
-  headers.set('content-type', 'application/problem+json')
+  const headers = { ...baseHeaders, ...error.headers, 'content-type': 'application/problem+json' }
   return new Response(JSON.stringify(body), { status, headers })
 }
 

@@ -9,12 +9,13 @@ import { etagMatches, etagOf } from './etag.ts'
 import { IdempotencyCache } from './idempotency.ts'
 import { handleList } from './list-route.ts'
 import { preferredReturn } from './prefer.ts'
-import { jsonText, noContent } from './respond.ts'
+import { requestHeader } from './request-header.ts'
+import type { Responder } from './respond.ts'
 
 export interface ResourceRouteOptions {
   engine: Engine
   bodyLimit: number
-  cors: boolean
+  responder: Responder
 }
 
 const COLLECTION_ALLOW = 'GET, HEAD, POST, OPTIONS'
@@ -62,10 +63,10 @@ async function collectionRoute(
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
-      return handleList(c, options.engine, resource)
+      return handleList(c, options.engine, resource, options.responder)
     case 'POST': {
       const body = await readJsonObject(c.req.raw, options.bodyLimit)
-      const key = c.req.header('idempotency-key')
+      const key = requestHeader(c, 'idempotency-key')
       if (key === undefined) return create(c, resource, body, options)
       const cacheKey = `${c.req.path}\u0000${key}`
       const fingerprint = JSON.stringify(body)
@@ -81,7 +82,11 @@ async function collectionRoute(
       }
     }
     case 'OPTIONS':
-      return noContent(c, optionsHeaders(COLLECTION_ALLOW, c.req.raw, options.cors))
+      return options.responder.empty(
+        c,
+        204,
+        optionsHeaders(COLLECTION_ALLOW, c, options.responder.corsEnabled),
+      )
     default:
       throw methodNotAllowed(c.req.method, COLLECTION_ALLOW)
   }
@@ -95,7 +100,7 @@ async function create(
 ): Promise<Response> {
   const record = await options.engine.create(resource.name, body)
   const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(String(record.id))}`
-  return written(c, record, 201, { location })
+  return written(c, options.responder, record, 201, { location })
 }
 
 async function itemRoute(
@@ -108,7 +113,7 @@ async function itemRoute(
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
-      return representation(c, engine.get(resource.name, id))
+      return representation(c, options.responder, engine.get(resource.name, id))
     case 'PUT':
     case 'PATCH': {
       const body = await readJsonObject(c.req.raw, options.bodyLimit)
@@ -117,19 +122,22 @@ async function itemRoute(
         c.req.method === 'PUT'
           ? await engine.replace(resource.name, id, body)
           : await engine.patch(resource.name, id, body)
-      return written(c, record, 200, {})
+      return written(c, options.responder, record, 200, {})
     }
     case 'DELETE': {
       checkIfMatch(c, engine.get(resource.name, id))
       const deleted = await engine.remove(resource.name, id as RecordId)
-      const preference = preferredReturn(c.req.header('prefer'))
+      const preference = preferredReturn(requestHeader(c, 'prefer'))
       const withBody =
         preference === 'representation' || (preference === undefined && engine.manifest.zeroConfig)
-      if (preference !== undefined) c.header('preference-applied', `return=${preference}`)
-      return withBody ? jsonText(c, 200, JSON.stringify(deleted)) : noContent(c)
+      const headers: Record<string, string> =
+        preference === undefined ? {} : { 'preference-applied': `return=${preference}` }
+      return withBody
+        ? options.responder.json(c, 200, JSON.stringify(deleted), headers)
+        : options.responder.empty(c, 204, headers)
     }
     case 'OPTIONS':
-      return noContent(c, optionsHeaders(ITEM_ALLOW, c.req.raw, options.cors))
+      return options.responder.empty(c, 204, optionsHeaders(ITEM_ALLOW, c, options.responder.corsEnabled))
     default:
       throw methodNotAllowed(c.req.method, ITEM_ALLOW)
   }
@@ -144,7 +152,7 @@ async function singletonRoute(
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
-      return representation(c, engine.getSingleton(resource.name))
+      return representation(c, options.responder, engine.getSingleton(resource.name))
     case 'PUT':
     case 'PATCH': {
       const body = await readJsonObject(c.req.raw, options.bodyLimit)
@@ -153,38 +161,46 @@ async function singletonRoute(
         c.req.method === 'PUT'
           ? await engine.replaceSingleton(resource.name, body)
           : await engine.patchSingleton(resource.name, body)
-      return written(c, value, 200, {})
+      return written(c, options.responder, value, 200, {})
     }
     case 'OPTIONS':
-      return noContent(c, optionsHeaders(SINGLETON_ALLOW, c.req.raw, options.cors))
+      return options.responder.empty(
+        c,
+        204,
+        optionsHeaders(SINGLETON_ALLOW, c, options.responder.corsEnabled),
+      )
     default:
       throw methodNotAllowed(c.req.method, SINGLETON_ALLOW)
   }
 }
 
 /** 200 with a strong ETag, or 304 when If-None-Match already has it. */
-function representation(c: Context, record: Rec): Response {
+function representation(c: Context, responder: Responder, record: Rec): Response {
   const text = JSON.stringify(record)
   const etag = etagOf(text)
-  const ifNoneMatch = c.req.header('if-none-match')
-  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true)) {
-    c.header('etag', etag)
-    return c.body(null, 304)
-  }
-  return jsonText(c, 200, text, { etag })
+  const ifNoneMatch = requestHeader(c, 'if-none-match')
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true))
+    return responder.empty(c, 304, { etag })
+  return responder.json(c, 200, text, { etag })
 }
 
 /** The answer to a successful POST/PUT/PATCH, honouring Prefer: return=minimal. */
-function written(c: Context, record: Rec, status: 200 | 201, headers: Record<string, string>): Response {
+function written(
+  c: Context,
+  responder: Responder,
+  record: Rec,
+  status: 200 | 201,
+  headers: Record<string, string>,
+): Response {
   const text = JSON.stringify(record)
-  const all = { ...headers, etag: etagOf(text) }
-  const preference = preferredReturn(c.req.header('prefer'))
-  if (preference !== undefined) c.header('preference-applied', `return=${preference}`)
-  return preference === 'minimal' ? noContent(c, all) : jsonText(c, status, text, all)
+  const all: Record<string, string> = { ...headers, etag: etagOf(text) }
+  const preference = preferredReturn(requestHeader(c, 'prefer'))
+  if (preference !== undefined) all['preference-applied'] = `return=${preference}`
+  return preference === 'minimal' ? responder.empty(c, 204, all) : responder.json(c, status, text, all)
 }
 
 function checkIfMatch(c: Context, current: Rec): void {
-  const ifMatch = c.req.header('if-match')
+  const ifMatch = requestHeader(c, 'if-match')
   if (ifMatch === undefined) return
   const etag = etagOf(JSON.stringify(current))
   if (!etagMatches(ifMatch, etag, false)) {

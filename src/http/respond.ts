@@ -1,20 +1,26 @@
 import type { Context } from 'hono'
+import type { CorsHeaders } from './cors.ts'
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
-/** A JSON response from already serialized text (each record is serialized once per request). */
-export function jsonText(
-  c: Context,
-  status: 200 | 201,
-  text: string,
-  headers?: Record<string, string>,
-): Response {
-  c.header('content-type', JSON_TYPE)
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) c.header(name, value)
-  return c.body(text, status)
-}
+/**
+ * Builds responses with plain-object headers (the fast path of @hono/node-server), CORS included.
+ * Each record is serialized once per request by the caller.
+ */
+export class Responder {
+  readonly cors: CorsHeaders
+  readonly corsEnabled: boolean
 
-export function noContent(c: Context, headers?: Record<string, string>): Response {
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) c.header(name, value)
-  return c.body(null, 204)
+  constructor(cors: CorsHeaders, corsEnabled: boolean) {
+    this.cors = cors
+    this.corsEnabled = corsEnabled
+  }
+
+  json(c: Context, status: number, text: string, headers?: Record<string, string>): Response {
+    return new Response(text, { status, headers: { ...this.cors(c), 'content-type': JSON_TYPE, ...headers } })
+  }
+
+  empty(c: Context, status: 204 | 304, headers?: Record<string, string>): Response {
+    return new Response(null, { status, headers: { ...this.cors(c), ...headers } })
+  }
 }
