@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { DEFAULT_SOURCES } from '../server/load-source.ts'
 import { UsageError } from './output.ts'
+
+const DEFAULT_SOURCES = ['restmock.yaml', 'restmock.yml', 'restmock.json', 'db.json'] as const
 
 /** The source given, or the first of restmock.yaml|.yml|.json, db.json in the working directory. */
 export function findSource(given: string | undefined): string {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import yargs, { type Argv } from 'yargs'
 import { EXIT_USAGE, reportFailure, UsageError } from './output.ts'
-import { runServe, type ServeArgs, serveOptions } from './serve-command.ts'
-import { runValidate, type ValidateArgs } from './validate-command.ts'
+import { type ServeArgs, serveOptions } from './serve-options.ts'
+import type { ValidateArgs } from './validate-command.ts'
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
@@ -20,6 +20,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       'serve the API (default command)',
       (y: Argv) => serveOptions(y),
       async (args) => {
+        // commands load the server only when they run, so --help stays fast
+        const { runServe } = await import('./serve-command.ts')
         exitCode = await runServe(args)
       },
     )
@@ -34,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             describe: "seed data file or folder (overrides the manifest's data)",
           }) as Argv<ValidateArgs>,
       async (args) => {
+        const { runValidate } = await import('./validate-command.ts')
         exitCode = await runValidate(args)
       },
     )

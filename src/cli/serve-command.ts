@@ -1,51 +1,9 @@
-import type { Argv } from 'yargs'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
 import { findSource } from './find-source.ts'
 import { EXIT_OK, UsageError } from './output.ts'
-
-export interface ServeArgs {
-  source?: string
-  port: number
-  host: string
-  db?: string
-  'in-memory': boolean
-  data?: string
-  seed?: number
-  reset: boolean
-  'base-path'?: string
-  quiet: boolean
-  cors: boolean
-  'body-limit'?: number
-}
-
-export function serveOptions(yargs: Argv): Argv<ServeArgs> {
-  return yargs
-    .positional('source', { type: 'string', describe: 'manifest (restmock.yaml) or json-server db.json' })
-    .option('port', { alias: 'p', type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
-    .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
-    .option('db', {
-      type: 'string',
-      describe: 'state file (default: <manifest>.state.json, or the db.json itself)',
-    })
-    .option('in-memory', { type: 'boolean', default: false, describe: 'keep no state file' })
-    .option('data', { type: 'string', describe: "seed data file or folder (overrides the manifest's data)" })
-    .option('seed', { type: 'number', describe: 'random seed (reproducible ids, data and simulation)' })
-    .option('reset', {
-      type: 'boolean',
-      default: false,
-      describe: 'discard saved state and start from the seed',
-    })
-    .option('base-path', {
-      type: 'string',
-      describe: "prefix for every resource route (overrides the manifest's)",
-    })
-    .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
-    .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
-    .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
-}
+import type { ServeArgs } from './serve-options.ts'
 
 export function toStartOptions(args: ServeArgs): StartOptions {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
@@ -64,6 +22,7 @@ export function toStartOptions(args: ServeArgs): StartOptions {
     host: args.host,
     persist: !args['in-memory'],
     reset: args.reset,
+    sync: args.sync,
     cors: args.cors,
     logRequests: !args.quiet,
   }

@@ -26,8 +26,6 @@ export interface LoadOptions {
   checks?: readonly ManifestCheck[]
 }
 
-export const DEFAULT_SOURCES = ['restmock.yaml', 'restmock.yml', 'restmock.json', 'db.json'] as const
-
 /** Read a manifest (YAML/JSON) or a json-server db.json, validate it and read its seed data. */
 export async function loadSource(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
   const absolute = resolve(path)
