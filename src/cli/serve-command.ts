@@ -20,7 +20,7 @@ export function toStartOptions(args: ServeArgs): StartOptions {
     source: findSource(args.source),
     port: args.port,
     host: args.host,
-    persist: !args['in-memory'],
+    persist: args['in-memory'] !== true,
     reset: args.reset,
     sync: args.sync,
     cors: args.cors,

@@ -5,7 +5,7 @@ export interface ServeArgs {
   port: number
   host: string
   db?: string
-  'in-memory': boolean
+  'in-memory'?: boolean
   data?: string
   seed?: number
   reset: boolean
@@ -25,7 +25,7 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       type: 'string',
       describe: 'state file (default: <manifest>.state.json, or the db.json itself)',
     })
-    .option('in-memory', { type: 'boolean', default: false, describe: 'keep no state file' })
+    .option('in-memory', { type: 'boolean', describe: 'keep no state file' })
     .option('data', { type: 'string', describe: "seed data file or folder (overrides the manifest's data)" })
     .option('seed', { type: 'number', describe: 'random seed (reproducible ids, data and simulation)' })
     .option('reset', {

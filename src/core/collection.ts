@@ -58,14 +58,26 @@ export class Collection {
     return previous
   }
 
-  remove(id: unknown): Rec | undefined {
+  /** Remove a record; returns it with its position (so a rollback can put it back where it was). */
+  remove(id: unknown): { record: Rec; position: number } | undefined {
     const key = idKey(id)
     const previous = this.byId.get(key)
     if (previous === undefined) return undefined
+    const position = this.all().indexOf(previous)
     this.byId.delete(key)
     this.unindex(key, previous)
     this.ordered = undefined
-    return previous
+    return { record: previous, position }
+  }
+
+  /** Put a removed record back at its old position (rollback only: O(n)). */
+  restore(record: Rec, position: number): void {
+    const records = [...this.all()]
+    records.splice(position, 0, record)
+    this.byId.clear()
+    for (const each of records) this.byId.set(idKey(each.id), each)
+    this.indexes.clear()
+    this.ordered = undefined
   }
 
   clear(): void {

@@ -6,7 +6,7 @@ import type { Random } from './random.ts'
 import { applyDefaults, clientFields, isObject, managedFields, mergePatch } from './record-shape.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
 import { idKey, type Mutation, type Rec, type RecordId, type StateData } from './state.ts'
-import { Store } from './store.ts'
+import { Store, type Undo } from './store.ts'
 
 /** What the engine needs from persistence (see src/server/persistence/types.ts). */
 export interface Committer {
@@ -26,7 +26,7 @@ export interface EngineOptions {
 }
 
 interface PendingChange {
-  inverses: Mutation[]
+  inverses: Undo[]
   rolledBack: boolean
   settled?: Promise<unknown>
 }
@@ -95,7 +95,7 @@ export class Engine {
 
   // ---- collection writes --------------------------------------------------------------------
 
-  create(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
+  async create(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
     const { resource, collection } = this.collectionOf(resourceName)
     const input = applyDefaults(resource.fields, clientFields(resource, body))
     const errors = this.validate(resource, clientFields(resource, input))
@@ -121,7 +121,7 @@ export class Engine {
     return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
   }
 
-  replace(resourceName: string, id: RecordId, body: Record<string, unknown>): Promise<Rec> {
+  async replace(resourceName: string, id: RecordId, body: Record<string, unknown>): Promise<Rec> {
     const { resource, collection } = this.collectionOf(resourceName)
     const current = this.get(resourceName, id)
     const input = applyDefaults(resource.fields, clientFields(resource, body))
@@ -136,7 +136,7 @@ export class Engine {
     return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
   }
 
-  patch(resourceName: string, id: RecordId, patch: Record<string, unknown>): Promise<Rec> {
+  async patch(resourceName: string, id: RecordId, patch: Record<string, unknown>): Promise<Rec> {
     const { resource, collection } = this.collectionOf(resourceName)
     const current = this.get(resourceName, id)
     const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
@@ -147,7 +147,7 @@ export class Engine {
   }
 
   /** Deletes the record and applies the onDelete rule of every relation pointing at it. */
-  remove(resourceName: string, id: RecordId): Promise<Rec> {
+  async remove(resourceName: string, id: RecordId): Promise<Rec> {
     const current = this.get(resourceName, id)
     const mutations: Mutation[] = []
     this.planDelete(resourceName, current, mutations, new Set())
@@ -156,7 +156,7 @@ export class Engine {
 
   // ---- singleton writes ---------------------------------------------------------------------
 
-  replaceSingleton(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
+  async replaceSingleton(resourceName: string, body: Record<string, unknown>): Promise<Rec> {
     const resource = this.singletonOf(resourceName)
     const current = this.getSingleton(resourceName)
     const input = applyDefaults(resource.fields, clientFields(resource, body))
@@ -169,7 +169,7 @@ export class Engine {
     return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
-  patchSingleton(resourceName: string, patch: Record<string, unknown>): Promise<Rec> {
+  async patchSingleton(resourceName: string, patch: Record<string, unknown>): Promise<Rec> {
     const resource = this.singletonOf(resourceName)
     const current = this.getSingleton(resourceName)
     const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
@@ -229,6 +229,8 @@ export class Engine {
       const index = this.pending.indexOf(change)
       if (index !== -1) this.pending.splice(index, 1)
     }
+    // an earlier change failed and took this one down with it (it may have built on the failed one)
+    if (change.rolledBack) throw persistenceFailed(new Error('rolled back with an earlier failed change'))
     return result
   }
 
@@ -317,11 +319,23 @@ export class Engine {
     if (dependents.length === 0) return
     if (relation.onDelete === 'restrict') throw restricted(relation, parent, dependents.length)
     for (const child of dependents) {
-      if (relation.onDelete === 'cascade') this.planDelete(relation.child, child, mutations, visited)
-      else {
-        const record = { ...child, [relation.field]: null }
-        mutations.push({ op: 'upsert', resource: relation.child, id: child.id as RecordId, record })
+      if (relation.onDelete === 'cascade') {
+        this.planDelete(relation.child, child, mutations, visited)
+        continue
       }
+      // a record may point at the parent through several fields: clear them all in one update
+      const planned = mutations.findIndex(
+        (m) => m.op === 'upsert' && m.resource === relation.child && idKey(m.id) === idKey(child.id),
+      )
+      const base = planned === -1 ? child : (mutations[planned] as { record: Rec }).record
+      const update: Mutation = {
+        op: 'upsert',
+        resource: relation.child,
+        id: child.id as RecordId,
+        record: { ...base, [relation.field]: null },
+      }
+      if (planned === -1) mutations.push(update)
+      else mutations[planned] = update
     }
   }
 

@@ -2,6 +2,9 @@ import { Collection } from './collection.ts'
 import type { Manifest } from './manifest/types.ts'
 import type { Mutation, Rec, RecordId, StateData } from './state.ts'
 
+/** A change or its undo: `restore` puts a deleted record back at its old position. */
+export type Undo = Mutation | { op: 'restore'; resource: string; record: Rec; position: number }
+
 /**
  * The live state: one Collection per collection resource, one record per singleton. Changes go
  * through `apply`, which returns the inverse mutation (used to roll back when persisting fails).
@@ -50,8 +53,8 @@ export class Store {
     return { ...state, ...this.extras }
   }
 
-  /** Apply one change; returns the mutation that undoes it. */
-  apply(mutation: Mutation): Mutation {
+  /** Apply one change; returns what undoes it. */
+  apply(mutation: Undo): Undo {
     switch (mutation.op) {
       case 'upsert': {
         const collection = this.requireCollection(mutation.resource)
@@ -62,10 +65,14 @@ export class Store {
       }
       case 'delete': {
         const collection = this.requireCollection(mutation.resource)
-        const previous = collection.remove(mutation.id)
-        return previous === undefined
+        const removed = collection.remove(mutation.id)
+        return removed === undefined
           ? { op: 'delete', resource: mutation.resource, id: mutation.id }
-          : { op: 'upsert', resource: mutation.resource, id: previous.id as RecordId, record: previous }
+          : { op: 'restore', resource: mutation.resource, record: removed.record, position: removed.position }
+      }
+      case 'restore': {
+        this.requireCollection(mutation.resource).restore(mutation.record, mutation.position)
+        return { op: 'delete', resource: mutation.resource, id: mutation.record.id as RecordId }
       }
       case 'singleton': {
         const previous = this.singletons.get(mutation.resource) ?? {}

@@ -16,7 +16,7 @@ export function parseYamlOrJson(text: string, fileName: string): ParsedText {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
-      const line = error.linePos?.[0]?.line
+      const line = lineCounter.linePos(error.pos[0]).line
       const message = error.message.split('\n')[0] ?? error.message
       return line === undefined ? { path: '', message } : { path: '', message, line }
     })

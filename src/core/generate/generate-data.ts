@@ -1,0 +1,228 @@
+import type { Faker } from '@faker-js/faker'
+import { didYouMean } from '../did-you-mean.ts'
+import { ConfigError } from '../errors.ts'
+import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/types.ts'
+import { createRandom, deriveSeed, type Random } from '../random.ts'
+import type { Rec, RecordId, StateData } from '../state.ts'
+import { compileChecker } from './check.ts'
+import { type GeneratorContext, OMIT, type ValueGenerator } from './context.ts'
+import { recentTimestamps } from './dates.ts'
+import { idGenerator } from './ids.ts'
+import { planGeneration } from './order.ts'
+import { uniqueGenerator, uniqueKey } from './unique.ts'
+import { compileField } from './values.ts'
+
+export interface GenerateOptions {
+  seed: number
+  /** records per collection, overriding the manifest's `count` */
+  counts?: Readonly<Record<string, number>>
+  /** generate only these resources (the others keep their existing data) */
+  only?: readonly string[]
+  /** the data so far (seed data): integer ids continue after it, unique values avoid it, refs may use it */
+  existing?: StateData
+  /** dates are generated relative to this instant (injected: generation never reads the clock) */
+  now: Date
+  onProgress?: (done: number, total: number) => void
+}
+
+type MutableRecord = Record<string, unknown>
+
+const PROGRESS_EVERY = 1000
+
+/**
+ * The existing data plus generated records: N per selected collection with a count (from `counts` or the
+ * manifest), and a record for each selected singleton with fields and no data. Resources are generated in
+ * ref order; each has its own random stream derived from `seed`, so the output is byte-identical for the
+ * same seed and unaffected by other resources' counts. Throws ConfigError when the manifest's rules cannot
+ * be met (a unique field with too few possible values, a required ref with nothing to point at...).
+ */
+export function generateData(manifest: Manifest, faker: Faker, options: GenerateOptions): StateData {
+  const { seed, now } = options
+  const selected = selectResources(manifest, options)
+  const state: StateData = { ...options.existing }
+  const counts = new Map<string, number>()
+  for (const resource of selected) {
+    if (resource.singleton) continue
+    const count = options.counts?.[resource.name] ?? resource.count ?? 0
+    if (count > 0) counts.set(resource.name, count)
+  }
+  const plan = planGeneration(manifest, [...counts.keys()])
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0)
+
+  const idLists = new Map<string, RecordId[]>()
+  const idsOf = (name: string): RecordId[] => {
+    let ids = idLists.get(name)
+    if (ids === undefined) {
+      ids = existingRecords(state, name).map((record) => record.id as RecordId)
+      idLists.set(name, ids)
+    }
+    return ids
+  }
+  const contextFor = (resourceName: string, random: Random): GeneratorContext => ({
+    faker,
+    random,
+    now,
+    resourceName,
+    idsOf,
+  })
+  faker.setDefaultRefDate(now)
+
+  let done = 0
+  const report = (): void => {
+    done++
+    if (done % PROGRESS_EVERY === 0 || done === total) options.onProgress?.(done, total)
+  }
+  const generated = new Map<string, MutableRecord[]>()
+  for (const name of plan.order) {
+    const resource = manifest.resources[name]!
+    const count = counts.get(name)!
+    const deferred = new Set(plan.deferred.filter((ref) => ref.resource === name).map((ref) => ref.field))
+    const random = createRandom(deriveSeed(seed, `generate:${name}`))
+    faker.seed(deriveSeed(seed, `faker:${name}`))
+    const existing = existingRecords(state, name)
+    const nextId = idGenerator(resource.id, existing, random)
+    const context = contextFor(name, random)
+    const fields = generatedFields(resource).map(([field, def]) =>
+      deferred.has(field)
+        ? ([field, undefined] as const)
+        : ([field, topLevelGenerator(field, def, resource, context, existing, count)] as const),
+    )
+    const ids = idsOf(name)
+    const records: MutableRecord[] = []
+    for (let i = 0; i < count; i++) {
+      const record: MutableRecord = { id: nextId() }
+      fillRecord(record, fields, resource, context)
+      records.push(record)
+      ids.push(record.id as RecordId)
+      report()
+    }
+    generated.set(name, records)
+    state[name] = [...existing, ...records]
+  }
+
+  for (const { resource: name, field } of plan.deferred) {
+    const resource = manifest.resources[name]!
+    const records = generated.get(name)!
+    const random = createRandom(deriveSeed(seed, `deferred:${name}.${field}`))
+    const existing = existingRecords(state, name).slice(0, -records.length || undefined)
+    const generate = topLevelGenerator(
+      field,
+      resource.fields![field]!,
+      resource,
+      contextFor(name, random),
+      existing,
+      records.length,
+    )
+    for (const record of records) {
+      const value = generate()
+      if (value === OMIT) delete record[field]
+      else record[field] = value
+    }
+  }
+
+  for (const resource of selected) {
+    if (resource.singleton) {
+      if (state[resource.name] === undefined && resource.fields !== undefined) {
+        const random = createRandom(deriveSeed(seed, `generate:${resource.name}`))
+        faker.seed(deriveSeed(seed, `faker:${resource.name}`))
+        const context = contextFor(resource.name, random)
+        const fields = generatedFields(resource).map(
+          ([field, def]) => [field, compileField(field, def, fieldPath(resource, field), context)] as const,
+        )
+        const record: MutableRecord = {}
+        fillRecord(record, fields, resource, context)
+        state[resource.name] = record
+      }
+    } else {
+      state[resource.name] ??= []
+    }
+  }
+  return state
+}
+
+function selectResources(manifest: Manifest, options: GenerateOptions): ResourceDef[] {
+  const names = Object.keys(manifest.resources)
+  const issues: Issue[] = []
+  for (const name of options.only ?? []) {
+    if (manifest.resources[name] === undefined) {
+      issues.push({ path: 'only', message: `unknown resource "${name}"${didYouMean(name, names)}` })
+    }
+  }
+  for (const [name, count] of Object.entries(options.counts ?? {})) {
+    const resource = manifest.resources[name]
+    if (resource === undefined) {
+      issues.push({ path: `counts.${name}`, message: `unknown resource "${name}"${didYouMean(name, names)}` })
+    } else if (!Number.isSafeInteger(count) || count < 0) {
+      issues.push({ path: `counts.${name}`, message: `must be a whole number >= 0, got ${count}` })
+    }
+  }
+  if (issues.length > 0) throw new ConfigError('Cannot generate data', issues)
+  const only = options.only === undefined ? undefined : new Set(options.only)
+  return Object.values(manifest.resources).filter((resource) => only === undefined || only.has(resource.name))
+}
+
+function existingRecords(state: StateData, name: string): readonly Rec[] {
+  const value = state[name]
+  return Array.isArray(value) ? value : []
+}
+
+function fieldPath(resource: ResourceDef, field: string): string {
+  return `resources.${resource.name}.fields.${field}`
+}
+
+/** Declared fields that get generated values: not the id, not the timestamps the store maintains. */
+function generatedFields(resource: ResourceDef): Array<[string, FieldDef]> {
+  return Object.entries(resource.fields ?? {}).filter(
+    ([name]) => name !== 'id' && !(resource.timestamps && (name === 'createdAt' || name === 'updatedAt')),
+  )
+}
+
+function topLevelGenerator(
+  name: string,
+  def: FieldDef,
+  resource: ResourceDef,
+  context: GeneratorContext,
+  existing: readonly Rec[],
+  count: number,
+): ValueGenerator {
+  const path = fieldPath(resource, name)
+  if (!def.unique) return compileField(name, def, path, context)
+  const taken = new Set<string>()
+  for (const record of existing) {
+    const value = record[name]
+    if (value !== undefined && value !== null) taken.add(uniqueKey(def, value))
+  }
+  const generate = compileField(name, def, path, context, taken.size + count)
+  return uniqueGenerator(generate, def, path, taken, compileChecker(def), context.random)
+}
+
+/** Sets each field (a deferred ref gets a placeholder to keep the field order), then the timestamps. */
+function fillRecord(
+  record: MutableRecord,
+  fields: ReadonlyArray<readonly [string, ValueGenerator | undefined]>,
+  resource: ResourceDef,
+  context: GeneratorContext,
+): void {
+  for (const [name, generate] of fields) {
+    if (generate === undefined) {
+      record[name] = null
+      continue
+    }
+    const value = generate()
+    if (value !== OMIT) record[name] = value
+  }
+  if (resource.timestamps) {
+    const { createdAt, updatedAt } = recentTimestamps(context.now, context.random)
+    record.createdAt = createdAt
+    record.updatedAt = updatedAt
+  } else if (
+    typeof record.createdAt === 'string' &&
+    typeof record.updatedAt === 'string' &&
+    record.createdAt.length === record.updatedAt.length &&
+    record.createdAt > record.updatedAt
+  ) {
+    const createdAt = record.updatedAt
+    record.updatedAt = record.createdAt
+    record.createdAt = createdAt
+  }
+}

@@ -1,0 +1,169 @@
+import type { FieldType } from '../manifest/types.ts'
+import type { Rec } from '../state.ts'
+import { compareToOperand, looseEquals, type Operand, parseNumber, toOperand } from './compare.ts'
+import { escapeRegExp } from './escape-regexp.ts'
+import type { FieldCatalog, ResolvedField } from './field-catalog.ts'
+import type { FilterOp } from './filter-key.ts'
+import { parseFilterKey } from './filter-key.ts'
+import { invalidQuery } from './invalid-query.ts'
+import { compileLike } from './like.ts'
+import { compileGetter, type Getter, splitPath } from './path.ts'
+
+/** One filter parameter (all its repeated values), compiled once per request. */
+export interface Filter {
+  /** the parameter name as sent, e.g. "views_gte" */
+  param: string
+  /** reads the filtered field: in zero-config mode a filter on a field no record has is ignored */
+  get: Getter
+  test: (record: Rec) => boolean
+}
+
+type ValueTest = (stored: unknown) => boolean
+
+/** Compiles `key=value` pairs sharing one key. Repeated values are alternatives (OR), except `_ne` (AND). */
+export function compileFilter(key: string, values: readonly string[], catalog: FieldCatalog): Filter {
+  const parsed = parseFilterKey(key, catalog)
+  if (!parsed.ok) throw invalidQuery(key, values[0], parsed.problem)
+  const segments = splitPath(parsed.field)
+  const resolved = catalog.resolve(segments)
+  if (!resolved.ok) throw invalidQuery(key, values[0], resolved.problem)
+  const texts = parsed.op === 'in' ? values.flatMap((value) => value.split(',')) : values
+  if (catalog.strict) {
+    for (const text of texts) {
+      const problem = typeProblem(parsed.op, parsed.field, resolved, text)
+      if (problem !== undefined) throw invalidQuery(key, text, problem)
+    }
+  }
+  const get = compileGetter(segments)
+  const matches = valueTest(parsed.op, texts, key)
+  return { param: key, get, test: (record) => matches(get(record)) }
+}
+
+function valueTest(op: FilterOp, texts: readonly string[], key: string): ValueTest {
+  switch (op) {
+    case 'eq':
+    case 'in':
+      return anyOperand(texts.map(toOperand), looseEquals)
+    case 'ne': {
+      const operands = texts.map(toOperand)
+      return (stored) => {
+        if (stored === undefined || stored === null) return false
+        for (const operand of operands) if (looseEquals(stored, operand)) return false
+        return true
+      }
+    }
+    case 'gt':
+      return orderTest(texts, (order) => order > 0)
+    case 'gte':
+      return orderTest(texts, (order) => order >= 0)
+    case 'lt':
+      return orderTest(texts, (order) => order < 0)
+    case 'lte':
+      return orderTest(texts, (order) => order <= 0)
+    case 'contains':
+      return textTest(texts.map((text) => new RegExp(escapeRegExp(text), 'i')))
+    case 'startsWith':
+      return textTest(texts.map((text) => new RegExp(`^${escapeRegExp(text)}`, 'i')))
+    case 'endsWith':
+      return textTest(texts.map((text) => new RegExp(`${escapeRegExp(text)}$`, 'i')))
+    case 'like':
+      return textTest(
+        texts.map((text) => {
+          const like = compileLike(text)
+          if (!like.ok) throw invalidQuery(key, text, like.reason)
+          return like
+        }),
+      )
+  }
+}
+
+function anyOperand(
+  operands: readonly Operand[],
+  equals: (stored: unknown, operand: Operand) => boolean,
+): ValueTest {
+  if (operands.length === 1) {
+    const operand = operands[0]!
+    return (stored) => equals(stored, operand)
+  }
+  return (stored) => {
+    for (const operand of operands) if (equals(stored, operand)) return true
+    return false
+  }
+}
+
+/** A scalar test applied to a value, or to each element of an array value (any may match). */
+function eachElement(test: ValueTest): ValueTest {
+  return (stored) => {
+    if (!Array.isArray(stored)) return test(stored)
+    for (const element of stored) if (test(element)) return true
+    return false
+  }
+}
+
+function orderTest(texts: readonly string[], accept: (order: number) => boolean): ValueTest {
+  const operands = texts.map(toOperand)
+  return eachElement((stored) => {
+    for (const operand of operands) {
+      const order = compareToOperand(stored, operand)
+      if (order !== undefined && accept(order)) return true
+    }
+    return false
+  })
+}
+
+function textTest(patterns: ReadonlyArray<{ test(input: string): boolean }>): ValueTest {
+  return eachElement((stored) => {
+    const text = typeof stored === 'string' ? stored : scalarText(stored)
+    if (text === undefined) return false
+    for (const pattern of patterns) if (pattern.test(text)) return true
+    return false
+  })
+}
+
+function scalarText(stored: unknown): string | undefined {
+  return typeof stored === 'number' || typeof stored === 'boolean' ? String(stored) : undefined
+}
+
+const ORDERED: ReadonlySet<FieldType> = new Set(['integer', 'number', 'string'])
+
+/** Strict mode: why `text` cannot be compared with the declared field, or undefined when it can. */
+function typeProblem(op: FilterOp, field: string, resolved: ResolvedField, text: string): string | undefined {
+  const type = resolved.type === 'array' ? resolved.itemType : resolved.type
+  if (type === undefined) return undefined
+  const operator = op === 'eq' ? 'equality' : `operator ${op}`
+  if (type === 'object' || type === 'array') {
+    if ((op === 'eq' || op === 'ne') && text === 'null') return undefined
+    return `${field} is an ${type} field: filter on one of its nested fields (${field}.<name>) instead`
+  }
+  switch (op) {
+    case 'eq':
+    case 'ne':
+    case 'in':
+      if (text === 'null') return undefined
+      return valueProblem(type, field, text)
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (!ORDERED.has(type))
+        return `${operator} does not apply to ${type} field ${field}; allowed: eq, ne, in`
+      return valueProblem(type, field, text)
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith':
+      if (type !== 'string') return `${operator} applies to string fields only; ${field} is a ${type} field`
+      return undefined
+    case 'like':
+      return undefined
+  }
+}
+
+function valueProblem(type: FieldType, field: string, text: string): string | undefined {
+  if ((type === 'integer' || type === 'number') && parseNumber(text) === undefined) {
+    return `${field} is a ${type} field: the value must be a number`
+  }
+  if (type === 'boolean' && text !== 'true' && text !== 'false') {
+    return `${field} is a boolean field: the value must be true or false`
+  }
+  return undefined
+}

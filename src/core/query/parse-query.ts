@@ -1,0 +1,143 @@
+import type { Manifest, ResourceDef } from '../manifest/types.ts'
+import { type FieldCatalog, fieldCatalog } from './field-catalog.ts'
+import { compileFilter, type Filter } from './filter.ts'
+import { parseFilterKey } from './filter-key.ts'
+import { compileSearch } from './full-text.ts'
+import { invalidQuery, unknownName } from './invalid-query.ts'
+import { type PagingParams, parseWindow } from './paging.ts'
+import { splitPath } from './path.ts'
+import {
+  type EmbedSpec,
+  type ExpandSpec,
+  embedNames,
+  expandNames,
+  resolveEmbed,
+  resolveExpand,
+} from './relation-names.ts'
+import { parseSort, splitList } from './sort.ts'
+import type { ItemQuery, ListQuery } from './types.ts'
+
+/** Query-string pairs in order, repeated keys included (e.g. from URLSearchParams). */
+export type QueryParams = ReadonlyArray<readonly [string, string]>
+
+/** Never filters: jQuery's cache buster, JSONP, and the simulation parameters (handled elsewhere). */
+const IGNORED: ReadonlySet<string> = new Set(['_', 'callback', '_delay', '_status', '_fault'])
+const PAGING_PARAMS = ['_page', '_per_page', '_limit', '_start', '_end'] as const
+const LIST_PARAMS = ['q', '_sort', '_order', ...PAGING_PARAMS, '_embed', '_expand', '_fields']
+const LIST_PARAM_SET: ReadonlySet<string> = new Set(LIST_PARAMS)
+const NONE: readonly string[] = []
+const AS_STORED: ItemQuery = { fields: undefined, embed: [], expand: [] }
+
+/** Declared fields make a resource strict; zero-config resources accept (and ignore) anything unknown. */
+export function isStrict(resource: ResourceDef, manifest: Manifest): boolean {
+  return !manifest.zeroConfig && resource.fields !== undefined
+}
+
+/**
+ * Parses and compiles the query of GET /name (or GET /parent/:id/name). On a resource with declared fields an
+ * unknown field, an operator on the wrong type or a malformed paging value throws RestmockError
+ * ('invalid_query') naming the parameter and the allowed values; in zero-config mode unknown parameters are
+ * ignored. Throws nothing but RestmockError.
+ */
+export function parseListQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ListQuery {
+  const strict = isStrict(resource, manifest)
+  const catalog = fieldCatalog(resource, strict)
+  const controls = new Map<string, string[]>()
+  const filterParams = new Map<string, string[]>()
+  for (const [key, value] of params) {
+    if (IGNORED.has(key)) continue
+    const target = LIST_PARAM_SET.has(key) ? controls : filterParams
+    const values = target.get(key)
+    if (values === undefined) target.set(key, [value])
+    else values.push(value)
+  }
+  const filters: Filter[] = []
+  for (const [key, values] of filterParams) {
+    if (strict && key.startsWith('_') && !namesKnownField(key, catalog)) {
+      throw invalidQuery(key, values[0], unknownName('query parameter', key, LIST_PARAMS))
+    }
+    filters.push(compileFilter(key, values, catalog))
+  }
+  const terms = (controls.get('q') ?? NONE).filter(isNotEmpty)
+  const sortParams = controls.get('_sort') ?? NONE
+  const orderParams = controls.get('_order') ?? NONE
+  const sort = sortParams.length === 0 ? [] : parseSort(sortParams, orderParams, catalog)
+  const paging: PagingParams = {}
+  for (const name of PAGING_PARAMS) {
+    const value = controls.get(name)?.at(-1)
+    if (value !== undefined) paging[name] = value
+  }
+  const selection = filters.length === 0 && terms.length === 0 && sort.length === 0
+  return {
+    filters,
+    search: terms.map(compileSearch),
+    sort,
+    window: parseWindow(paging, strict),
+    shape: parseShape(controls, resource, manifest, catalog),
+    ignoreAbsentFields: !strict,
+    // filters, q and sort fully determine which records come out, in which order
+    selectionKey: selection ? '' : JSON.stringify([[...filterParams], terms, sortParams, orderParams]),
+  }
+}
+
+/**
+ * Parses `_embed`, `_expand` and `_fields` for GET /name/:id. Other parameters are ignored (a single record
+ * has nothing to filter). Strict resources reject unknown relation and field names.
+ */
+export function parseItemQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ItemQuery {
+  if (params.length === 0) return AS_STORED
+  const controls = new Map<string, string[]>()
+  for (const [key, value] of params) {
+    if (key !== '_embed' && key !== '_expand' && key !== '_fields') continue
+    const values = controls.get(key)
+    if (values === undefined) controls.set(key, [value])
+    else values.push(value)
+  }
+  return parseShape(controls, resource, manifest, fieldCatalog(resource, isStrict(resource, manifest)))
+}
+
+function parseShape(
+  controls: ReadonlyMap<string, readonly string[]>,
+  resource: ResourceDef,
+  manifest: Manifest,
+  catalog: FieldCatalog,
+): ItemQuery {
+  const embedParams = controls.get('_embed')
+  const expandParams = controls.get('_expand')
+  const fieldParams = controls.get('_fields')
+  if (embedParams === undefined && expandParams === undefined && fieldParams === undefined) return AS_STORED
+  const conventions = !catalog.strict
+  const embed: EmbedSpec[] = []
+  for (const name of new Set(splitList(embedParams ?? NONE))) {
+    const spec = resolveEmbed(manifest, resource.name, name, conventions)
+    if (spec !== undefined) embed.push(spec)
+    else if (catalog.strict) {
+      throw invalidQuery('_embed', name, unknownName('relation', name, embedNames(manifest, resource.name)))
+    }
+  }
+  const expand: ExpandSpec[] = []
+  for (const name of new Set(splitList(expandParams ?? NONE))) {
+    const spec = resolveExpand(manifest, resource.name, name, conventions)
+    if (spec !== undefined) expand.push(spec)
+    else if (catalog.strict) {
+      throw invalidQuery('_expand', name, unknownName('relation', name, expandNames(manifest, resource.name)))
+    }
+  }
+  const requested = [...new Set(splitList(fieldParams ?? NONE))]
+  if (catalog.strict) {
+    const related = new Set([...embed.map((e) => e.key), ...expand.map((e) => e.key)])
+    const unknown = requested.find((field) => !catalog.has(field) && !related.has(field))
+    if (unknown !== undefined)
+      throw invalidQuery('_fields', unknown, unknownName('field', unknown, catalog.names))
+  }
+  return { fields: requested.length === 0 ? undefined : requested, embed, expand }
+}
+
+function namesKnownField(key: string, catalog: FieldCatalog): boolean {
+  const parsed = parseFilterKey(key, catalog)
+  return parsed.ok && catalog.has(splitPath(parsed.field)[0] ?? '')
+}
+
+function isNotEmpty(text: string): boolean {
+  return text !== ''
+}
