@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
 import { inferManifest } from '../core/manifest/infer.ts'
-import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import type { Manifest } from '../core/manifest/types.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate.ts'
 
@@ -73,12 +73,12 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
 export async function readData(path: string): Promise<unknown> {
   const info = await stat(path).catch(() => undefined)
   if (info === undefined) throw new ConfigError(`data file ${path} does not exist`, [])
-  if (!info.isDirectory()) return parseJsonFile(path, await readSourceFile(path, 'data file'))
+  if (!info.isDirectory()) return parseJsonText(path, await readSourceFile(path, 'data file'))
   const data: Record<string, unknown> = {}
   for (const entry of (await readdir(path)).sort()) {
     if (!entry.endsWith('.json')) continue
     const file = join(path, entry)
-    data[basename(entry, '.json')] = parseJsonFile(file, await readSourceFile(file, 'data file'))
+    data[basename(entry, '.json')] = parseJsonText(file, await readSourceFile(file, 'data file'))
   }
   return data
 }
@@ -91,18 +91,5 @@ async function readSourceFile(path: string, what: string): Promise<string> {
     const reason =
       code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`
     throw new ConfigError(`${what} ${path} ${reason}`, [])
-  }
-}
-
-/** JSON.parse with the line and column of a syntax error. */
-export function parseJsonFile(path: string, text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
-    const issue: { path: string; message: string; line?: number } = { path: '', message }
-    if (position !== null) issue.line = text.slice(0, Number(position[1])).split('\n').length
-    throw new ConfigError(`${path} is not valid JSON`, [issue], path)
   }
 }

@@ -12,6 +12,8 @@ export interface ParsedText {
  * Syntax errors and duplicate keys become a ConfigError listing each with its line.
  */
 export function parseYamlOrJson(text: string, fileName: string): ParsedText {
+  // YAML accepts text JSON does not (trailing commas, comments): a .json file must be strict JSON
+  if (/\.json$/i.test(fileName)) parseJsonText(text, fileName)
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -38,4 +40,17 @@ export function parseYamlOrJson(text: string, fileName: string): ParsedText {
     return range === undefined ? undefined : lineCounter.linePos(range[0]).line
   }
   return { value: doc.toJS({ maxAliasCount: 100 }), lineOf }
+}
+
+/** JSON.parse with the line of a syntax error in the ConfigError. */
+export function parseJsonText(text: string, fileName: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /position (\d+)/.exec(message)
+    const issue: { path: string; message: string; line?: number } = { path: '', message }
+    if (position !== null) issue.line = text.slice(0, Number(position[1])).split('\n').length
+    throw new ConfigError(`${fileName} is not valid JSON`, [issue], fileName)
+  }
 }
