@@ -50,9 +50,8 @@ export class Collection {
     const id = record.id as RecordId
     const key = idKey(id)
     const previous = this.byId.get(key)
-    if (previous !== undefined) this.unindex(key, previous)
     this.byId.set(key, record)
-    this.indexRecord(key, record)
+    this.reindex(key, previous, record)
     if (typeof id === 'number' && id > this.highestIntegerId) this.highestIntegerId = id
     this.ordered = undefined
     return previous
@@ -111,17 +110,21 @@ export class Collection {
     return index
   }
 
-  private indexRecord(id: string, record: Rec): void {
-    for (const [field, index] of this.indexes) addToIndex(index, valueKey(record[field]), id)
+  /** Update secondary indexes; an unchanged value keeps its place, so lookups stay in collection order. */
+  private reindex(id: string, previous: Rec | undefined, record: Rec): void {
+    for (const [field, index] of this.indexes) {
+      const before = previous === undefined ? undefined : valueKey(previous[field])
+      const after = valueKey(record[field])
+      if (previous !== undefined && before === after) continue
+      if (before !== undefined) removeFromIndex(index, before, id)
+      addToIndex(index, after, id)
+    }
   }
 
   private unindex(id: string, record: Rec): void {
     for (const [field, index] of this.indexes) {
       const key = valueKey(record[field])
-      if (key === undefined) continue
-      const ids = index.get(key)
-      ids?.delete(id)
-      if (ids?.size === 0) index.delete(key)
+      if (key !== undefined) removeFromIndex(index, key, id)
     }
   }
 }
@@ -134,4 +137,10 @@ function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id
     index.set(key, ids)
   }
   ids.add(id)
+}
+
+function removeFromIndex(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key)
+  ids?.delete(id)
+  if (ids?.size === 0) index.delete(key)
 }

@@ -2,12 +2,14 @@ import type { Context, Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
+import { parseItemQuery, shapeItem } from '../core/query/index.ts'
 import type { Rec, RecordId } from '../core/state.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
 import { etagMatches, etagOf } from './etag.ts'
 import { IdempotencyCache } from './idempotency.ts'
-import { handleList } from './list-route.ts'
+import { handleList, queryPairs } from './list-route.ts'
+import { type NestedScope, nestedScope } from './nested-scope.ts'
 import { preferredReturn } from './prefer.ts'
 import { requestHeader } from './request-header.ts'
 import type { Responder } from './respond.ts'
@@ -40,6 +42,11 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
       throw new RestmockError('not_found', `${resource.name} is a singleton: use ${base}/${resource.name}`)
     return itemRoute(c, resource, c.req.param('id'), options)
   })
+  app.all(`${base}/:name/:id/:child`, (c) => {
+    const parent = resourceOrNotFound(engine, c.req.param('name'))
+    const { child, scope } = nestedScope(engine, parent, c.req.param('id'), c.req.param('child'))
+    return collectionRoute(c, child, options, idempotency, scope)
+  })
 }
 
 function resourceOrNotFound(engine: Engine, name: string): ResourceDef {
@@ -59,13 +66,16 @@ async function collectionRoute(
   resource: ResourceDef,
   options: ResourceRouteOptions,
   idempotency: IdempotencyCache,
+  scope?: NestedScope,
 ): Promise<Response> {
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
-      return handleList(c, options.engine, resource, options.responder)
+      return handleList(c, options.engine, resource, options.responder, scope)
     case 'POST': {
-      const body = await readJsonObject(c.req.raw, options.bodyLimit)
+      const sent = await readJsonObject(c.req.raw, options.bodyLimit)
+      // POST /parent/:id/child: the URL names the parent, whatever the body says
+      const body = scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId }
       const key = requestHeader(c, 'idempotency-key')
       if (key === undefined) return create(c, resource, body, options)
       const cacheKey = `${c.req.path}\u0000${key}`
@@ -112,8 +122,10 @@ async function itemRoute(
   const { engine } = options
   switch (c.req.method) {
     case 'GET':
-    case 'HEAD':
-      return representation(c, options.responder, engine.get(resource.name, id))
+    case 'HEAD': {
+      const shape = parseItemQuery(queryPairs(c.req.url), resource, engine.manifest)
+      return representation(c, options.responder, shapeItem(engine.get(resource.name, id), shape, engine))
+    }
     case 'PUT':
     case 'PATCH': {
       const body = await readJsonObject(c.req.raw, options.bodyLimit)

@@ -14,7 +14,7 @@ export type FilterOp =
   | 'endsWith'
   | 'like'
 
-export const COLON_OPERATORS: readonly FilterOp[] = [
+const COLON_OPERATORS: readonly FilterOp[] = [
   'eq',
   'ne',
   'gt',
@@ -26,7 +26,6 @@ export const COLON_OPERATORS: readonly FilterOp[] = [
   'startsWith',
   'endsWith',
 ]
-export const SUFFIX_OPERATORS = ['gte', 'gt', 'lte', 'lt', 'ne', 'like'] as const
 
 const COLON_BY_LOWER = new Map(COLON_OPERATORS.map((op) => [op.toLowerCase(), op]))
 const SUFFIX = /^(.+)_(gte|gt|lte|lt|ne|like)$/

@@ -19,7 +19,7 @@ const ASSERT_WORD_BOUNDARY = 2
 const ASSERT_NOT_WORD_BOUNDARY = 3
 
 /** Beyond this many instructions a pattern is refused (bounded repetitions multiply its size). */
-export const MAX_PROGRAM_SIZE = 5000
+const MAX_PROGRAM_SIZE = 5000
 
 class CodeUnitSet {
   readonly ascii = new Uint8Array(128)

@@ -21,7 +21,7 @@ export type LikeNode =
 export type ParseResult = { ok: true; node: LikeNode } | { ok: false; reason: string }
 
 /** Larger counts in `{n,m}` are refused: they would only make the compiled program huge. */
-export const MAX_REPEAT = 100
+const MAX_REPEAT = 100
 
 const DIGIT = [0x30, 0x39]
 const WORD = [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a]
@@ -46,8 +46,11 @@ export function parseLike(pattern: string): ParseResult {
     if (parser.pos < pattern.length) return { ok: false, reason: `unexpected "${pattern[parser.pos]}"` }
     return { ok: true, node }
   } catch (error) {
-    if (error instanceof Unsupported) return { ok: false, reason: error.reason }
-    throw error
+    // anything else would be a parser gap: refuse the pattern (a 400) rather than fail the request (a 500)
+    return {
+      ok: false,
+      reason: error instanceof Unsupported ? error.reason : 'this pattern is not supported',
+    }
   }
 }
 

@@ -36,5 +36,6 @@ function pageUrl(baseUrl: string, params: ReadonlyArray<readonly [string, string
 /** Percent-encodes like encodeURIComponent but keeps ":" (views:gte stays readable); "," is encoded
  * because naive Link parsers split the header on commas. */
 function encode(text: string): string {
-  return encodeURIComponent(text).replace(/%3A/gi, ':')
+  const encoded = encodeURIComponent(text)
+  return text.includes(':') ? encoded.replaceAll('%3A', ':') : encoded
 }

@@ -1,6 +1,6 @@
 import { invalidQuery } from './invalid-query.ts'
 
-export const DEFAULT_PER_PAGE = 10
+const DEFAULT_PER_PAGE = 10
 
 /** Which records of the (filtered, sorted) list to return. */
 export type Window =

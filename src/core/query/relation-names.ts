@@ -1,4 +1,5 @@
 import type { Manifest, Relation } from '../manifest/types.ts'
+import { singular } from '../relations.ts'
 
 /** `_embed=comments` on posts: each post gets `comments: [...]`, the comments whose `field` holds its id. */
 export interface EmbedSpec {
@@ -12,14 +13,6 @@ export interface ExpandSpec {
   key: string
   parent: string
   field: string
-}
-
-/** English singular of a collection name, enough for the `<singular>Id` convention (posts -> post). */
-export function singular(name: string): string {
-  if (/[^aeiou]ies$/i.test(name)) return `${name.slice(0, -3)}y`
-  if (/(ss|sh|ch|x|z)es$/i.test(name)) return name.slice(0, -2)
-  if (/[^s]s$/i.test(name)) return name.slice(0, -1)
-  return name
 }
 
 function isCollection(manifest: Manifest, name: string): boolean {
