@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import yargs, { type Argv } from 'yargs'
+import { generateCommand } from './generate-options.ts'
 import { EXIT_USAGE, reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve-options.ts'
 import type { ValidateArgs } from './validate-command.ts'
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         exitCode = await runValidate(args)
       },
     )
+    .command(generateCommand((code) => (exitCode = code)))
     .strict()
     .help()
     .alias('h', 'help')

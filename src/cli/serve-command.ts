@@ -1,3 +1,4 @@
+import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
@@ -16,6 +17,10 @@ export function toStartOptions(args: ServeArgs): StartOptions {
   if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) {
     throw new UsageError(`--body-limit must be a positive number of bytes, got ${String(bodyLimit)}`)
   }
+  const latency = args.latency
+  if (latency !== undefined) checkSimulationFlag('--latency', { latency })
+  const errorRate = args['error-rate']
+  if (errorRate !== undefined) checkSimulationFlag('--error-rate', { errors: { rate: errorRate } })
   const options: StartOptions = {
     source: findSource(args.source),
     port: args.port,
@@ -24,25 +29,35 @@ export function toStartOptions(args: ServeArgs): StartOptions {
     reset: args.reset,
     sync: args.sync,
     cors: args.cors,
+    prefer: args.prefer,
+    admin: args.admin,
     logRequests: !args.quiet,
   }
+  if (latency !== undefined) options.latency = latency
+  if (errorRate !== undefined) options.errorRate = errorRate
   if (args.db !== undefined) options.db = args.db
   if (args.data !== undefined) options.dataPath = args.data
   if (args.seed !== undefined) options.seed = args.seed
+  if (args.locale !== undefined) options.locale = args.locale
   if (args['base-path'] !== undefined) options.basePath = args['base-path']
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   return options
 }
 
+function checkSimulationFlag(flag: string, policy: Record<string, unknown>): void {
+  const [issue] = validateSimulation(policy, '').issues
+  if (issue !== undefined) throw new UsageError(`${flag} ${issue.message}`)
+}
+
 /** Serve until SIGINT/SIGTERM, then flush and close; resolves to the exit code. */
 export async function runServe(args: ServeArgs): Promise<number> {
   const mock = await startMock(toStartOptions(args))
-  printBanner(mock)
+  printBanner(mock, args.admin)
   await waitForShutdown(() => mock.close())
   return EXIT_OK
 }
 
-function printBanner(mock: RunningMock): void {
+function printBanner(mock: RunningMock, admin: boolean): void {
   const { manifest } = mock.engine
   const lines = [`restmock listening on ${mock.url}`]
   const width = Math.max(...Object.keys(manifest.resources).map((name) => name.length))
@@ -56,5 +71,6 @@ function printBanner(mock: RunningMock): void {
   }
   lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
   lines.push(`  seed: ${mock.seed}`)
+  if (admin) lines.push(`  admin: ${mock.url}/__restmock`)
   process.stdout.write(`${lines.join('\n')}\n`)
 }

@@ -8,12 +8,17 @@ export interface ServeArgs {
   'in-memory'?: boolean
   data?: string
   seed?: number
+  locale?: string
   reset: boolean
   sync: boolean
   'base-path'?: string
   quiet: boolean
   cors: boolean
   'body-limit'?: number
+  latency?: string
+  'error-rate'?: number
+  prefer: boolean
+  admin: boolean
 }
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
@@ -28,6 +33,10 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     .option('in-memory', { type: 'boolean', describe: 'keep no state file' })
     .option('data', { type: 'string', describe: "seed data file or folder (overrides the manifest's data)" })
     .option('seed', { type: 'number', describe: 'random seed (reproducible ids, data and simulation)' })
+    .option('locale', {
+      type: 'string',
+      describe: 'faker locale for generated records, e.g. de (default: en)',
+    })
     .option('reset', {
       type: 'boolean',
       default: false,
@@ -45,5 +54,23 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
     .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
+    .option('latency', {
+      type: 'string',
+      describe: 'simulated latency of every response in ms: 200, or a range such as 50-300',
+    })
+    .option('error-rate', {
+      type: 'number',
+      describe: 'share of requests that fail with a simulated 500, from 0 to 1 (such as 0.05)',
+    })
+    .option('prefer', {
+      type: 'boolean',
+      default: true,
+      describe: 'honour Prefer: status=/delay=/fault= and _status/_delay/_fault (--no-prefer to ignore)',
+    })
+    .option('admin', {
+      type: 'boolean',
+      default: true,
+      describe: 'admin API under /__restmock (--no-admin to remove it)',
+    })
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }

@@ -8,6 +8,7 @@ import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
 import type { LoadedSource } from './load-source.ts'
+import { MANIFEST_CHECKS } from './manifest-checks.ts'
 import type { MockOptions } from './options.ts'
 
 export interface Assembled {
@@ -25,9 +26,13 @@ export function manifestFromOptions(options: MockOptions): Manifest {
   }
   if (typeof options.manifest === 'string') {
     const parsed = parseYamlOrJson(options.manifest, 'manifest')
-    return validateManifest(parsed.value, { source: 'manifest', lineOf: parsed.lineOf })
+    return validateManifest(parsed.value, {
+      source: 'manifest',
+      lineOf: parsed.lineOf,
+      checks: MANIFEST_CHECKS,
+    })
   }
-  return validateManifest(options.manifest, { source: 'manifest' })
+  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS })
 }
 
 /** Manifest + raw seed data + options -> the normalized seed state everything starts from. */
@@ -37,7 +42,8 @@ export function assemble(manifest: Manifest, data: unknown, source: string, opti
   const randomSeed = options.seed ?? manifest.seed ?? randomInt(0, 2 ** 31)
   const random = createRandom(deriveSeed(randomSeed, 'seed-ids'))
   const seed = prepareState(effective, data ?? {}, { source, random, strict: true })
-  // generated records (`count`) are added here by the data generation step
+  // generated records (`count`) are added by the callers: withGeneratedRecords (startMock, lazily) and
+  // generateSeedRecords (createMock), so faker stays unloaded when nothing needs generating
   return { manifest: { ...effective, seed: randomSeed }, seed, randomSeed }
 }
 

@@ -8,7 +8,10 @@ import { validateManifest } from '../core/manifest/validate.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { createApp } from '../http/app.ts'
 import { assemble, manifestFromOptions } from './assemble.ts'
+import { generateSeedRecords } from './generate-records.ts'
+import { MANIFEST_CHECKS } from './manifest-checks.ts'
 import type { MockOptions } from './options.ts'
+import { simulationSetup } from './simulation-setup.ts'
 
 export type MockApp = Hono & {
   engine: Engine
@@ -31,7 +34,11 @@ export function createMock(options: MockOptions): MockApp {
     const isManifest =
       /\.ya?ml$/i.test(path) || (typeof value?.resources === 'object' && !Array.isArray(value.resources))
     if (isManifest) {
-      manifest = validateManifest(value, { source: options.source, lineOf: parsed.lineOf })
+      manifest = validateManifest(value, {
+        source: options.source,
+        lineOf: parsed.lineOf,
+        checks: MANIFEST_CHECKS,
+      })
       const dataFile =
         options.dataPath ?? (manifest.data === undefined ? undefined : resolve(path, '..', manifest.data))
       if (data === undefined && dataFile !== undefined) data = JSON.parse(readFileSync(dataFile, 'utf8'))
@@ -40,7 +47,10 @@ export function createMock(options: MockOptions): MockApp {
       data ??= value
     }
   }
-  const assembled = assemble(manifest!, data, options.source ?? 'data', options)
+  const assembled = generateSeedRecords(
+    assemble(manifest!, data, options.source ?? 'data', options),
+    options.locale,
+  )
   const engine = new Engine({
     manifest: assembled.manifest,
     seed: assembled.seed,
@@ -48,9 +58,14 @@ export function createMock(options: MockOptions): MockApp {
     random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
     now: () => new Date(),
   })
-  const appOptions: Parameters<typeof createApp>[0] = { engine }
+  const simulation = simulationSetup(assembled.manifest, options)
+  const appOptions: Parameters<typeof createApp>[0] = { engine, simulation: simulation.appOptions }
   if (options.cors !== undefined) appOptions.cors = options.cors
   if (options.bodyLimit !== undefined) appOptions.bodyLimit = options.bodyLimit
   const app = createApp(appOptions)
-  return Object.assign(app, { engine, reset: () => engine.reset() })
+  const reset = async (): Promise<void> => {
+    await engine.reset()
+    simulation.runtime.reset()
+  }
+  return Object.assign(app, { engine, reset })
 }

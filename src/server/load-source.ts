@@ -5,6 +5,7 @@ import { inferManifest } from '../core/manifest/infer.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import type { Manifest } from '../core/manifest/types.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate.ts'
+import { MANIFEST_CHECKS } from './manifest-checks.ts'
 
 export interface LoadedSource {
   kind: 'manifest' | 'db'
@@ -54,7 +55,7 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
     if (dataPath !== undefined) result.dataPath = dataPath
     return result
   }
-  const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? [] }
+  const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? MANIFEST_CHECKS }
   const manifest = validateManifest(value, manifestOptions)
   const dataPath =
     options.dataPath !== undefined
@@ -73,12 +74,12 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
 export async function readData(path: string): Promise<unknown> {
   const info = await stat(path).catch(() => undefined)
   if (info === undefined) throw new ConfigError(`data file ${path} does not exist`, [])
-  if (!info.isDirectory()) return parseJsonText(path, await readSourceFile(path, 'data file'))
+  if (!info.isDirectory()) return parseJsonText(await readSourceFile(path, 'data file'), path)
   const data: Record<string, unknown> = {}
   for (const entry of (await readdir(path)).sort()) {
     if (!entry.endsWith('.json')) continue
     const file = join(path, entry)
-    data[basename(entry, '.json')] = parseJsonText(file, await readSourceFile(file, 'data file'))
+    data[basename(entry, '.json')] = parseJsonText(await readSourceFile(file, 'data file'), file)
   }
   return data
 }

@@ -10,12 +10,22 @@ export interface MockOptions {
   dataPath?: string
   /** random seed for ids (and generated data / simulation); default: manifest `seed`, else random */
   seed?: number
+  /** faker locale for generated records (`count`); default: manifest `locale`, else en */
+  locale?: string
   /** overrides the manifest's basePath */
   basePath?: string
   /** CORS headers (default true) */
   cors?: boolean
   /** request body limit in bytes (default 1 MiB) */
   bodyLimit?: number
+  /** global simulated latency: ms or "min-max" (CLI --latency) */
+  latency?: string | number
+  /** global simulated error rate from 0 to 1 (CLI --error-rate) */
+  errorRate?: number
+  /** honour per-request `Prefer: status=/delay=/fault=` and `_status`/`_delay`/`_fault` (default true; CLI --no-prefer) */
+  prefer?: boolean
+  /** the admin API under /__restmock and its request journal (default true; CLI --no-admin) */
+  admin?: boolean
 }
 
 export interface StartOptions extends MockOptions {
@@ -29,6 +39,8 @@ export interface StartOptions extends MockOptions {
   persist?: boolean
   /** start again from the seed, discarding the saved state */
   reset?: boolean
+  /** fsync every journal append before acknowledging (survives power loss, not only crashes; slower) */
+  sync?: boolean
   /** log one line per request (default false for the library, true for the CLI unless --quiet) */
   logRequests?: boolean
   /** where log lines go (default: buffered stdout) */

@@ -8,11 +8,13 @@ import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
 import { createApp } from '../http/app.ts'
 import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
+import { withGeneratedRecords } from './generate-seed.ts'
 import { loadSource } from './load-source.ts'
 import { bufferedWriter, formatRequest } from './log-writer.ts'
 import type { StartOptions } from './options.ts'
 import type { PersistenceStats } from './persistence/file.ts'
 import type { Persistence } from './persistence/types.ts'
+import { simulationSetup } from './simulation-setup.ts'
 
 export interface RunningMock {
   /** http://HOST:PORT (no trailing slash) */
@@ -49,6 +51,9 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     if (options.persist === true || options.db !== undefined)
       stateFile = options.db === undefined ? undefined : resolve(options.db)
   }
+  assembled = await withGeneratedRecords(assembled, options.locale)
+  // before anything is written: bad --latency / --error-rate values stop the start
+  const simulation = simulationSetup(assembled.manifest, options)
   const engineRef: { current?: Engine } = {}
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
@@ -56,6 +61,8 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
       : (await import('./persistence/index.ts')).createFilePersistence({
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
+          sync: options.sync === true,
+          log: (message) => console.error(`restmock: ${message}`),
         })
   const initial = await initialState(assembled, persistence, options.reset === true)
   const engine = new Engine({
@@ -70,6 +77,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
 
   const writer = bufferedWriter(options.log ?? ((text) => process.stdout.write(text)))
   const appOptions: Parameters<typeof createApp>[0] = {
+    simulation: simulation.appOptions,
     engine,
     logError: (error) => console.error('restmock: unexpected error while handling a request:', error),
   }
@@ -91,7 +99,10 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     seed: assembled.randomSeed,
     stateFile,
     persistenceStats: () => persistence.stats,
-    reset: () => engine.reset(),
+    reset: async () => {
+      await engine.reset()
+      simulation.runtime.reset()
+    },
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolveClose) => {

@@ -1,0 +1,139 @@
+import { randomInt } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { didYouMean } from '../core/did-you-mean.ts'
+import { ConfigError } from '../core/errors.ts'
+import { generateData, loadFaker, referenceDate } from '../core/generate/index.ts'
+import type { Manifest } from '../core/manifest/types.ts'
+import type { StateData } from '../core/state.ts'
+import { assembleLoaded } from '../server/assemble.ts'
+import { loadSource } from '../server/load-source.ts'
+import type { GenerateArgs } from './generate-options.ts'
+import { EXIT_OK, UsageError } from './output.ts'
+import { progressBar } from './progress-bar.ts'
+
+/** Records per collection when neither --count nor the resource's `count` says. */
+const DEFAULT_COUNT = 10
+/** Smaller runs finish too fast for a progress bar to help. */
+const PROGRESS_FROM = 10_000
+
+export interface GenerateStreams {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream & { isTTY?: boolean }
+}
+
+/**
+ * Generate records for a manifest and write them with the manifest's seed data, in seed-data shape
+ * (json-server db.json), so the file can serve as the manifest's `data`. Resolves to the exit code.
+ */
+export async function runGenerate(
+  args: GenerateArgs,
+  streams: GenerateStreams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const { count, seed } = args
+  if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {
+    throw new UsageError(`--count must be a whole number >= 0, got ${String(count)}`)
+  }
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new UsageError(`--seed must be a whole number, got ${String(seed)}`)
+  }
+  const now = args.now === undefined ? undefined : new Date(args.now)
+  if (now !== undefined && Number.isNaN(now.getTime())) {
+    throw new UsageError(`--now must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got "${args.now}"`)
+  }
+
+  const loaded = await loadSource(args.manifest, args.data === undefined ? {} : { dataPath: args.data })
+  if (loaded.kind !== 'manifest') {
+    throw new UsageError(
+      `${args.manifest} is a json-server data file: generate needs a manifest with field rules`,
+    )
+  }
+  const manifest = loaded.manifest
+  const randomSeed = seed ?? manifest.seed ?? randomInt(0, 2 ** 31)
+  const only = selectedResources(manifest, args.only)
+  const faker = await loadFakerFor(args.locale ?? manifest.locale)
+  const raw = isObject(loaded.data) ? loaded.data : {}
+  const reference = now ?? referenceDate(raw as StateData)
+  // singletons the data file lacks are generated first: the seed data must be complete to be checked
+  const missing = only.filter((name) => manifest.resources[name]!.singleton && raw[name] === undefined)
+  const singletons =
+    missing.length === 0
+      ? {}
+      : generateData(manifest, faker, { seed: randomSeed, only: missing, now: reference })
+  const { seed: existing } = assembleLoaded(
+    { ...loaded, data: { ...raw, ...singletons } },
+    { seed: randomSeed },
+  )
+  const counts: Record<string, number> = {}
+  for (const name of only) {
+    const resource = manifest.resources[name]!
+    if (!resource.singleton) counts[name] = count ?? resource.count ?? DEFAULT_COUNT
+  }
+
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
+  const bar =
+    streams.stderr.isTTY === true && total >= PROGRESS_FROM
+      ? progressBar((text) => streams.stderr.write(text))
+      : undefined
+  const options: Parameters<typeof generateData>[2] = {
+    seed: randomSeed,
+    counts,
+    only,
+    existing,
+    now: reference,
+  }
+  if (bar !== undefined) options.onProgress = (done, all) => bar.update(done, all)
+  const state = generateData(manifest, faker, options)
+  bar?.finish()
+
+  const text = `${JSON.stringify(state, null, 2)}\n`
+  if (args.out === undefined) streams.stdout.write(text)
+  else await writeFile(args.out, text)
+  streams.stderr.write(
+    summary(counts, args.out, randomSeed, seed === undefined && loaded.manifest.seed === undefined),
+  )
+  return EXIT_OK
+}
+
+function selectedResources(manifest: Manifest, only: readonly string[] | undefined): string[] {
+  const names = Object.keys(manifest.resources)
+  if (only === undefined) return names
+  const wanted = only
+    .flatMap((entry) => entry.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+  for (const name of wanted) {
+    if (!names.includes(name)) {
+      throw new UsageError(`--only: "${name}" is not a resource of the manifest${didYouMean(name, names)}`)
+    }
+  }
+  return names.filter((name) => wanted.includes(name))
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+async function loadFakerFor(locale: string | undefined) {
+  try {
+    return await loadFaker(locale ?? 'en')
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new UsageError(`--locale: ${error.issues[0]?.message ?? error.message}`)
+    throw error
+  }
+}
+
+function summary(
+  counts: Record<string, number>,
+  out: string | undefined,
+  seed: number,
+  chosen: boolean,
+): string {
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n}`)
+  const where = out === undefined ? 'standard output' : out
+  const reproduce = chosen ? ` (chosen at random: pass --seed ${seed} to reproduce)` : ''
+  return `restmock: generated ${total} record${total === 1 ? '' : 's'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''} to ${where}, seed ${seed}${reproduce}\n`
+}
