@@ -1,4 +1,5 @@
 import type { Rec } from '../core/state.ts'
+import { etagOf } from './etag.ts'
 
 /** JSON text of stored records; a stored record is frozen and never changes, so its text cannot go stale. */
 const texts = new WeakMap<Rec, string>()
@@ -19,4 +20,25 @@ export function recordsJson(records: readonly Rec[]): string {
     parts[i] = text
   }
   return `[${parts.join(',')}]`
+}
+
+export interface Representation {
+  text: string
+  etag: string
+}
+
+const representations = new WeakMap<Rec, Representation>()
+
+/** One record's JSON text and strong ETag, computed once per stored (frozen) record. */
+export function recordRepresentation(record: Rec): Representation {
+  let representation = representations.get(record)
+  if (representation === undefined) {
+    const text = texts.get(record) ?? JSON.stringify(record)
+    representation = { text, etag: etagOf(text) }
+    if (Object.isFrozen(record)) {
+      representations.set(record, representation)
+      texts.set(record, text)
+    }
+  }
+  return representation
 }

@@ -6,11 +6,12 @@ import { parseItemQuery, shapeItem } from '../core/query/index.ts'
 import type { Rec, RecordId } from '../core/state.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
-import { etagMatches, etagOf } from './etag.ts'
+import { etagMatches } from './etag.ts'
 import { IdempotencyCache } from './idempotency.ts'
 import { handleList, queryPairs } from './list-route.ts'
 import { type NestedScope, nestedScope } from './nested-scope.ts'
 import { preferredReturn } from './prefer.ts'
+import { recordRepresentation } from './records-json.ts'
 import { requestHeader } from './request-header.ts'
 import type { Responder } from './respond.ts'
 
@@ -188,8 +189,7 @@ async function singletonRoute(
 
 /** 200 with a strong ETag, or 304 when If-None-Match already has it. */
 function representation(c: Context, responder: Responder, record: Rec): Response {
-  const text = JSON.stringify(record)
-  const etag = etagOf(text)
+  const { text, etag } = recordRepresentation(record)
   const ifNoneMatch = requestHeader(c, 'if-none-match')
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true))
     return responder.empty(c, 304, { etag })
@@ -204,8 +204,8 @@ function written(
   status: 200 | 201,
   headers: Record<string, string>,
 ): Response {
-  const text = JSON.stringify(record)
-  const all: Record<string, string> = { ...headers, etag: etagOf(text) }
+  const { text, etag } = recordRepresentation(record)
+  const all: Record<string, string> = { ...headers, etag }
   const preference = preferredReturn(requestHeader(c, 'prefer'))
   if (preference !== undefined) all['preference-applied'] = `return=${preference}`
   return preference === 'minimal' ? responder.empty(c, 204, all) : responder.json(c, status, text, all)
@@ -214,7 +214,7 @@ function written(
 function checkIfMatch(c: Context, current: Rec): void {
   const ifMatch = requestHeader(c, 'if-match')
   if (ifMatch === undefined) return
-  const etag = etagOf(JSON.stringify(current))
+  const { etag } = recordRepresentation(current)
   if (!etagMatches(ifMatch, etag, false)) {
     throw new RestmockError(
       'precondition_failed',
