@@ -88,7 +88,9 @@ describe('real socket, port 0', () => {
   test('group commit: 200 concurrent POSTs are all acknowledged, all saved, in far fewer writes', async () => {
     const db = join(dir, 'db.json')
     await writeFile(db, JSON.stringify({ posts: [] }))
-    const mock = await start({ source: db })
+    // fsync makes each write take long enough for concurrent requests to queue behind it, as under real
+    // load; without it an in-process client on a fast disk may find every write already finished
+    const mock = await start({ source: db, sync: true })
     const statuses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         post(`${mock.url}/posts`, { n: i }).then((response) => response.status),

@@ -3,22 +3,25 @@ import type { Rec } from './state.ts'
 
 export const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt'] as const
 
-/** Fill in declared defaults for missing fields, nested objects included. Returns a new object. */
+/** Fill in declared defaults for missing fields, nested objects included. Returns `body` itself when none applies. */
 export function applyDefaults(
   fields: Readonly<Record<string, FieldDef>> | undefined,
   body: Record<string, unknown>,
 ): Record<string, unknown> {
   if (fields === undefined) return body
-  const result: Record<string, unknown> = { ...body }
+  let result: Record<string, unknown> | undefined
   for (const [name, field] of Object.entries(fields)) {
-    const value = result[name]
-    if (value === undefined && field.default !== undefined) {
-      result[name] = structuredClone(field.default)
-    } else if (field.properties !== undefined && isObject(value)) {
-      result[name] = applyDefaults(field.properties, value)
+    const value = body[name]
+    let filled: unknown = value
+    if (value === undefined && field.default !== undefined) filled = structuredClone(field.default)
+    else if (field.properties !== undefined && isObject(value))
+      filled = applyDefaults(field.properties, value)
+    if (filled !== value) {
+      result ??= { ...body }
+      result[name] = filled
     }
   }
-  return result
+  return result ?? body
 }
 
 /**

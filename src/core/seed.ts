@@ -100,7 +100,11 @@ function prepareCollection(
     const key = idKey(id)
     if (seen.has(key)) issues.push({ path: `${path}.id`, message: `duplicate id ${JSON.stringify(id)}` })
     seen.add(key)
-    records.push({ id, ...applyDefaults(resource.fields, record as Record<string, unknown>) })
+    const complete = applyDefaults(resource.fields, record as Record<string, unknown>)
+    // reuse the parsed object when nothing changes: seed and live state then share records (memory)
+    records.push(
+      complete === record && (record as { id?: unknown }).id !== undefined ? complete : { id, ...complete },
+    )
   })
   return records
 }

@@ -39,6 +39,7 @@ export interface RunningMock {
 export async function startMock(options: StartOptions): Promise<RunningMock> {
   let assembled: Assembled
   let stateFile: string | undefined
+  let snapshotValue: StateData | undefined
   if (options.source !== undefined) {
     const loaded = await loadSource(
       options.source,
@@ -46,6 +47,8 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     )
     assembled = assembleLoaded(loaded, options)
     if (options.persist !== false) stateFile = resolve(options.db ?? loaded.defaultStateFile)
+    // zero-config: the db.json is also the state file; it was just parsed, do not parse it again
+    if (stateFile === loaded.path && loaded.dataPath === undefined) snapshotValue = loaded.data as StateData
   } else {
     assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
     if (options.persist === true || options.db !== undefined)
@@ -62,6 +65,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
           sync: options.sync === true,
+          ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
         })
   const initial = await initialState(assembled, persistence, options.reset === true)

@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { ConfigError } from '../errors.ts'
+import { jsonErrorOffset } from '../json-error-offset.ts'
 
 export interface ParsedText {
   value: unknown
@@ -7,26 +8,36 @@ export interface ParsedText {
   lineOf: (path: string) => number | undefined
 }
 
+/** JSON text above this size is parsed with JSON.parse alone (a 100k-record db.json must load fast). */
+const YAML_CHECK_LIMIT = 256 * 1024
+
 /**
- * Parse a YAML or JSON document (JSON is read by the YAML parser too, so both report lines).
- * Syntax errors and duplicate keys become a ConfigError listing each with its line.
+ * Parse a YAML or JSON document. Both report lines for later problems (`lineOf`); syntax errors and
+ * duplicate keys become a ConfigError listing each with its line. JSON is parsed strictly by JSON.parse
+ * (YAML would accept trailing commas and comments); small JSON documents are also read by the YAML
+ * parser to catch duplicate keys, large ones only when a line number is asked for.
  */
 export function parseYamlOrJson(text: string, fileName: string): ParsedText {
-  // YAML accepts text JSON does not (trailing commas, comments): a .json file must be strict JSON
-  if (/\.json$/i.test(fileName)) parseJsonText(text, fileName)
+  const isJson = /\.json$/i.test(fileName)
+  if (isJson && text.length > YAML_CHECK_LIMIT) {
+    const value = parseJsonText(text, fileName)
+    let lines: ((path: string) => number | undefined) | undefined
+    return { value, lineOf: (path) => (lines ??= parseYaml(text, fileName, true).lineOf)(path) }
+  }
+  if (isJson) parseJsonText(text, fileName)
+  return parseYaml(text, fileName, isJson)
+}
+
+function parseYaml(text: string, fileName: string, isJson: boolean): ParsedText {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
       const line = lineCounter.linePos(error.pos[0]).line
       const message = error.message.split('\n')[0] ?? error.message
-      return line === undefined ? { path: '', message } : { path: '', message, line }
+      return { path: '', message, line }
     })
-    throw new ConfigError(
-      `${fileName} is not valid ${/\.json$/i.test(fileName) ? 'JSON' : 'YAML'}`,
-      issues,
-      fileName,
-    )
+    throw new ConfigError(`${fileName} is not valid ${isJson ? 'JSON' : 'YAML'}`, issues, fileName)
   }
   const lineOf = (path: string): number | undefined => {
     const keys = path === '' ? [] : path.split('.')
@@ -48,9 +59,9 @@ export function parseJsonText(text: string, fileName: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
+    const offset = jsonErrorOffset(text)
     const issue: { path: string; message: string; line?: number } = { path: '', message }
-    if (position !== null) issue.line = text.slice(0, Number(position[1])).split('\n').length
+    if (offset !== undefined) issue.line = text.slice(0, offset).split('\n').length
     throw new ConfigError(`${fileName} is not valid JSON`, [issue], fileName)
   }
 }

@@ -1,0 +1,125 @@
+import { constants } from 'node:fs'
+import { type FileHandle, open, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises'
+import { JSONFile } from 'lowdb/node'
+import type { StateData } from '../../core/state.ts'
+
+/** An open journal: appends land at the end of the file. */
+export interface JournalHandle {
+  append(bytes: Uint8Array): Promise<void>
+  sync(): Promise<void>
+  truncate(length: number): Promise<void>
+  close(): Promise<void>
+}
+
+/** The file operations persistence needs; tests inject failures through it. */
+export interface PersistenceFs {
+  openJournal(path: string): Promise<JournalHandle>
+  /** undefined when the file does not exist */
+  readFile(path: string): Promise<Uint8Array | undefined>
+  /** undefined when the file does not exist */
+  size(path: string): Promise<number | undefined>
+  /** The last byte of a non-empty file. */
+  lastByte(path: string, size: number): Promise<number>
+  truncate(path: string, length: number): Promise<void>
+  rename(from: string, to: string): Promise<void>
+  /** A missing file is not an error. */
+  unlink(path: string): Promise<void>
+  /** Names in a directory (empty when it does not exist). */
+  list(dir: string): Promise<string[]>
+  /** Pretty JSON through lowdb's JSONFile: temp file + rename, so readers never see a half-written file. */
+  writeJson(path: string, data: StateData): Promise<void>
+  /** fsync a file or a directory (a directory makes renames and new files durable). */
+  syncPath(path: string): Promise<void>
+}
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT'
+
+function journalHandle(handle: FileHandle): JournalHandle {
+  return {
+    append: async (bytes) => {
+      await handle.appendFile(bytes)
+    },
+    sync: () => handle.sync(),
+    truncate: (length) => handle.truncate(length),
+    close: () => handle.close(),
+  }
+}
+
+export function createNodeFs(): PersistenceFs {
+  // one JSONFile per path: lowdb's writer orders the writes to a file (the last one called wins)
+  const jsonFiles = new Map<string, JSONFile<StateData>>()
+  return {
+    openJournal: async (path) => journalHandle(await open(path, 'a')),
+    readFile: async (path) => {
+      try {
+        return await readFile(path)
+      } catch (error) {
+        if (isMissing(error)) return undefined
+        throw error
+      }
+    },
+    size: async (path) => {
+      try {
+        return (await stat(path)).size
+      } catch (error) {
+        if (isMissing(error)) return undefined
+        throw error
+      }
+    },
+    lastByte: async (path, size) => {
+      const handle = await open(path, 'r')
+      try {
+        const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1)
+        return buffer[0]!
+      } finally {
+        await handle.close()
+      }
+    },
+    truncate: (path, length) => truncate(path, length),
+    rename: (from, to) => rename(from, to),
+    unlink: async (path) => {
+      try {
+        await unlink(path)
+      } catch (error) {
+        if (!isMissing(error)) throw error
+      }
+    },
+    list: async (dir) => {
+      try {
+        return await readdir(dir)
+      } catch (error) {
+        if (isMissing(error)) return []
+        throw error
+      }
+    },
+    writeJson: (path, data) => {
+      let file = jsonFiles.get(path)
+      if (file === undefined) {
+        file = new JSONFile<StateData>(path)
+        jsonFiles.set(path, file)
+      }
+      return file.write(data)
+    },
+    syncPath: async (path) => {
+      let handle: FileHandle
+      try {
+        handle = await open(path, constants.O_RDONLY)
+      } catch (error) {
+        if (isMissing(error)) return
+        throw error
+      }
+      try {
+        await handle.sync()
+      } catch (error) {
+        // some platforms cannot fsync a directory; the file's own fsync still happened
+        if (
+          (error as NodeJS.ErrnoException).code !== 'EISDIR' &&
+          (error as NodeJS.ErrnoException).code !== 'EPERM'
+        )
+          throw error
+      } finally {
+        await handle.close()
+      }
+    },
+  }
+}
