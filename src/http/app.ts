@@ -7,6 +7,7 @@ import { problemResponse, toRestmockError } from './problem.ts'
 import { type RequestLogEntry, requestLog } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { Responder } from './respond.ts'
+import { mountSimulation, type SimulationOptions } from './simulation/mount.ts'
 
 export interface AppOptions {
   engine: Engine
@@ -20,6 +21,8 @@ export interface AppOptions {
   logError?: (error: unknown) => void
   /** monotonic milliseconds, for request durations */
   now?: () => number
+  /** latency/failure/fault simulation, request journal and admin API (all on by default) */
+  simulation?: SimulationOptions
 }
 
 /** The HTTP face of an engine: every route, problem+json errors, CORS, request log. */
@@ -40,9 +43,13 @@ export function createApp(options: AppOptions): Hono {
     app.use(requestLog(options.onRequest, options.now ?? (() => performance.now())))
   }
 
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const now = options.now ?? (() => performance.now())
+  mountSimulation(app, { engine: options.engine, responder, now, bodyLimit, logError }, options.simulation)
+
   registerResourceRoutes(app, {
     engine: options.engine,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     responder,
   })
   return app

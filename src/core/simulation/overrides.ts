@@ -6,9 +6,6 @@ import { FAULT_KINDS, type FaultKind, type RequestOverrides } from './types.ts'
 /** Longest delay one request may ask for: long enough for any UI test, short enough not to pin sockets. */
 export const MAX_REQUEST_DELAY_MS = 300_000
 
-/** Query parameters that carry per-request overrides (json-server 0.17's `_delay` plus ours). */
-export const OVERRIDE_QUERY_PARAMS = ['_status', '_delay', '_fault'] as const
-
 const PREFER_NAMES: Readonly<Record<string, keyof RequestOverrides>> = {
   status: 'status',
   code: 'status', // Prism's spelling

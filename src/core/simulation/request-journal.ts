@@ -24,7 +24,7 @@ export interface JournalFilter {
   method?: string
   /** exact path or a pattern with `:param` segments and a final `*` */
   path?: string
-  /** exact status (`503`) or a class (`5xx`) */
+  /** exact status (`503`), a class (`5xx`), or `0` for requests a connection fault left unanswered */
   status?: string
 }
 
@@ -77,8 +77,8 @@ export class RequestJournal {
 
 /** Problem with a filter value, or undefined when it is usable. */
 export function checkJournalFilter(filter: JournalFilter): string | undefined {
-  if (filter.status !== undefined && !/^[1-5](\d\d|xx)$/i.test(filter.status)) {
-    return `status must be a status code (such as 503) or a class (such as 5xx), got "${filter.status}"`
+  if (filter.status !== undefined && !/^(?:[1-5](?:\d\d|xx)|0)$/i.test(filter.status)) {
+    return `status must be a status code (such as 503), a class (such as 5xx) or 0 (no response), got "${filter.status}"`
   }
   if (filter.path !== undefined && !filter.path.startsWith('/')) {
     return `path must start with "/", got "${filter.path}"`

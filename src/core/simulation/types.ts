@@ -29,7 +29,6 @@ export interface FaultPolicy {
   durationMs: number
 }
 
-export const RATE_LIMIT_KEYS = ['ip', 'api-key'] as const
 export type RateLimitBy = { kind: 'ip' } | { kind: 'api-key' } | { kind: 'header'; name: string }
 
 export interface RateLimitPolicy {

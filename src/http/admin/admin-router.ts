@@ -1,0 +1,52 @@
+import type { Context, Hono } from 'hono'
+import { RestmockError } from '../../core/errors.ts'
+import { optionsHeaders } from '../cors.ts'
+import type { Responder } from '../respond.ts'
+
+export const ADMIN_BASE = '/__restmock'
+
+/** What an admin handler answers: a JSON body (200 unless `status` says otherwise), or 204 without one. */
+export interface AdminReply {
+  status?: 200 | 201
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+type AdminHandler = (c: Context) => AdminReply | Promise<AdminReply>
+export type AdminMethods = Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', AdminHandler>>
+
+export const NO_CONTENT: AdminReply = {}
+
+/** One admin path: its methods, OPTIONS with `Allow`, and 405 with `Allow` for the others. */
+export function adminRoute(app: Hono, path: string, methods: AdminMethods, responder: Responder): void {
+  const allow = [...Object.keys(methods), ...(methods.GET === undefined ? [] : ['HEAD']), 'OPTIONS'].join(
+    ', ',
+  )
+  app.all(`${ADMIN_BASE}${path}`, async (c) => {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    if (method === 'OPTIONS') return responder.empty(c, 204, optionsHeaders(allow, c, responder.corsEnabled))
+    const handler = methods[method as keyof AdminMethods]
+    if (handler === undefined) {
+      throw new RestmockError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed here; allowed: ${allow}`,
+        {
+          headers: { allow },
+        },
+      )
+    }
+    const reply = await handler(c)
+    if (reply.body === undefined) return responder.empty(c, 204, reply.headers)
+    return responder.json(c, reply.status ?? 200, JSON.stringify(reply.body), reply.headers)
+  })
+}
+
+/** True for /__restmock and everything under it. */
+export function isAdminPath(path: string): boolean {
+  return path.startsWith(ADMIN_BASE) && (path.length === ADMIN_BASE.length || path[ADMIN_BASE.length] === '/')
+}
+
+/** A path parameter that the route pattern guarantees. */
+export function param(c: Context, name: string): string {
+  return c.req.param(name) ?? ''
+}

@@ -1,0 +1,85 @@
+import type { Hono } from 'hono'
+import { RestmockError } from '../../core/errors.ts'
+import { type ScriptedFault, validateScriptedFault } from '../../core/simulation/scripted-faults.ts'
+import { readJsonObject } from '../body.ts'
+import { ADMIN_BASE, adminRoute, NO_CONTENT, param } from './admin-router.ts'
+import type { AdminContext } from './context.ts'
+import { invalidAdminBody } from './problems.ts'
+
+/** Scripted faults: `{ method, path, status | fault | delay, times, after }`. */
+export function registerFaultRoutes(app: Hono, admin: AdminContext): void {
+  const { simulator } = admin.runtime
+  const basePath = admin.engine.manifest.basePath
+
+  adminRoute(
+    app,
+    '/faults',
+    {
+      GET: () => ({ body: simulator.listFaults().map(describeFault) }),
+      POST: async (c) => {
+        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const { spec, issues } = validateScriptedFault(body)
+        if (spec === undefined) throw invalidAdminBody(issues)
+        const fault = simulator.addFault({ ...spec, path: withoutBase(spec.path, basePath) })
+        return {
+          status: 201,
+          body: describeFault(fault),
+          headers: { location: `${ADMIN_BASE}/faults/${fault.id}` },
+        }
+      },
+      DELETE: () => {
+        simulator.clearFaults()
+        return NO_CONTENT
+      },
+    },
+    admin.responder,
+  )
+
+  adminRoute(
+    app,
+    '/faults/:id',
+    {
+      GET: (c) => {
+        const id = Number(param(c, 'id'))
+        const fault = simulator.listFaults().find((candidate) => candidate.id === id)
+        if (fault === undefined) throw noSuchFault(param(c, 'id'))
+        return { body: describeFault(fault) }
+      },
+      DELETE: (c) => {
+        if (!simulator.removeFault(Number(param(c, 'id')))) throw noSuchFault(param(c, 'id'))
+        return NO_CONTENT
+      },
+    },
+    admin.responder,
+  )
+}
+
+/** Scripted fault paths are relative to basePath; one written with the basePath is accepted too. */
+function withoutBase(path: string, basePath: string): string {
+  if (basePath === '' || !(path === basePath || path.startsWith(`${basePath}/`))) return path
+  return path.slice(basePath.length) || '/'
+}
+
+function describeFault(fault: ScriptedFault): Record<string, unknown> {
+  const { id, method, path, status, fault: kind, delayMs, times, after, matched, applied } = fault
+  return {
+    id,
+    method,
+    path,
+    ...(status === undefined ? {} : { status }),
+    ...(kind === undefined ? {} : { fault: kind }),
+    ...(delayMs === undefined ? {} : { delay: delayMs }),
+    times,
+    after,
+    matched,
+    applied,
+    remaining: times - applied,
+  }
+}
+
+function noSuchFault(id: string): RestmockError {
+  return new RestmockError(
+    'not_found',
+    `there is no scripted fault ${JSON.stringify(id)}; see GET ${ADMIN_BASE}/faults`,
+  )
+}

@@ -1,0 +1,59 @@
+import type { Hono } from 'hono'
+import { didYouMean } from '../../core/did-you-mean.ts'
+import { RestmockError } from '../../core/errors.ts'
+import {
+  checkJournalFilter,
+  type JournalEntry,
+  type JournalFilter,
+} from '../../core/simulation/request-journal.ts'
+import { adminRoute, NO_CONTENT } from './admin-router.ts'
+import type { AdminContext } from './context.ts'
+
+const FILTERS = ['method', 'path', 'status'] as const
+
+/** The request journal: `GET /requests?method=POST&path=/orders&status=5xx` -> `{ count, requests }`. */
+export function registerRequestRoutes(app: Hono, admin: AdminContext): void {
+  const { journal } = admin.runtime
+  const basePath = admin.engine.manifest.basePath
+
+  adminRoute(
+    app,
+    '/requests',
+    {
+      GET: (c) => {
+        const filter = readFilter(c.req.queries(), basePath)
+        const requests = journal.list(filter).map(describeEntry)
+        return { body: { count: requests.length, requests } }
+      },
+      DELETE: () => {
+        journal.clear()
+        return NO_CONTENT
+      },
+    },
+    admin.responder,
+  )
+}
+
+function readFilter(query: Record<string, string[]>, basePath: string): JournalFilter {
+  const filter: JournalFilter = {}
+  for (const [name, values] of Object.entries(query)) {
+    if (!(FILTERS as readonly string[]).includes(name)) {
+      throw new RestmockError(
+        'invalid_query',
+        `unknown filter "${name}"${didYouMean(name, FILTERS)}; the request journal filters by ${FILTERS.join(', ')}`,
+      )
+    }
+    filter[name as (typeof FILTERS)[number]] = values.at(-1)!
+  }
+  const problem = checkJournalFilter(filter)
+  if (problem !== undefined) throw new RestmockError('invalid_query', problem)
+  // paths may be written relative to basePath, like everywhere else in the admin API
+  if (filter.path !== undefined && basePath !== '' && !filter.path.startsWith(basePath)) {
+    filter.path = `${basePath}${filter.path}`
+  }
+  return filter
+}
+
+function describeEntry(entry: JournalEntry): Record<string, unknown> {
+  return { ...entry, time: new Date(entry.time).toISOString() }
+}
