@@ -7,7 +7,7 @@ import { createRandom } from '../src/core/random.ts'
 import { prepareState } from '../src/core/seed.ts'
 import { simulationCheck } from '../src/core/simulation/manifest-check.ts'
 import { createApp } from '../src/http/app.ts'
-import type { SimulationOptions } from '../src/http/simulation/mount.ts'
+import type { SimulationOptions } from '../src/http/simulation/layer.ts'
 import { fixture } from './helpers.ts'
 
 /** A fake clock and sleep: sleeping records the delay and moves the clock, nothing really waits. */

@@ -1,13 +1,15 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
+import { ADMIN_BASE } from './admin/admin-router.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
 import { corsHeaders } from './cors.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
-import { type RequestLogEntry, requestLog } from './request-log.ts'
+import { pathOf } from './request-facts.ts'
+import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { Responder } from './respond.ts'
-import { mountSimulation, type SimulationOptions } from './simulation/mount.ts'
+import { createSimulationLayer, type SimulationOptions } from './simulation/layer.ts'
 
 export interface AppOptions {
   engine: Engine
@@ -25,32 +27,85 @@ export interface AppOptions {
   simulation?: SimulationOptions
 }
 
-/** The HTTP face of an engine: every route, problem+json errors, CORS, request log. */
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
+
+/**
+ * The HTTP face of an engine: every route, problem+json errors, CORS, simulation, admin API, request
+ * journal and log. Cross-cutting work happens in one dispatcher around the routes rather than in Hono
+ * middleware, so a plain request keeps @hono/node-server's synchronous fast path: the admin API is a
+ * separate app, simulation runs only for requests it applies to, and the journal and log observe the
+ * finished response.
+ */
 export function createApp(options: AppOptions): Hono {
-  const app = new Hono({ strict: false })
   const corsEnabled = options.cors ?? true
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-
   const cors = corsHeaders(corsEnabled)
   const responder = new Responder(cors, corsEnabled)
-
-  app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
-  app.notFound((c) => {
-    const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
-    return problemResponse(error, c.req.path, cors(c))
-  })
-  if (options.onRequest !== undefined) {
-    app.use(requestLog(options.onRequest, options.now ?? (() => performance.now())))
-  }
-
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const now = options.now ?? (() => performance.now())
-  mountSimulation(app, { engine: options.engine, responder, now, bodyLimit, logError }, options.simulation)
 
-  registerResourceRoutes(app, {
+  const routes = new Hono({ strict: false })
+  const withProblems = (app: Hono): Hono => {
+    app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
+    app.notFound((c) => {
+      const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
+      return problemResponse(error, c.req.path, cors(c))
+    })
+    return app
+  }
+  withProblems(routes)
+  registerResourceRoutes(routes, {
     engine: options.engine,
-    bodyLimit,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     responder,
   })
-  return app
+
+  const layer = createSimulationLayer(
+    { engine: options.engine, responder, now, logError },
+    options.simulation,
+  )
+  const plain: Fetch = routes.fetch
+  const simulated = withProblems(layer.around(plain))
+  const throughSimulation: Fetch = simulated.fetch
+  const admin: Fetch | undefined = layer.admin?.fetch
+  const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
+  const record = layer.record
+  const observed = log !== undefined || record !== undefined
+
+  const dispatch: Fetch = (request, env) => {
+    const path = pathOf(request.url)
+    if (admin !== undefined && isAdmin(path)) {
+      // admin requests are never simulated or journaled; they are logged like any other
+      if (log === undefined) return admin(request, env)
+      const start = now()
+      return observe(admin(request, env), (response) => log(request, path, response, start))
+    }
+    const handle = layer.applies(request, env) ? throughSimulation : plain
+    if (!observed) return handle(request, env)
+    const start = now()
+    return observe(handle(request, env), (response) => {
+      record?.({ request, env, path, response, start })
+      log?.(request, path, response, start)
+    })
+  }
+  routes.fetch = dispatch as typeof routes.fetch
+  return routes
+}
+
+function isAdmin(path: string): boolean {
+  return path.startsWith(ADMIN_BASE) && (path.length === ADMIN_BASE.length || path[ADMIN_BASE.length] === '/')
+}
+
+/** Call `after` with the response, keeping a synchronous response synchronous. */
+function observe(
+  result: Response | Promise<Response>,
+  after: (response: Response) => void,
+): Response | Promise<Response> {
+  if (result instanceof Promise) {
+    return result.then((response) => {
+      after(response)
+      return response
+    })
+  }
+  after(result)
+  return result
 }

@@ -1,5 +1,6 @@
 import { RestmockError } from '../core/errors.ts'
 import { isObject } from '../core/record-shape.ts'
+import { rememberBody } from './request-facts.ts'
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 
@@ -33,7 +34,9 @@ export async function readJsonObject(request: Request, limit: number): Promise<R
   let value: unknown
   try {
     value = JSON.parse(text)
+    rememberBody(request, value)
   } catch (error) {
+    rememberBody(request, text)
     throw new RestmockError('malformed_json', `the body is not valid JSON: ${(error as Error).message}`)
   }
   if (!isObject(value)) {

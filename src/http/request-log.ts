@@ -1,17 +1,29 @@
-import type { MiddlewareHandler } from 'hono'
+import { noteOf } from './simulation/notes.ts'
 
 export interface RequestLogEntry {
   method: string
   path: string
+  /** 0 when a simulated connection fault left the request unanswered */
   status: number
   durationMs: number
+  /** what simulation did, when it did something */
+  simulated?: string
 }
 
-/** Measures each request and hands one entry to `sink` (which must not block: the server buffers). */
-export function requestLog(sink: (entry: RequestLogEntry) => void, now: () => number): MiddlewareHandler {
-  return async (c, next) => {
-    const start = now()
-    await next()
-    sink({ method: c.req.method, path: c.req.path, status: c.res.status, durationMs: now() - start })
+/** Turns a finished request into one log entry for `sink` (which must not block: the server buffers). */
+export function requestLogger(
+  sink: (entry: RequestLogEntry) => void,
+  now: () => number,
+): (request: Request, path: string, response: Response, start: number) => void {
+  return (request, path, response, start) => {
+    const note = noteOf(request)
+    const entry: RequestLogEntry = {
+      method: request.method,
+      path,
+      status: note?.noResponse ? 0 : response.status,
+      durationMs: now() - start,
+    }
+    if (note !== undefined && note.simulated !== '') entry.simulated = note.simulated
+    sink(entry)
   }
 }

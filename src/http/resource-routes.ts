@@ -62,36 +62,20 @@ function methodNotAllowed(method: string, allow: string): RestmockError {
   })
 }
 
-async function collectionRoute(
+// Reads answer synchronously (no promise), which keeps @hono/node-server on its fastest path.
+function collectionRoute(
   c: Context,
   resource: ResourceDef,
   options: ResourceRouteOptions,
   idempotency: IdempotencyCache,
   scope?: NestedScope,
-): Promise<Response> {
+): Response | Promise<Response> {
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
       return handleList(c, options.engine, resource, options.responder, scope)
-    case 'POST': {
-      const sent = await readJsonObject(c.req.raw, options.bodyLimit)
-      // POST /parent/:id/child: the URL names the parent, whatever the body says
-      const body = scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId }
-      const key = requestHeader(c, 'idempotency-key')
-      if (key === undefined) return create(c, resource, body, options)
-      const cacheKey = `${c.req.path}\u0000${key}`
-      const fingerprint = JSON.stringify(body)
-      const replay = idempotency.begin(cacheKey, fingerprint)
-      if (replay !== undefined) return replay
-      try {
-        const response = await create(c, resource, body, options)
-        await idempotency.complete(cacheKey, fingerprint, response)
-        return response
-      } catch (error) {
-        idempotency.abandon(cacheKey)
-        throw error
-      }
-    }
+    case 'POST':
+      return postToCollection(c, resource, options, idempotency, scope)
     case 'OPTIONS':
       return options.responder.empty(
         c,
@@ -100,6 +84,32 @@ async function collectionRoute(
       )
     default:
       throw methodNotAllowed(c.req.method, COLLECTION_ALLOW)
+  }
+}
+
+async function postToCollection(
+  c: Context,
+  resource: ResourceDef,
+  options: ResourceRouteOptions,
+  idempotency: IdempotencyCache,
+  scope: NestedScope | undefined,
+): Promise<Response> {
+  const sent = await readJsonObject(c.req.raw, options.bodyLimit)
+  // POST /parent/:id/child: the URL names the parent, whatever the body says
+  const body = scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId }
+  const key = requestHeader(c, 'idempotency-key')
+  if (key === undefined) return create(c, resource, body, options)
+  const cacheKey = `${c.req.path}\u0000${key}`
+  const fingerprint = JSON.stringify(body)
+  const replay = idempotency.begin(cacheKey, fingerprint)
+  if (replay !== undefined) return replay
+  try {
+    const response = await create(c, resource, body, options)
+    await idempotency.complete(cacheKey, fingerprint, response)
+    return response
+  } catch (error) {
+    idempotency.abandon(cacheKey)
+    throw error
   }
 }
 
@@ -114,12 +124,12 @@ async function create(
   return written(c, options.responder, record, 201, { location })
 }
 
-async function itemRoute(
+function itemRoute(
   c: Context,
   resource: ResourceDef,
   id: string,
   options: ResourceRouteOptions,
-): Promise<Response> {
+): Response | Promise<Response> {
   const { engine } = options
   switch (c.req.method) {
     case 'GET':
@@ -128,27 +138,10 @@ async function itemRoute(
       return representation(c, options.responder, shapeItem(engine.get(resource.name, id), shape, engine))
     }
     case 'PUT':
-    case 'PATCH': {
-      const body = await readJsonObject(c.req.raw, options.bodyLimit)
-      checkIfMatch(c, engine.get(resource.name, id))
-      const record =
-        c.req.method === 'PUT'
-          ? await engine.replace(resource.name, id, body)
-          : await engine.patch(resource.name, id, body)
-      return written(c, options.responder, record, 200, {})
-    }
-    case 'DELETE': {
-      checkIfMatch(c, engine.get(resource.name, id))
-      const deleted = await engine.remove(resource.name, id as RecordId)
-      const preference = preferredReturn(requestHeader(c, 'prefer'))
-      const withBody =
-        preference === 'representation' || (preference === undefined && engine.manifest.zeroConfig)
-      const headers: Record<string, string> =
-        preference === undefined ? {} : { 'preference-applied': `return=${preference}` }
-      return withBody
-        ? options.responder.json(c, 200, JSON.stringify(deleted), headers)
-        : options.responder.empty(c, 204, headers)
-    }
+    case 'PATCH':
+      return writeItem(c, resource, id, options)
+    case 'DELETE':
+      return deleteItem(c, resource, id, options)
     case 'OPTIONS':
       return options.responder.empty(c, 204, optionsHeaders(ITEM_ALLOW, c, options.responder.corsEnabled))
     default:
@@ -156,26 +149,19 @@ async function itemRoute(
   }
 }
 
-async function singletonRoute(
+function singletonRoute(
   c: Context,
   resource: ResourceDef,
   options: ResourceRouteOptions,
-): Promise<Response> {
+): Response | Promise<Response> {
   const { engine } = options
   switch (c.req.method) {
     case 'GET':
     case 'HEAD':
       return representation(c, options.responder, engine.getSingleton(resource.name))
     case 'PUT':
-    case 'PATCH': {
-      const body = await readJsonObject(c.req.raw, options.bodyLimit)
-      checkIfMatch(c, engine.getSingleton(resource.name))
-      const value =
-        c.req.method === 'PUT'
-          ? await engine.replaceSingleton(resource.name, body)
-          : await engine.patchSingleton(resource.name, body)
-      return written(c, options.responder, value, 200, {})
-    }
+    case 'PATCH':
+      return writeSingleton(c, resource, options)
     case 'OPTIONS':
       return options.responder.empty(
         c,
@@ -185,6 +171,55 @@ async function singletonRoute(
     default:
       throw methodNotAllowed(c.req.method, SINGLETON_ALLOW)
   }
+}
+
+async function writeItem(
+  c: Context,
+  resource: ResourceDef,
+  id: string,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const { engine } = options
+  const body = await readJsonObject(c.req.raw, options.bodyLimit)
+  checkIfMatch(c, engine.get(resource.name, id))
+  const record =
+    c.req.method === 'PUT'
+      ? await engine.replace(resource.name, id, body)
+      : await engine.patch(resource.name, id, body)
+  return written(c, options.responder, record, 200, {})
+}
+
+async function deleteItem(
+  c: Context,
+  resource: ResourceDef,
+  id: string,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const { engine } = options
+  checkIfMatch(c, engine.get(resource.name, id))
+  const deleted = await engine.remove(resource.name, id as RecordId)
+  const preference = preferredReturn(requestHeader(c, 'prefer'))
+  const withBody = preference === 'representation' || (preference === undefined && engine.manifest.zeroConfig)
+  const headers: Record<string, string> =
+    preference === undefined ? {} : { 'preference-applied': `return=${preference}` }
+  return withBody
+    ? options.responder.json(c, 200, JSON.stringify(deleted), headers)
+    : options.responder.empty(c, 204, headers)
+}
+
+async function writeSingleton(
+  c: Context,
+  resource: ResourceDef,
+  options: ResourceRouteOptions,
+): Promise<Response> {
+  const { engine } = options
+  const body = await readJsonObject(c.req.raw, options.bodyLimit)
+  checkIfMatch(c, engine.getSingleton(resource.name))
+  const value =
+    c.req.method === 'PUT'
+      ? await engine.replaceSingleton(resource.name, body)
+      : await engine.patchSingleton(resource.name, body)
+  return written(c, options.responder, value, 200, {})
 }
 
 /** 200 with a strong ETag, or 304 when If-None-Match already has it. */

@@ -27,5 +27,7 @@ export function bufferedWriter(write: (text: string) => void): { line(text: stri
 }
 
 export function formatRequest(entry: RequestLogEntry): string {
-  return `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)}ms`
+  const status = entry.status === 0 ? 'no response' : String(entry.status)
+  const simulated = entry.simulated === undefined ? '' : ` (simulated: ${entry.simulated})`
+  return `${entry.method} ${entry.path} ${status} ${entry.durationMs.toFixed(1)}ms${simulated}`
 }

@@ -1,6 +1,6 @@
 import type { Manifest } from '../core/manifest/types.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/runtime.ts'
-import type { SimulationOptions } from '../http/simulation/mount.ts'
+import type { SimulationOptions } from '../http/simulation/layer.ts'
 import type { MockOptions } from './options.ts'
 
 /**

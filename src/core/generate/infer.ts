@@ -4,7 +4,7 @@ import type { DateRange } from './dates.ts'
 
 /**
  * What a field's name says about its values, for fields without a `faker` hint, `enum` or `pattern`.
- * docs/generation.md documents this table; keep the two in step.
+ * the README (Generated data) documents this table; keep the two in step.
  */
 export type Hint =
   | { kind: 'text'; make: (faker: Faker) => string }

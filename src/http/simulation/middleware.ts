@@ -4,6 +4,7 @@ import { parseOverrides } from '../../core/simulation/overrides.ts'
 import type { Simulator } from '../../core/simulation/simulator.ts'
 import type { RequestOverrides, SimulationDecision } from '../../core/simulation/types.ts'
 import { problemResponse } from '../problem.ts'
+import { incomingOf } from '../request-facts.ts'
 import { requestHeader } from '../request-header.ts'
 import type { Responder } from '../respond.ts'
 import { actOutFault } from './connection-faults.ts'
@@ -27,33 +28,23 @@ export interface SimulationMiddlewareOptions {
 const OVERRIDE_HINT = /[?&]_(?:status|delay|fault)=/
 
 /**
- * Latency, failures, faults and rate limits. The handler that runs is swapped whenever the policy
- * changes: with no policy and no scripted fault, a request only pays for a look at its Prefer header and
- * query string (or for nothing at all with --no-prefer).
+ * Latency, failures, faults and rate limits for one request. The app's dispatcher sends a request
+ * through this middleware only when the simulator is active or the request asks for an override
+ * (`requestMayOverride`), so requests with nothing to simulate never pay for it.
  */
 export function simulationMiddleware(options: SimulationMiddlewareOptions): SimulationStep {
-  const { simulator, honorPrefer } = options
-  const simulate: SimulationStep = (c, next) => simulateRequest(c, next, options)
-  const overridesOnly: SimulationStep = (c, next) => (mayOverride(c) ? simulate(c, next) : next())
-  const passThrough: SimulationStep = (_c, next) => next()
-  const choose = (): SimulationStep =>
-    simulator.active ? simulate : honorPrefer ? overridesOnly : passThrough
-  let current = choose()
-  simulator.onChange(() => {
-    current = choose()
-  })
-  return (c, next) => current(c, next)
+  return (c, next) => simulateRequest(c, next, options)
 }
 
 /** A middleware that always leaves its answer in `c.res` (so it can be composed by hand). */
 export type SimulationStep = (c: Context, next: Next) => Promise<void>
 
 /** Cheap check on the raw Node request where there is one (no Headers or URL objects built). */
-function mayOverride(c: Context): boolean {
-  const incoming = nodeBindings(c)?.incoming
+export function requestMayOverride(request: Request, env: unknown): boolean {
+  const incoming = incomingOf(env)
   if (incoming !== undefined)
     return incoming.headers.prefer !== undefined || OVERRIDE_HINT.test(incoming.url ?? '')
-  return c.req.raw.headers.has('prefer') || OVERRIDE_HINT.test(c.req.url)
+  return request.headers.has('prefer') || OVERRIDE_HINT.test(request.url)
 }
 
 async function simulateRequest(c: Context, next: Next, options: SimulationMiddlewareOptions): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 
-/** What simulation did to a request, for the request journal (which runs outside the middleware). */
+/** What simulation did to a request, for the request journal and log (which run outside the middleware). */
 export interface SimulationNote {
   /** such as "latency 120ms", "failure 503 (scripted)", "fault reset (request)" */
   simulated: string
@@ -8,12 +8,12 @@ export interface SimulationNote {
   noResponse: boolean
 }
 
-const notes = new WeakMap<Context, SimulationNote>()
+const notes = new WeakMap<Request, SimulationNote>()
 
 export function setNote(c: Context, note: SimulationNote): void {
-  notes.set(c, note)
+  notes.set(c.req.raw, note)
 }
 
-export function noteOf(c: Context): SimulationNote | undefined {
-  return notes.get(c)
+export function noteOf(request: Request): SimulationNote | undefined {
+  return notes.get(request)
 }

@@ -1,13 +1,12 @@
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import type { Engine } from '../../core/engine.ts'
 import type { SimulationFlags } from '../../core/simulation/from-manifest.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../../core/simulation/runtime.ts'
 import { createAdminApp } from '../admin/admin-app.ts'
-import { isAdminPath } from '../admin/admin-router.ts'
 import type { AdminContext } from '../admin/context.ts'
-import { journaled } from '../admin/journaling.ts'
+import { type FinishedRequest, journalRecorder } from '../admin/journaling.ts'
 import type { Responder } from '../respond.ts'
-import { simulationMiddleware } from './middleware.ts'
+import { requestMayOverride, simulationMiddleware } from './middleware.ts'
 import { type Sleep, timerSleep } from './sleep.ts'
 
 /** Simulation and admin settings of createApp; every one has a default. */
@@ -26,32 +25,41 @@ export interface SimulationOptions extends SimulationFlags {
   reset?: () => Promise<void>
 }
 
-export interface MountContext {
+export interface LayerContext {
   engine: Engine
   /** builds responses with the CORS headers */
   responder: Responder
   /** monotonic ms */
   now: () => number
-  /** request body limit: larger bodies are not kept in the journal */
-  bodyLimit: number
   /** where unexpected errors in admin handlers are reported */
   logError: (error: unknown) => void
+}
+
+/** What the app's dispatcher needs from simulation and the admin API. */
+export interface SimulationLayer {
+  runtime: SimulationRuntime
+  /** the admin API, or undefined with --no-admin */
+  admin: Hono | undefined
+  /** records a finished request in the journal (admin API on), else undefined */
+  record: ((finished: FinishedRequest) => void) | undefined
+  /** true when this request must go through the simulation middleware */
+  applies(request: Request, env: unknown): boolean
+  /** an app that runs the simulation middleware, then `handle` (the routes' own fetch) */
+  around(handle: (request: Request, env: unknown) => Response | Promise<Response>): Hono
 }
 
 /** Largest body the admin API reads (PUT /__restmock/db carries a whole state). */
 const ADMIN_BODY_LIMIT = 64 * 1024 * 1024
 
 /**
- * Mount the admin API, the request journal and the simulation middleware on an app (before its resource
- * routes). One middleware does it all: /__restmock requests go to the admin app and never reach the
- * journal or the simulation; every other request is journaled around the simulation. Without the admin
- * API and with nothing to simulate, nothing is mounted at all.
+ * Simulation, admin API and request journal, arranged so that the path with nothing to simulate costs
+ * nothing: the dispatcher asks `applies` (a boolean and, unless --no-prefer, a look at the raw Prefer
+ * header and query string) and only then routes the request through the simulation middleware.
  */
-export function mountSimulation(
-  app: Hono,
-  context: MountContext,
+export function createSimulationLayer(
+  context: LayerContext,
   options: SimulationOptions = {},
-): SimulationRuntime {
+): SimulationLayer {
   const { engine } = context
   const runtime = options.runtime ?? createSimulationRuntime(engine.manifest, flagsOf(options))
   const honorPrefer = options.prefer ?? true
@@ -64,31 +72,39 @@ export function mountSimulation(
     sleep: options.sleep ?? timerSleep,
     now: context.now,
   })
-  if (!(options.admin ?? true)) {
-    // nothing can turn simulation on later: with no policy and no per-request overrides, mount nothing
-    if (honorPrefer || runtime.simulator.active) app.use(simulate)
-    return runtime
+  const adminEnabled = options.admin ?? true
+  let admin: Hono | undefined
+  if (adminEnabled) {
+    const adminContext: AdminContext = {
+      engine,
+      runtime,
+      bodyLimit: ADMIN_BODY_LIMIT,
+      responder: context.responder,
+      clock,
+      reset:
+        options.reset ??
+        (async () => {
+          await engine.reset()
+          runtime.reset()
+        }),
+    }
+    admin = createAdminApp(adminContext, context.logError)
   }
-  const admin: AdminContext = {
-    engine,
+  const { simulator } = runtime
+  return {
     runtime,
-    bodyLimit: ADMIN_BODY_LIMIT,
-    responder: context.responder,
-    clock,
-    reset:
-      options.reset ??
-      (async () => {
-        await engine.reset()
-        runtime.reset()
-      }),
+    admin,
+    record: adminEnabled ? journalRecorder({ journal: runtime.journal, now: context.now, clock }) : undefined,
+    applies: honorPrefer
+      ? (request, env) => simulator.active || requestMayOverride(request, env)
+      : () => simulator.active,
+    around(handle) {
+      const app = new Hono({ strict: false })
+      app.use(simulate)
+      app.all('*', (c) => handle(c.req.raw, c.env))
+      return app
+    },
   }
-  const adminApp = createAdminApp(admin, context.logError)
-  const journal = { journal: runtime.journal, now: context.now, clock, bodyLimit: context.bodyLimit }
-  const journaledSimulate = journaled(journal, simulate)
-  app.use((c, next) =>
-    isAdminPath(c.req.path) ? Promise.resolve(adminApp.fetch(c.req.raw, c.env)) : journaledSimulate(c, next),
-  )
-  return runtime
 }
 
 function flagsOf(options: SimulationOptions): SimulationFlags {
