@@ -32,8 +32,10 @@ const AUTHORS = [
   'Ken Thompson',
 ]
 
-/** A word that appears in roughly one title in ten: the `q` scenario searches for it. */
-export const SEARCH_WORD = 'saffron'
+/** A word in about one title in four: `q` for it returns thousands of records (a large body). */
+export const COMMON_WORD = 'saffron'
+/** A word in one title in a thousand: `q` for it returns about as many records as `views=500`. */
+export const SEARCH_WORD = 'zephyr'
 
 /** A json-server style db.json with `count` posts (seeded, so every run serves the same data). */
 export function postsDb(count: number, seed = 42): { posts: Record<string, unknown>[] } {
@@ -41,7 +43,7 @@ export function postsDb(count: number, seed = 42): { posts: Record<string, unkno
   const pick = <T>(list: readonly T[]): T => list[randomInt(random, 0, list.length - 1)]!
   const posts = Array.from({ length: count }, (_, i) => ({
     id: i + 1,
-    title: `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)}`,
+    title: `${pick(WORDS)} ${pick(WORDS)} ${i % 1000 === 999 ? SEARCH_WORD : pick(WORDS)}`,
     views: randomInt(random, 0, 999),
     author: { name: pick(AUTHORS) },
     tags: [pick(WORDS), pick(WORDS)],

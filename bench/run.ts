@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { SEARCH_WORD, writePostsDb } from './fixture.ts'
+import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
 import { type ServerProcess, startServer } from './processes.ts'
 import { formatTable, type Row } from './table.ts'
@@ -115,7 +115,8 @@ try {
     ['GET /posts?_page=3&_limit=10', '/posts?_page=3&_limit=10', '>= 0.6x', 0.6],
     ['GET /posts?views=500', '/posts?views=500', '>= 0.2x', 0.2],
     ['GET /posts?_sort=-views&_page=2&_limit=10', '/posts?_sort=-views&_page=2&_limit=10', '-', undefined],
-    [`GET /posts?q=${SEARCH_WORD}`, `/posts?q=${SEARCH_WORD}`, '>= 0.2x', 0.2],
+    [`GET /posts?q=${SEARCH_WORD} (10 matches)`, `/posts?q=${SEARCH_WORD}`, '>= 0.2x', 0.2],
+    [`GET /posts?q=${COMMON_WORD} (~2.7k matches)`, `/posts?q=${COMMON_WORD}`, '-', undefined],
   ]
   let quietById: LoadResult | undefined
   log('restmock 10k, --quiet --in-memory: reads')

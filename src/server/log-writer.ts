@@ -1,26 +1,29 @@
 import type { RequestLogEntry } from '../http/request-log.ts'
 
+const FLUSH_EVERY_MS = 50
+const FLUSH_AT_CHARS = 64 * 1024
+
 /**
- * Buffered, asynchronous line writer: request log lines are joined and written once per event-loop
- * turn, so logging never adds a synchronous write to a request.
+ * Buffered, asynchronous line writer: request log lines are joined and written at most every 50 ms
+ * (or once 64 KiB are waiting), so logging adds no write per request and few wake-ups for whatever
+ * reads the output (a terminal, a pipe).
  */
 export function bufferedWriter(write: (text: string) => void): { line(text: string): void; flush(): void } {
-  let buffer: string[] = []
-  let scheduled = false
+  let buffer = ''
+  let timer: ReturnType<typeof setTimeout> | undefined
   const flush = (): void => {
-    scheduled = false
-    if (buffer.length === 0) return
-    const text = `${buffer.join('\n')}\n`
-    buffer = []
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    if (buffer === '') return
+    const text = buffer
+    buffer = ''
     write(text)
   }
   return {
     line(text: string): void {
-      buffer.push(text)
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(flush)
-      }
+      buffer += `${text}\n`
+      if (buffer.length >= FLUSH_AT_CHARS) flush()
+      else if (timer === undefined) timer = setTimeout(flush, FLUSH_EVERY_MS)
     },
     flush,
   }
