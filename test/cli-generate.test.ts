@@ -1,56 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { describe, test } from 'node:test'
 import { progressBar, renderProgress } from '../src/cli/progress-bar.ts'
+import { ROOT, run, STACK_LINE, tempDir } from './cli-helpers.ts'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BIN = join(ROOT, 'bin', 'restmock.js')
 const DEMO = join(ROOT, 'seeds', 'restmock.yaml')
-const STACK_LINE = /^ {4}at /m
-
-const tempDirs: string[] = []
-after(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'restmock-generate-'))
-  tempDirs.push(dir)
-  return dir
-}
-
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_000): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`restmock ${args.join(' ')} did not exit in time`))
-    }, timeoutMs)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 type Data = Record<string, Array<Record<string, unknown>> | Record<string, unknown>>
 const collection = (data: Data, name: string) => data[name] as Array<Record<string, unknown>>

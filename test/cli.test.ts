@@ -1,72 +1,14 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { describe, test } from 'node:test'
+import { ROOT, run, STACK_LINE, start, tempDir } from './cli-helpers.ts'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BIN = join(ROOT, 'bin', 'restmock.js')
 const SEEDS = join(ROOT, 'seeds')
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 const HAS_FILE_PERSISTENCE = existsSync(join(ROOT, 'src', 'server', 'persistence', 'index.ts'))
-/** A stack trace line: expected failures must never print one. */
-const STACK_LINE = /^ {4}at /m
-
-const tempDirs: string[] = []
-after(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'restmock-cli-'))
-  tempDirs.push(dir)
-  return dir
-}
-
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function start(args: readonly string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-}
-
-/** Run the CLI to completion (killed after `timeoutMs`, which fails the test). */
-async function run(args: readonly string[], cwd = ROOT, timeoutMs = 8000): Promise<Result> {
-  const child = start(args, cwd)
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  let timer: NodeJS.Timeout | undefined
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject)
-      child.once('close', (exitCode) => resolve(exitCode))
-      timer = setTimeout(
-        () => reject(new Error(`restmock ${args.join(' ')} did not exit in time`)),
-        timeoutMs,
-      )
-    })
-    return { code, stdout, stderr }
-  } finally {
-    clearTimeout(timer)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  }
-}
 
 /** Resolve with the first `count` stdout lines of a running process. */
 function firstLines(child: ChildProcess, count: number, timeoutMs = 8000): Promise<string[]> {

@@ -24,22 +24,25 @@ function ajv(): Ajv2020 {
 
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt'] as const
 
+/** Field keywords that are JSON Schema keywords of the same name and meaning. */
+export const CONSTRAINT_KEYWORDS = [
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+] as const
+
 /** JSON Schema 2020-12 for one field (the same schema feeds validation and the OpenAPI export). */
 export function fieldSchema(field: FieldDef, options: { forInput: boolean }): JsonSchema {
   const schema: JsonSchema = { type: field.nullable ? [field.type, 'null'] : field.type }
   if (field.format !== undefined) schema.format = field.format
   if (field.enum !== undefined) schema.enum = field.nullable ? [...field.enum, null] : [...field.enum]
-  for (const key of [
-    'minimum',
-    'maximum',
-    'exclusiveMinimum',
-    'exclusiveMaximum',
-    'minLength',
-    'maxLength',
-    'pattern',
-    'minItems',
-    'maxItems',
-  ] as const) {
+  for (const key of CONSTRAINT_KEYWORDS) {
     if (field[key] !== undefined) schema[key] = field[key]
   }
   if (field.items !== undefined) schema.items = fieldSchema(field.items, options)

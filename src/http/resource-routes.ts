@@ -56,6 +56,11 @@ function resourceOrNotFound(engine: Engine, name: string): ResourceDef {
   return resource
 }
 
+/** 204 with `Allow` (and the CORS preflight grant when CORS is on). */
+function optionsAnswer(c: Context, allow: string, responder: Responder): Response {
+  return responder.empty(c, 204, optionsHeaders(allow, c, responder.corsEnabled))
+}
+
 function methodNotAllowed(method: string, allow: string): RestmockError {
   return new RestmockError('method_not_allowed', `${method} is not allowed here; allowed: ${allow}`, {
     headers: { allow },
@@ -77,11 +82,7 @@ function collectionRoute(
     case 'POST':
       return postToCollection(c, resource, options, idempotency, scope)
     case 'OPTIONS':
-      return options.responder.empty(
-        c,
-        204,
-        optionsHeaders(COLLECTION_ALLOW, c, options.responder.corsEnabled),
-      )
+      return optionsAnswer(c, COLLECTION_ALLOW, options.responder)
     default:
       throw methodNotAllowed(c.req.method, COLLECTION_ALLOW)
   }
@@ -143,7 +144,7 @@ function itemRoute(
     case 'DELETE':
       return deleteItem(c, resource, id, options)
     case 'OPTIONS':
-      return options.responder.empty(c, 204, optionsHeaders(ITEM_ALLOW, c, options.responder.corsEnabled))
+      return optionsAnswer(c, ITEM_ALLOW, options.responder)
     default:
       throw methodNotAllowed(c.req.method, ITEM_ALLOW)
   }
@@ -163,11 +164,7 @@ function singletonRoute(
     case 'PATCH':
       return writeSingleton(c, resource, options)
     case 'OPTIONS':
-      return options.responder.empty(
-        c,
-        204,
-        optionsHeaders(SINGLETON_ALLOW, c, options.responder.corsEnabled),
-      )
+      return optionsAnswer(c, SINGLETON_ALLOW, options.responder)
     default:
       throw methodNotAllowed(c.req.method, SINGLETON_ALLOW)
   }

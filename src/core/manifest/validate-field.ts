@@ -1,4 +1,4 @@
-import { compileValidator, fieldSchema } from '../schema.ts'
+import { CONSTRAINT_KEYWORDS, compileValidator, fieldSchema } from '../schema.ts'
 import { describeValue, isPlainObject, joinPath, type PlainObject, type Reporter } from './reporter.ts'
 import type { FakerSpec, FieldDef, FieldType, OnDelete, StringFormat } from './types.ts'
 
@@ -14,15 +14,7 @@ const FIELD_KEYS = [
   'unique',
   'format',
   'enum',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
+  ...CONSTRAINT_KEYWORDS,
   'items',
   'properties',
   'default',
