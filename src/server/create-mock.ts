@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Hono } from 'hono'
 import { Engine, IN_MEMORY } from '../core/engine.ts'
-import { inferManifest } from '../core/manifest/infer.ts'
-import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
-import { validateManifest } from '../core/manifest/validate.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { createApp } from '../http/app.ts'
-import { assemble, manifestFromOptions } from './assemble.ts'
+import { assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
 import { generateSeedRecords } from './generate-records.ts'
-import { MANIFEST_CHECKS } from './manifest-checks.ts'
+import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions } from './options.ts'
 import { simulationSetup } from './simulation-setup.ts'
 
@@ -21,34 +16,14 @@ export type MockApp = Hono & {
 
 /**
  * An in-process mock: a Hono app (`await app.request('/customers')`), no socket, no files written,
- * state in memory. For test fixtures; `source` may name a manifest or db.json to read synchronously.
+ * state in memory. For test fixtures; `source` may name a manifest or db.json (read synchronously; with
+ * `data` given too, that data replaces the source's seed data).
  */
 export function createMock(options: MockOptions): MockApp {
-  let manifest = options.source === undefined ? manifestFromOptions(options) : undefined
-  let data = options.data
-  if (options.source !== undefined) {
-    const path = resolve(options.source)
-    const text = readFileSync(path, 'utf8')
-    const parsed = parseYamlOrJson(text, options.source)
-    const value = parsed.value as Record<string, unknown>
-    const isManifest =
-      /\.ya?ml$/i.test(path) || (typeof value?.resources === 'object' && !Array.isArray(value.resources))
-    if (isManifest) {
-      manifest = validateManifest(value, {
-        source: options.source,
-        lineOf: parsed.lineOf,
-        checks: MANIFEST_CHECKS,
-      })
-      const dataFile =
-        options.dataPath ?? (manifest.data === undefined ? undefined : resolve(path, '..', manifest.data))
-      if (data === undefined && dataFile !== undefined) data = JSON.parse(readFileSync(dataFile, 'utf8'))
-    } else {
-      manifest = inferManifest(value, options.source)
-      data ??= value
-    }
-  }
   const assembled = generateSeedRecords(
-    assemble(manifest!, data, options.source ?? 'data', options),
+    options.source === undefined
+      ? assemble(manifestFromOptions(options), options.data, 'data', options)
+      : assembleLoaded(loadFromSource(options.source, options), options),
     options.locale,
   )
   const engine = new Engine({
@@ -68,4 +43,9 @@ export function createMock(options: MockOptions): MockApp {
     simulation.runtime.reset()
   }
   return Object.assign(app, { engine, reset })
+}
+
+function loadFromSource(source: string, options: MockOptions): LoadedSource {
+  const loaded = loadSource(source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
+  return options.data === undefined ? loaded : { ...loaded, data: options.data }
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
 import { inferManifest } from '../core/manifest/infer.ts'
@@ -27,10 +27,13 @@ export interface LoadOptions {
   checks?: readonly ManifestCheck[]
 }
 
-/** Read a manifest (YAML/JSON) or a json-server db.json, validate it and read its seed data. */
-export async function loadSource(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
+/**
+ * Read a manifest (YAML/JSON) or a json-server db.json, validate it and read its seed data. Synchronous:
+ * it runs once before serving (nothing else is waiting), and createMock must be synchronous too.
+ */
+export function loadSource(path: string, options: LoadOptions = {}): LoadedSource {
   const absolute = resolve(path)
-  const text = await readSourceFile(absolute, 'source')
+  const text = readSourceFile(absolute, 'source')
   const parsed = parseYamlOrJson(text, path)
   const value = parsed.value
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -50,7 +53,7 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
   if (!looksLikeManifest) {
     const manifest = inferManifest(value, path)
     const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
-    const data = dataPath === undefined ? value : await readData(dataPath)
+    const data = dataPath === undefined ? value : readData(dataPath)
     const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile: absolute }
     if (dataPath !== undefined) result.dataPath = dataPath
     return result
@@ -63,7 +66,7 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
       : manifest.data !== undefined
         ? resolve(dirname(absolute), manifest.data)
         : undefined
-  const data = dataPath === undefined ? {} : await readData(dataPath)
+  const data = dataPath === undefined ? {} : readData(dataPath)
   const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
   const result: LoadedSource = { kind: 'manifest', path: absolute, manifest, data, defaultStateFile }
   if (dataPath !== undefined) result.dataPath = dataPath
@@ -71,22 +74,22 @@ export async function loadSource(path: string, options: LoadOptions = {}): Promi
 }
 
 /** Seed data: one JSON file, or a folder with one <resource>.json file per resource. */
-export async function readData(path: string): Promise<unknown> {
-  const info = await stat(path).catch(() => undefined)
+export function readData(path: string): unknown {
+  const info = statSync(path, { throwIfNoEntry: false })
   if (info === undefined) throw new ConfigError(`data file ${path} does not exist`, [])
-  if (!info.isDirectory()) return parseJsonText(await readSourceFile(path, 'data file'), path)
+  if (!info.isDirectory()) return parseJsonText(readSourceFile(path, 'data file'), path)
   const data: Record<string, unknown> = {}
-  for (const entry of (await readdir(path)).sort()) {
+  for (const entry of readdirSync(path).sort()) {
     if (!entry.endsWith('.json')) continue
     const file = join(path, entry)
-    data[basename(entry, '.json')] = parseJsonText(await readSourceFile(file, 'data file'), file)
+    data[basename(entry, '.json')] = parseJsonText(readSourceFile(file, 'data file'), file)
   }
   return data
 }
 
-async function readSourceFile(path: string, what: string): Promise<string> {
+function readSourceFile(path: string, what: string): string {
   try {
-    return await readFile(path, 'utf8')
+    return readFileSync(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason =
