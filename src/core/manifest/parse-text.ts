@@ -22,7 +22,11 @@ export function parseYamlOrJson(text: string, fileName: string): ParsedText {
   if (isJson && text.length > YAML_CHECK_LIMIT) {
     const value = parseJsonText(text, fileName)
     let lines: ((path: string) => number | undefined) | undefined
-    return { value, lineOf: (path) => (lines ??= parseYaml(text, fileName, true).lineOf)(path) }
+    const lineOf = (path: string): number | undefined => {
+      lines ??= parseYaml(text, fileName, true).lineOf
+      return lines(path)
+    }
+    return { value, lineOf }
   }
   if (isJson) parseJsonText(text, fileName)
   return parseYaml(text, fileName, isJson)
