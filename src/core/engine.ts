@@ -45,6 +45,7 @@ export class Engine {
   private readonly now: () => Date
   private readonly validators = new Map<string, RecordValidator>()
   private readonly pending: PendingChange[] = []
+  private readonly replacedListeners: Array<() => void> = []
 
   constructor(options: EngineOptions) {
     this.manifest = options.manifest
@@ -105,9 +106,14 @@ export class Engine {
       if (problem !== undefined) errors.unshift({ pointer: '/id', detail: problem })
       id = body.id as RecordId
     } else {
-      id = generateId(resource.id, collection.nextIntegerId(), this.random, (candidate) =>
-        collection.has(candidate),
-      )
+      const next = collection.nextIntegerId()
+      if (resource.id === 'integer' && !Number.isSafeInteger(next)) {
+        throw new RestmockError(
+          'conflict',
+          `${resourceName} has used every integer id up to ${next - 1}; send an id`,
+        )
+      }
+      id = generateId(resource.id, next, this.random, (candidate) => collection.has(candidate))
     }
     throwIfInvalid(errors)
     if (collection.has(id)) {
@@ -195,6 +201,12 @@ export class Engine {
       this.store.apply(inverse)
       throw persistenceFailed(error)
     }
+    for (const listener of this.replacedListeners) listener()
+  }
+
+  /** Call `listener` whenever the whole state is replaced (reset, PUT /__restmock/db). */
+  onReplaced(listener: () => void): void {
+    this.replacedListeners.push(listener)
   }
 
   /** Make `state` the new reset target (zero-config mode when the seed file is the state file). */

@@ -27,9 +27,8 @@ function randomString(random: Random, length: number): string {
 /** Why a client-supplied id does not fit the strategy, or undefined when it does. */
 export function idProblem(strategy: IdStrategy, id: unknown, zeroConfig: boolean): string | undefined {
   if (zeroConfig) {
-    if ((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id !== ''))
-      return undefined
-    return 'must be a number or a non-empty string'
+    if (Number.isSafeInteger(id) || (typeof id === 'string' && id !== '')) return undefined
+    return 'must be a whole number (up to 2^53 - 1) or a non-empty string'
   }
   if (strategy === 'integer') return Number.isSafeInteger(id) ? undefined : 'must be an integer'
   if (strategy === 'uuid') return typeof id === 'string' && UUID.test(id) ? undefined : 'must be a UUID'

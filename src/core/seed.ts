@@ -30,7 +30,7 @@ export function prepareState(manifest: Manifest, data: unknown, options: Prepare
   const state: StateData = {}
   const names = Object.keys(manifest.resources)
   for (const [name, value] of Object.entries(input)) {
-    if (manifest.resources[name] === undefined) {
+    if (!Object.hasOwn(manifest.resources, name)) {
       if (options.strict) {
         issues.push({ path: name, message: `is not a resource of the manifest${didYouMean(name, names)}` })
       } else if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
@@ -39,7 +39,7 @@ export function prepareState(manifest: Manifest, data: unknown, options: Prepare
     }
   }
   for (const resource of Object.values(manifest.resources)) {
-    const value = input[resource.name]
+    const value = Object.hasOwn(input, resource.name) ? input[resource.name] : undefined
     state[resource.name] = resource.singleton
       ? prepareSingleton(resource, value, issues)
       : prepareCollection(resource, value, manifest.zeroConfig, options, issues)

@@ -39,6 +39,10 @@ export async function readJsonObject(request: Request, limit: number): Promise<R
     rememberBody(request, text)
     throw new RestmockError('malformed_json', `the body is not valid JSON: ${(error as Error).message}`)
   }
+  // "__proto__" would change an object's prototype when copied by assignment: refuse it outright
+  if (text.includes('"__proto__"') && hasProtoKey(value)) {
+    throw new RestmockError('invalid_body', 'the key "__proto__" is not allowed in a request body')
+  }
   if (!isObject(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`
     throw new RestmockError('invalid_body', `the body must be a JSON object, got ${got}`)
@@ -72,4 +76,10 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
   return `${bytes} bytes`
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (Object.hasOwn(value, '__proto__')) return true
+  return Object.values(value).some(hasProtoKey)
 }

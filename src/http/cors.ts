@@ -10,7 +10,9 @@ export const EXPOSED_HEADERS = [
   'RateLimit-Limit',
   'RateLimit-Remaining',
   'RateLimit-Reset',
+  'RateLimit-Policy',
   'Preference-Applied',
+  'Idempotent-Replayed',
 ].join(', ')
 
 const ANY_ORIGIN: Readonly<Record<string, string>> = Object.freeze({

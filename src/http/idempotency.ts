@@ -19,8 +19,11 @@ export class IdempotencyCache {
     this.capacity = capacity
   }
 
-  /** The stored response to replay, or undefined when this key is new (it is then marked in flight). */
-  begin(key: string, fingerprint: string): Response | undefined {
+  /**
+   * The stored response to replay (with this request's CORS headers), or undefined when this key is new
+   * (it is then marked in flight).
+   */
+  begin(key: string, fingerprint: string, cors: Readonly<Record<string, string>>): Response | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) {
       this.entries.set(key, 'in-flight')
@@ -40,6 +43,7 @@ export class IdempotencyCache {
       )
     }
     const headers = new Headers(entry.headers)
+    for (const [name, value] of Object.entries(cors)) headers.set(name, value)
     headers.set('idempotent-replayed', 'true')
     return new Response(entry.body, { status: entry.status, headers })
   }
@@ -50,7 +54,16 @@ export class IdempotencyCache {
       return
     }
     const body = response.status === 204 ? null : await response.clone().text()
-    this.entries.set(key, { fingerprint, status: response.status, headers: [...response.headers], body })
+    // CORS headers belong to each caller, not to the stored answer
+    const headers = [...response.headers].filter(
+      ([name]) => !name.startsWith('access-control-') && name !== 'vary',
+    )
+    this.entries.set(key, { fingerprint, status: response.status, headers, body })
+  }
+
+  /** Forget every key (the state they refer to was reset). */
+  clear(): void {
+    this.entries.clear()
   }
 
   abandon(key: string): void {
@@ -64,4 +77,14 @@ export class IdempotencyCache {
       this.entries.delete(oldest)
     }
   }
+}
+
+/** JSON with object keys sorted, so equal bodies have equal fingerprints whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value).sort()
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }

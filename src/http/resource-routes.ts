@@ -7,7 +7,7 @@ import type { Rec, RecordId } from '../core/state.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
 import { etagMatches } from './etag.ts'
-import { IdempotencyCache } from './idempotency.ts'
+import { canonicalJson, IdempotencyCache } from './idempotency.ts'
 import { handleList, queryPairs } from './list-route.ts'
 import { type NestedScope, nestedScope } from './nested-scope.ts'
 import { preferredReturn } from './prefer.ts'
@@ -30,6 +30,8 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   const { engine } = options
   const base = engine.manifest.basePath
   const idempotency = new IdempotencyCache()
+  // a replayed answer must not outlive the state it describes
+  engine.onReplaced(() => idempotency.clear())
 
   app.all(`${base}/:name`, (c) => {
     const resource = resourceOrNotFound(engine, c.req.param('name'))
@@ -101,8 +103,8 @@ async function postToCollection(
   const key = requestHeader(c, 'idempotency-key')
   if (key === undefined) return create(c, resource, body, options)
   const cacheKey = `${c.req.path}\u0000${key}`
-  const fingerprint = JSON.stringify(body)
-  const replay = idempotency.begin(cacheKey, fingerprint)
+  const fingerprint = canonicalJson(body)
+  const replay = idempotency.begin(cacheKey, fingerprint, options.responder.cors(c))
   if (replay !== undefined) return replay
   try {
     const response = await create(c, resource, body, options)

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { Engine, IN_MEMORY } from '../core/engine.ts'
+import { ConfigError } from '../core/errors.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
@@ -10,7 +11,7 @@ import { createApp } from '../http/app.ts'
 import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
 import { withGeneratedRecords } from './generate-seed.ts'
 import { loadSource } from './load-source.ts'
-import { bufferedWriter, formatRequest } from './log-writer.ts'
+import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
 import type { StartOptions } from './options.ts'
 import type { PersistenceStats } from './persistence/file.ts'
 import type { Persistence } from './persistence/types.ts'
@@ -68,7 +69,11 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
         })
-  const initial = await initialState(assembled, persistence, options.reset === true)
+  const initial = await initialState(assembled, persistence, options.reset === true).catch(
+    (error: unknown) => {
+      throw stateFileError(error, stateFile)
+    },
+  )
   const engine = new Engine({
     manifest: assembled.manifest,
     seed: assembled.seed,
@@ -79,7 +84,10 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
   })
   engineRef.current = engine
 
-  const writer = bufferedWriter(options.log ?? ((text) => process.stdout.write(text)))
+  const stdout = options.log === undefined && options.logRequests === true ? asyncStdout() : undefined
+  const writer = bufferedWriter(
+    options.log ?? ((text) => (stdout === undefined ? process.stdout.write(text) : stdout.write(text))),
+  )
   const appOptions: Parameters<typeof createApp>[0] = {
     simulation: simulation.appOptions,
     engine,
@@ -115,6 +123,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
           setTimeout(() => server.closeAllConnections(), 2000).unref()
         })
         writer.flush()
+        await stdout?.close()
         await persistence.close()
       })()
       return closing
@@ -135,6 +144,24 @@ async function initialState(
   }
   const random = createRandom(deriveSeed(assembled.randomSeed, 'state-ids'))
   return prepareState(assembled.manifest, saved, { source: 'state file', random, strict: false })
+}
+
+/** File-system failures on the state file become a ConfigError naming the file and the flag. */
+function stateFileError(error: unknown, stateFile: string | undefined): unknown {
+  if (error instanceof ConfigError || stateFile === undefined) return error
+  const code = (error as NodeJS.ErrnoException).code
+  const reason =
+    code === 'EISDIR'
+      ? 'is a folder'
+      : code === 'ENOENT'
+        ? 'is in a folder that does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'is not writable'
+          : `cannot be used (${(error as Error).message})`
+  return new ConfigError(
+    `the state file ${stateFile} ${reason}; choose another with --db, or use --in-memory`,
+    [],
+  )
 }
 
 type NodeServer = Server

@@ -1,6 +1,7 @@
 import { describeValue, joinPath, Reporter } from '../manifest/reporter.ts'
 import type { Issue } from '../manifest/types.ts'
 import { DURATION_HINT, parseDuration } from './duration.ts'
+import { MAX_REQUEST_DELAY_MS } from './overrides.ts'
 import { checkPathPattern, compilePathPattern, type PathPattern } from './route-pattern.ts'
 import { FAULT_KINDS, type FaultKind } from './types.ts'
 import { parseRouteMethod } from './validate-routes.ts'
@@ -65,6 +66,11 @@ export function validateScriptedFault(
     const delayMs = parseDuration(object.delay)
     if (delayMs === undefined)
       report.add(joinPath(path, 'delay'), `must be ${DURATION_HINT}, got ${describeValue(object.delay)}`)
+    else if (delayMs > MAX_REQUEST_DELAY_MS)
+      report.add(
+        joinPath(path, 'delay'),
+        `must be at most ${MAX_REQUEST_DELAY_MS / 1000}s, got ${describeValue(object.delay)}`,
+      )
     else spec.delayMs = delayMs
   }
   if (object.status === undefined && object.fault === undefined && object.delay === undefined) {

@@ -9,10 +9,11 @@ export function invalidAdminBody(issues: readonly Issue[]): RestmockError {
   })
 }
 
-/** Dotted location (`errors.status.200`) -> RFC 6901 pointer (`/errors/status/200`). */
+/** Dotted location (`errors.status.200`, `invoices[0].customerId`) -> RFC 6901 pointer (`/invoices/0/customerId`). */
 export function pointerOf(path: string): string {
   if (path === '') return ''
   return path
+    .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
     .map((key) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
     .join('')

@@ -107,6 +107,8 @@ async function truncatedOnSocket(socket: Socket, response: Response): Promise<Re
 
 /** In-process: the real status and headers, and a body stream that fails half way through. */
 function truncatedInProcess(response: Response): Response {
+  // 204 / 304 have no body to cut short
+  if (response.body === null || response.status === 204 || response.status === 304) return response
   const source = response
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
