@@ -9,6 +9,7 @@ import {
 import { compilePathPattern } from '../src/core/simulation/route-pattern.ts'
 import { RouteTable } from '../src/core/simulation/route-table.ts'
 import { ScriptedFaults, validateScriptedFault } from '../src/core/simulation/scripted-faults.ts'
+import type { RateLimitPolicy } from '../src/core/simulation/types.ts'
 
 describe('path patterns and route tables', () => {
   test('literals, :params and a trailing *', () => {
@@ -215,4 +216,12 @@ describe('request journal', () => {
     assert.equal(checkJournalFilter({ status: '0' }), undefined)
     assert.throws(() => new RequestJournal(0), RangeError)
   })
+})
+
+test('rate limiter: memory stays bounded with a new client per request in a long window', () => {
+  const limiter = new RateLimiter()
+  const policy: RateLimitPolicy = { limit: 10, windowMs: 3_600_000, by: { kind: 'ip' } }
+  for (let i = 0; i < 250_000; i++) limiter.hit(`client-${i}`, policy, i)
+  assert.ok(limiter.size <= 100_000, `${limiter.size} windows tracked`)
+  assert.equal(limiter.hit('client-249999', policy, 250_000).headers['RateLimit-Remaining'], '8')
 })
