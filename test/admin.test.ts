@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { body, type ProblemBody, simulatedCrm } from './simulation-helpers.ts'
+import { expectProblem } from './helpers.ts'
+import { body, simulatedCrm } from './simulation-helpers.ts'
 
 const ADMIN = '/__restmock'
 
 async function json<T>(response: Response, status = 200): Promise<T> {
   assert.equal(response.status, status)
   return (await response.json()) as T
-}
-
-async function problem(response: Response, status: number, code: string): Promise<ProblemBody> {
-  assert.equal(response.headers.get('content-type'), 'application/problem+json')
-  const parsed = await json<ProblemBody>(response, status)
-  assert.equal(parsed.code, code)
-  return parsed
 }
 
 describe('admin: info, health, 404 and 405', () => {
@@ -41,16 +35,16 @@ describe('admin: info, health, 404 and 405', () => {
     assert.equal(options.status, 204)
     assert.equal(options.headers.get('allow'), 'GET, POST, DELETE, HEAD, OPTIONS')
     const wrong = await app.request(`${ADMIN}/health`, { method: 'POST' })
-    await problem(wrong, 405, 'method_not_allowed')
+    await expectProblem(wrong, 405, 'method_not_allowed')
     assert.equal(wrong.headers.get('allow'), 'GET, HEAD, OPTIONS')
-    await problem(await app.request(`${ADMIN}/nothing`), 404, 'not_found')
+    await expectProblem(await app.request(`${ADMIN}/nothing`), 404, 'not_found')
     assert.equal((await app.request(`${ADMIN}/health`, { method: 'HEAD' })).status, 200)
   })
 
   test('--no-admin: everything under /__restmock is a 404', async () => {
     const { app } = simulatedCrm({ simulation: { admin: false } })
-    await problem(await app.request(ADMIN), 404, 'not_found')
-    await problem(
+    await expectProblem(await app.request(ADMIN), 404, 'not_found')
+    await expectProblem(
       await app.request(`${ADMIN}/faults`, body('POST', { path: '/x', status: 500 })),
       404,
       'not_found',
@@ -85,7 +79,7 @@ describe('admin: state', () => {
 
   test('PUT /db with bad records is a 422 listing each with a pointer, and changes nothing', async () => {
     const { app, engine } = simulatedCrm()
-    const bad = await problem(
+    const bad = await expectProblem(
       await app.request(
         `${ADMIN}/db`,
         body('PUT', { customers: [{ id: 1, name: 'No email' }], widgets: [] }),
@@ -97,7 +91,7 @@ describe('admin: state', () => {
     assert.ok(bad.errors.some((error) => error.pointer === '/widgets'))
     assert.ok(bad.errors.every((error) => error.pointer.startsWith('/')))
     assert.equal(engine.list('customers').length, 2)
-    await problem(await app.request(`${ADMIN}/db`, body('PUT', [1, 2])), 400, 'invalid_body')
+    await expectProblem(await app.request(`${ADMIN}/db`, body('PUT', [1, 2])), 400, 'invalid_body')
   })
 
   test('reset also clears scripted faults, the journal and runtime simulation changes', async () => {
@@ -132,7 +126,7 @@ describe('admin: simulation levels at runtime', () => {
 
   test('an invalid policy is a 422 with a pointer per problem', async () => {
     const { app } = simulatedCrm()
-    const bad = await problem(
+    const bad = await expectProblem(
       await app.request(`${ADMIN}/simulation`, body('PUT', { latncy: 5, errors: { rate: 2 } })),
       422,
       'validation_failed',
@@ -152,7 +146,7 @@ describe('admin: simulation levels at runtime', () => {
     assert.deepEqual(await json(await app.request(path)), { errors: { rate: 1, status: 502, retryAfter: 1 } })
     assert.equal((await app.request('/api/invoices/1')).status, 502)
     assert.equal((await app.request('/api/customers/1')).status, 200)
-    const unknown = await problem(
+    const unknown = await expectProblem(
       await app.request(`${ADMIN}/simulation/resources/invoice`),
       404,
       'not_found',
@@ -168,7 +162,7 @@ describe('admin: simulation levels at runtime', () => {
     })
     assert.equal((await app.request('/api/customers/1')).status, 200)
     assert.equal((await app.request('/api/customers')).status, 500)
-    const badRoute = await problem(
+    const badRoute = await expectProblem(
       await app.request(`${ADMIN}/simulation/routes`, body('PUT', { 'GET /custmers': {} })),
       422,
       'validation_failed',
@@ -219,7 +213,7 @@ describe('admin: scripted faults', () => {
     const post = (email: string) => app.request('/api/customers', body('POST', { name: 'N', email }))
     assert.equal((await post('a@example.com')).status, 201)
     const second = await post('b@example.com')
-    await problem(second, 503, 'simulated_failure')
+    await expectProblem(second, 503, 'simulated_failure')
     assert.equal(second.headers.get('retry-after'), '1')
     assert.equal((await post('c@example.com')).status, 201)
     assert.equal(engine.list('customers').length, 4)
@@ -251,7 +245,11 @@ describe('admin: scripted faults', () => {
       '/customers/:id',
     )
     assert.equal((await app.request(`${ADMIN}/faults/${reset.id}`, { method: 'DELETE' })).status, 204)
-    await problem(await app.request(`${ADMIN}/faults/${reset.id}`, { method: 'DELETE' }), 404, 'not_found')
+    await expectProblem(
+      await app.request(`${ADMIN}/faults/${reset.id}`, { method: 'DELETE' }),
+      404,
+      'not_found',
+    )
     assert.equal((await app.request('/api/customers/1')).status, 200)
     assert.equal((await app.request(`${ADMIN}/faults`, { method: 'DELETE' })).status, 204)
     assert.deepEqual(await json(await app.request(`${ADMIN}/faults`)), [])
@@ -259,7 +257,7 @@ describe('admin: scripted faults', () => {
 
   test('an invalid fault is a 422 naming each field', async () => {
     const { app } = simulatedCrm()
-    const bad = await problem(
+    const bad = await expectProblem(
       await app.request(`${ADMIN}/faults`, body('POST', { method: 'GRAB', status: 200 })),
       422,
       'validation_failed',
@@ -308,9 +306,13 @@ describe('admin: request journal', () => {
 
   test('bad filters are 400 invalid_query', async () => {
     const { app } = simulatedCrm()
-    const unknown = await problem(await app.request(`${ADMIN}/requests?stauts=500`), 400, 'invalid_query')
+    const unknown = await expectProblem(
+      await app.request(`${ADMIN}/requests?stauts=500`),
+      400,
+      'invalid_query',
+    )
     assert.match(unknown.detail, /did you mean "status"/)
-    await problem(await app.request(`${ADMIN}/requests?status=5x`), 400, 'invalid_query')
+    await expectProblem(await app.request(`${ADMIN}/requests?status=5x`), 400, 'invalid_query')
   })
 
   test('the journal is bounded', async () => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createMock, type MockApp } from '../src/index.ts'
 
@@ -20,10 +21,26 @@ export function json(method: string, body: unknown, headers: Record<string, stri
   }
 }
 
-export async function problem(
-  response: Response,
-): Promise<{ status: number; code: string; errors?: unknown }> {
-  const body = (await response.json()) as { status: number; code: string; errors?: unknown }
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  code: string
+  detail: string
+  instance: string
+  errors?: { pointer: string; detail: string }[]
+}
+
+/** Asserts an RFC 9457 problem response with this status and code, and returns its body. */
+export async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
+  assert.equal(response.status, status)
+  assert.equal(response.headers.get('content-type'), 'application/problem+json')
+  const body = (await response.json()) as Problem
+  assert.equal(body.status, status)
+  assert.equal(body.code, code)
+  assert.equal(body.type, `/__restmock/problems/${code.replaceAll('_', '-')}`)
+  assert.equal(typeof body.detail, 'string')
+  assert.equal(typeof body.instance, 'string')
   return body
 }
 

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createMock } from '../src/index.ts'
-import { body, type ProblemBody, simulatedCrm } from './simulation-helpers.ts'
-
-async function problem(response: Response, status: number, code: string): Promise<ProblemBody> {
-  assert.equal(response.status, status)
-  assert.equal(response.headers.get('content-type'), 'application/problem+json')
-  const parsed = (await response.json()) as ProblemBody
-  assert.equal(parsed.status, status)
-  assert.equal(parsed.code, code)
-  return parsed
-}
+import { expectProblem } from './helpers.ts'
+import { body, simulatedCrm } from './simulation-helpers.ts'
 
 describe('per-request overrides', () => {
   test('Prefer status, Prism code and the _status query answer a simulated failure with CORS', async () => {
@@ -18,17 +10,17 @@ describe('per-request overrides', () => {
     const failed = await app.request('/api/customers', {
       headers: { prefer: 'status=503', origin: 'http://ui.test' },
     })
-    const detail = await problem(failed, 503, 'simulated_failure')
+    const detail = await expectProblem(failed, 503, 'simulated_failure')
     assert.match(detail.detail, /503/)
     assert.equal(failed.headers.get('retry-after'), '1')
     assert.equal(failed.headers.get('access-control-allow-origin'), 'http://ui.test')
-    await problem(
+    await expectProblem(
       await app.request('/api/customers/1', { headers: { prefer: 'code=404' } }),
       404,
       'simulated_failure',
     )
     const viaQuery = await app.request('/api/customers?_status=500')
-    await problem(viaQuery, 500, 'simulated_failure')
+    await expectProblem(viaQuery, 500, 'simulated_failure')
     assert.equal(viaQuery.headers.get('retry-after'), null)
     const ok = await app.request('/api/customers', { headers: { prefer: 'return=minimal' } })
     assert.equal(ok.status, 200)
@@ -39,7 +31,7 @@ describe('per-request overrides', () => {
     assert.equal((await app.request('/api/customers', { headers: { prefer: 'delay=800' } })).status, 200)
     assert.equal((await app.request('/api/customers?_delay=50')).status, 200)
     const both = await app.request('/api/customers', { headers: { prefer: 'status=503, delay=100' } })
-    await problem(both, 503, 'simulated_failure')
+    await expectProblem(both, 503, 'simulated_failure')
     assert.deepEqual(time.slept, [800, 50, 100])
   })
 
@@ -49,26 +41,26 @@ describe('per-request overrides', () => {
       '/api/customers?_status=503',
       body('POST', { name: 'Alan', email: 'alan@example.com' }),
     )
-    await problem(created, 503, 'simulated_failure')
+    await expectProblem(created, 503, 'simulated_failure')
     assert.equal(engine.list('customers').length, 2)
     const deleted = await app.request('/api/customers/1', {
       method: 'DELETE',
       headers: { prefer: 'status=500' },
     })
-    await problem(deleted, 500, 'simulated_failure')
+    await expectProblem(deleted, 500, 'simulated_failure')
     assert.equal(engine.list('customers').length, 2)
   })
 
   test('unusable override values are 400 invalid_query', async () => {
     const { app } = simulatedCrm()
-    const bad = await problem(
+    const bad = await expectProblem(
       await app.request('/api/customers', { headers: { prefer: 'status=200' } }),
       400,
       'invalid_query',
     )
     assert.match(bad.detail, /Prefer status must be an HTTP error status/)
-    await problem(await app.request('/api/customers?_fault=boom'), 400, 'invalid_query')
-    await problem(await app.request('/api/customers?_delay=forever'), 400, 'invalid_query')
+    await expectProblem(await app.request('/api/customers?_fault=boom'), 400, 'invalid_query')
+    await expectProblem(await app.request('/api/customers?_delay=forever'), 400, 'invalid_query')
   })
 
   test('--no-prefer ignores them all', async () => {
@@ -91,16 +83,16 @@ describe('policies', () => {
       },
       resources: { notes: { latency: 7 } },
     })
-    await problem(await app.request('/api/customers'), 502, 'simulated_failure')
+    await expectProblem(await app.request('/api/customers'), 502, 'simulated_failure')
     const invoice = await app.request('/api/invoices/1')
     assert.equal(invoice.status, 200)
-    await problem(await app.request('/api/notes'), 502, 'simulated_failure')
+    await expectProblem(await app.request('/api/notes'), 502, 'simulated_failure')
     assert.deepEqual(time.slept, [30, 5, 7])
   })
 
   test('resource level', async () => {
     const { app } = simulatedCrm({ resources: { settings: { errors: { rate: 1, status: 503 } } } })
-    await problem(await app.request('/api/settings'), 503, 'simulated_failure')
+    await expectProblem(await app.request('/api/settings'), 503, 'simulated_failure')
     assert.equal((await app.request('/api/customers')).status, 200)
   })
 
@@ -114,7 +106,7 @@ describe('policies', () => {
     assert.equal((await app.request('/api/customers/1')).headers.get('ratelimit-remaining'), '0')
     time.now += 4000
     const limited = await app.request('/api/customers')
-    await problem(limited, 429, 'rate_limited')
+    await expectProblem(limited, 429, 'rate_limited')
     assert.equal(limited.headers.get('retry-after'), '6')
     assert.equal(limited.headers.get('ratelimit-remaining'), '0')
     assert.equal(limited.headers.get('access-control-expose-headers')?.includes('RateLimit-Remaining'), true)
@@ -145,7 +137,7 @@ describe('policies', () => {
       manifest: { simulate: { errors: { rate: 1, status: 503, retryAfter: '30s' } } },
     })
     const failed = await app.request('/api/customers')
-    await problem(failed, 503, 'simulated_failure')
+    await expectProblem(failed, 503, 'simulated_failure')
     assert.equal(failed.headers.get('retry-after'), '30')
   })
 })
@@ -158,7 +150,7 @@ describe('connection faults in-process (no socket)', () => {
         '/api/customers',
         body('POST', { name: 'X', email: 'x@example.com' }, { prefer: `fault=${kind}` }),
       )
-      const detail = await problem(response, 502, 'simulated_failure')
+      const detail = await expectProblem(response, 502, 'simulated_failure')
       assert.match(detail.detail, new RegExp(kind))
       assert.equal(response.headers.get('x-restmock-fault'), kind)
     }
@@ -191,7 +183,7 @@ describe('connection faults in-process (no socket)', () => {
       '/api/customers',
       body('POST', { name: 'Late', email: 'late@example.com' }, { prefer: 'fault=timeout' }),
     )
-    await problem(response, 504, 'simulated_failure')
+    await expectProblem(response, 504, 'simulated_failure')
     assert.deepEqual(time.slept, [5000])
     assert.equal(engine.list('customers').length, 2)
   })

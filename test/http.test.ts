@@ -1,29 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createMock } from '../src/index.ts'
-import { crmMock, json } from './helpers.ts'
-
-type Problem = {
-  type: string
-  title: string
-  status: number
-  code: string
-  detail: string
-  instance: string
-  errors?: { pointer: string; detail: string }[]
-}
-
-async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
-  assert.equal(response.status, status)
-  assert.equal(response.headers.get('content-type'), 'application/problem+json')
-  const body = (await response.json()) as Problem
-  assert.equal(body.status, status)
-  assert.equal(body.code, code)
-  assert.equal(body.type, `/__restmock/problems/${code.replaceAll('_', '-')}`)
-  assert.equal(typeof body.detail, 'string')
-  assert.equal(typeof body.instance, 'string')
-  return body
-}
+import { crmMock, expectProblem, json } from './helpers.ts'
 
 describe('collections', () => {
   test('GET list and item with ETag; If-None-Match -> 304', async () => {

@@ -69,10 +69,3 @@ export function simulatedCrm(setup: CrmSetup = {}): SimulatedApp {
 export function body(method: string, value: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) }
 }
-
-export interface ProblemBody {
-  status: number
-  code: string
-  detail: string
-  errors?: Array<{ pointer: string; detail: string }>
-}

@@ -41,7 +41,7 @@ export async function runGenerate(
     throw new UsageError(`--now must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got "${args.now}"`)
   }
 
-  const loaded = await loadSource(args.manifest, args.data === undefined ? {} : { dataPath: args.data })
+  const loaded = loadSource(args.manifest, args.data === undefined ? {} : { dataPath: args.data })
   if (loaded.kind !== 'manifest') {
     throw new UsageError(
       `${args.manifest} is a json-server data file: generate needs a manifest with field rules`,

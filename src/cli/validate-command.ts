@@ -10,7 +10,7 @@ export interface ValidateArgs {
 
 /** Check a manifest and its seed data; every problem is listed (exit 1), or a summary (exit 0). */
 export async function runValidate(args: ValidateArgs): Promise<number> {
-  const loaded = await loadSource(args.source, args.data === undefined ? {} : { dataPath: args.data })
+  const loaded = loadSource(args.source, args.data === undefined ? {} : { dataPath: args.data })
   const { manifest, seed } = assembleLoaded(loaded, {})
   let records = 0
   for (const value of Object.values(seed)) records += Array.isArray(value) ? value.length : 0

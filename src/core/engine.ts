@@ -3,7 +3,7 @@ import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
 import type { Manifest, Relation, ResourceDef } from './manifest/types.ts'
 import type { Random } from './random.ts'
-import { applyDefaults, clientFields, isObject, managedFields, mergePatch } from './record-shape.ts'
+import { applyDefaults, clientFields, managedFields, mergePatch } from './record-shape.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
 import { idKey, type Mutation, type Rec, type RecordId, type StateData } from './state.ts'
 import { Store, type Undo } from './store.ts'
@@ -402,10 +402,6 @@ function persistenceFailed(error: unknown): RestmockError {
   return new RestmockError('persistence_failed', 'the change could not be saved and was rolled back', {
     cause: error,
   })
-}
-
-export function isRecordBody(value: unknown): value is Record<string, unknown> {
-  return isObject(value)
 }
 
 /** For in-memory state: every commit is durable at once. */

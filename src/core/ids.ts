@@ -34,12 +34,3 @@ export function idProblem(strategy: IdStrategy, id: unknown, zeroConfig: boolean
   if (strategy === 'uuid') return typeof id === 'string' && UUID.test(id) ? undefined : 'must be a UUID'
   return typeof id === 'string' && id !== '' ? undefined : 'must be a non-empty string'
 }
-
-/** Turn an id from a URL into the stored type (numeric text stays a string for string collections). */
-export function idFromUrl(strategy: IdStrategy, text: string): string | number {
-  if (strategy === 'integer' && /^-?\d+$/.test(text)) {
-    const value = Number(text)
-    if (Number.isSafeInteger(value)) return value
-  }
-  return text
-}

@@ -36,7 +36,3 @@ export function singular(name: string): string {
   if (/s$/i.test(name) && !/ss$/i.test(name)) return name.slice(0, -1)
   return name
 }
-
-export function relationsOfParent(relations: readonly Relation[], parent: string): Relation[] {
-  return relations.filter((relation) => relation.parent === parent)
-}

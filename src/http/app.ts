@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
-import { ADMIN_BASE } from './admin/admin-router.ts'
+import { isAdminPath } from './admin/admin-router.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
 import { corsHeaders } from './cors.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): Hono {
 
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
-    if (admin !== undefined && isAdmin(path)) {
+    if (admin !== undefined && isAdminPath(path)) {
       // admin requests are never simulated or journaled; they are logged like any other
       if (log === undefined) return admin(request, env)
       const start = now()
@@ -89,10 +89,6 @@ export function createApp(options: AppOptions): Hono {
   }
   routes.fetch = dispatch as typeof routes.fetch
   return routes
-}
-
-function isAdmin(path: string): boolean {
-  return path.startsWith(ADMIN_BASE) && (path.length === ADMIN_BASE.length || path[ADMIN_BASE.length] === '/')
 }
 
 /** Call `after` with the response, keeping a synchronous response synchronous. */

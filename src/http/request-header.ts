@@ -1,12 +1,12 @@
-import type { IncomingMessage } from 'node:http'
 import type { Context } from 'hono'
+import { incomingOf } from './request-facts.ts'
 
 /**
  * A request header, read from Node's already-parsed headers when running on @hono/node-server (building
  * a WHATWG Headers object for every request is a measurable share of a GET), else from the Request.
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const incoming = incomingOf(c.env)
   if (incoming?.headers !== undefined) {
     const value = incoming.headers[name]
     return Array.isArray(value) ? value.join(', ') : value

@@ -1,16 +1,16 @@
 import type { Hono } from 'hono'
-import { Engine, IN_MEMORY } from '../core/engine.ts'
-import { createRandom, deriveSeed } from '../core/random.ts'
-import { createApp } from '../http/app.ts'
+import type { Engine } from '../core/engine.ts'
 import { assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
+import { buildMock } from './build-mock.ts'
 import { generateSeedRecords } from './generate-records.ts'
 import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions } from './options.ts'
+import { createMemoryPersistence } from './persistence/memory.ts'
 import { simulationSetup } from './simulation-setup.ts'
 
 export type MockApp = Hono & {
   engine: Engine
-  /** back to the seed state */
+  /** back to the seed, with runtime simulation changes, scripted faults and the journal cleared */
   reset(): Promise<void>
 }
 
@@ -26,22 +26,10 @@ export function createMock(options: MockOptions): MockApp {
       : assembleLoaded(loadFromSource(options.source, options), options),
     options.locale,
   )
-  const engine = new Engine({
-    manifest: assembled.manifest,
-    seed: assembled.seed,
-    persistence: IN_MEMORY,
-    random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
-    now: () => new Date(),
+  const { engine, app, reset } = buildMock(assembled, options, {
+    persistence: createMemoryPersistence(),
+    simulation: simulationSetup(assembled.manifest, options),
   })
-  const simulation = simulationSetup(assembled.manifest, options)
-  const appOptions: Parameters<typeof createApp>[0] = { engine, simulation: simulation.appOptions }
-  if (options.cors !== undefined) appOptions.cors = options.cors
-  if (options.bodyLimit !== undefined) appOptions.bodyLimit = options.bodyLimit
-  const app = createApp(appOptions)
-  const reset = async (): Promise<void> => {
-    await engine.reset()
-    simulation.runtime.reset()
-  }
   return Object.assign(app, { engine, reset })
 }
 

@@ -2,18 +2,19 @@ import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { Engine, IN_MEMORY } from '../core/engine.ts'
+import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
-import { createApp } from '../http/app.ts'
 import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
+import { buildMock } from './build-mock.ts'
 import { withGeneratedRecords } from './generate-seed.ts'
 import { loadSource } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
 import type { StartOptions } from './options.ts'
 import type { PersistenceStats } from './persistence/file.ts'
+import { createMemoryPersistence } from './persistence/memory.ts'
 import type { Persistence } from './persistence/types.ts'
 import { simulationSetup } from './simulation-setup.ts'
 
@@ -42,7 +43,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
   let stateFile: string | undefined
   let snapshotValue: StateData | undefined
   if (options.source !== undefined) {
-    const loaded = await loadSource(
+    const loaded = loadSource(
       options.source,
       options.dataPath === undefined ? {} : { dataPath: options.dataPath },
     )
@@ -61,7 +62,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
   const engineRef: { current?: Engine } = {}
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
-      ? { ...IN_MEMORY, load: async () => undefined, flush: async () => {}, close: async () => {} }
+      ? createMemoryPersistence()
       : (await import('./persistence/index.ts')).createFilePersistence({
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
@@ -74,29 +75,21 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
       throw stateFileError(error, stateFile)
     },
   )
-  const engine = new Engine({
-    manifest: assembled.manifest,
-    seed: assembled.seed,
-    initial,
-    persistence,
-    random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
-    now: () => new Date(),
-  })
-  engineRef.current = engine
 
   const stdout = options.log === undefined && options.logRequests === true ? asyncStdout() : undefined
   const writer = bufferedWriter(
     options.log ?? ((text) => (stdout === undefined ? process.stdout.write(text) : stdout.write(text))),
   )
-  const appOptions: Parameters<typeof createApp>[0] = {
-    simulation: simulation.appOptions,
-    engine,
-    logError: (error) => console.error('restmock: unexpected error while handling a request:', error),
-  }
-  if (options.cors !== undefined) appOptions.cors = options.cors
-  if (options.bodyLimit !== undefined) appOptions.bodyLimit = options.bodyLimit
-  if (options.logRequests === true) appOptions.onRequest = (entry) => writer.line(formatRequest(entry))
-  const app = createApp(appOptions)
+  const { engine, app, reset } = buildMock(assembled, options, {
+    persistence,
+    initial,
+    simulation,
+    app: {
+      logError: (error) => console.error('restmock: unexpected error while handling a request:', error),
+      ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
+    },
+  })
+  engineRef.current = engine
 
   if (recordCount(initial) >= LARGE_STATE_RECORDS) await compactHeap()
   const host = options.host ?? '127.0.0.1'
@@ -112,10 +105,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     seed: assembled.randomSeed,
     stateFile,
     persistenceStats: () => persistence.stats,
-    reset: async () => {
-      await engine.reset()
-      simulation.runtime.reset()
-    },
+    reset,
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolveClose) => {

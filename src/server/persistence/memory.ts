@@ -1,14 +1,12 @@
+import { IN_MEMORY } from '../../core/engine.ts'
 import type { Persistence } from './types.ts'
-
-const done: Promise<void> = Promise.resolve()
 
 /** --in-memory and library fixtures: nothing is saved, every commit is acknowledged at once. */
 export function createMemoryPersistence(): Persistence {
   return {
+    ...IN_MEMORY,
     load: () => Promise.resolve(undefined),
-    commit: () => done,
-    reset: () => done,
-    flush: () => done,
-    close: () => done,
+    flush: () => Promise.resolve(),
+    close: () => Promise.resolve(),
   }
 }
