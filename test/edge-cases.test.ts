@@ -95,3 +95,31 @@ describe('simulation edge cases', () => {
     assert.ok(body.errors.every((error) => !error.pointer.includes('[')))
   })
 })
+
+describe('very long query values', () => {
+  test('q and text operators with a 50k-character value answer normally (no regexp is too large)', async () => {
+    const long = 'a'.repeat(50_000)
+    const zero = createMock({
+      data: {
+        posts: [
+          { id: 1, title: `x${long}y` },
+          { id: 2, title: 'short' },
+        ],
+      },
+    })
+    for (const query of [
+      `q=${long}`,
+      `title:contains=${long}`,
+      `title:startsWith=x${long}`,
+      `title:endsWith=${long}y`,
+    ]) {
+      const response = await zero.request(`/posts?${query}`)
+      assert.equal(response.status, 200, query.slice(0, 20))
+      assert.deepEqual(
+        ((await response.json()) as { id: number }[]).map((post) => post.id),
+        [1],
+        query.slice(0, 20),
+      )
+    }
+  })
+})

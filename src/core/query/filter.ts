@@ -1,7 +1,7 @@
 import type { FieldType } from '../manifest/types.ts'
 import type { Rec } from '../state.ts'
 import { compareToOperand, looseEquals, type Operand, parseNumber, toOperand } from './compare.ts'
-import { escapeRegExp } from './escape-regexp.ts'
+import { literalMatcher } from './escape-regexp.ts'
 import type { FieldCatalog, ResolvedField } from './field-catalog.ts'
 import type { FilterOp } from './filter-key.ts'
 import { parseFilterKey } from './filter-key.ts'
@@ -61,11 +61,9 @@ function valueTest(op: FilterOp, texts: readonly string[], key: string): ValueTe
     case 'lte':
       return orderTest(texts, (order) => order <= 0)
     case 'contains':
-      return textTest(texts.map((text) => new RegExp(escapeRegExp(text), 'i')))
     case 'startsWith':
-      return textTest(texts.map((text) => new RegExp(`^${escapeRegExp(text)}`, 'i')))
     case 'endsWith':
-      return textTest(texts.map((text) => new RegExp(`${escapeRegExp(text)}$`, 'i')))
+      return textTest(texts.map((text) => literalMatcher(text, op)))
     case 'like':
       return textTest(
         texts.map((text) => {

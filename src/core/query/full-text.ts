@@ -1,5 +1,5 @@
 import type { Rec } from '../state.ts'
-import { escapeRegExp } from './escape-regexp.ts'
+import { literalMatcher } from './escape-regexp.ts'
 
 const NUMBER_CHARS = /^[-+.0-9eE]+$/
 
@@ -8,7 +8,7 @@ const NUMBER_CHARS = /^[-+.0-9eE]+$/
  * (keys are not searched). A tight recursive scan: no serialization, no per-record allocation for strings.
  */
 export function compileSearch(text: string): (record: Rec) => boolean {
-  const pattern = new RegExp(escapeRegExp(text), 'i')
+  const pattern = literalMatcher(text, 'contains')
   const needle = text.toLowerCase()
   // numbers and booleans are turned into text only when the needle could occur in them
   const numbers = NUMBER_CHARS.test(text)

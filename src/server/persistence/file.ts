@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import { createStateBuilder, type StateBuilder } from '../../core/apply-mutation.ts'
 import { RestmockError } from '../../core/errors.ts'
+import { escapeRegExp } from '../../core/query/escape-regexp.ts'
 import type { Mutation, StateData } from '../../core/state.ts'
 import { createNodeFs, type JournalHandle, type PersistenceFs } from './fs-layer.ts'
 import { createGroupCommit } from './group-commit.ts'
@@ -329,8 +330,4 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
 
 function closedError(): RestmockError {
   return new RestmockError('persistence_failed', 'The state file is closed; the server is shutting down')
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
