@@ -1,6 +1,6 @@
 import type { Manifest } from '../core/manifest/types.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/runtime.ts'
-import type { SimulationOptions } from '../http/simulation/layer.ts'
+import { flagsOf, type SimulationOptions } from '../http/simulation/layer.ts'
 import type { MockOptions } from './options.ts'
 
 /**
@@ -12,10 +12,7 @@ export function simulationSetup(
   manifest: Manifest,
   options: MockOptions,
 ): { runtime: SimulationRuntime; appOptions: SimulationOptions } {
-  const flags: { latency?: string | number; errorRate?: number } = {}
-  if (options.latency !== undefined) flags.latency = options.latency
-  if (options.errorRate !== undefined) flags.errorRate = options.errorRate
-  const runtime = createSimulationRuntime(manifest, flags)
+  const runtime = createSimulationRuntime(manifest, flagsOf(options))
   const appOptions: SimulationOptions = { runtime }
   if (options.prefer !== undefined) appOptions.prefer = options.prefer
   if (options.admin !== undefined) appOptions.admin = options.admin

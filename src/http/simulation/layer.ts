@@ -107,7 +107,8 @@ export function createSimulationLayer(
   }
 }
 
-function flagsOf(options: SimulationOptions): SimulationFlags {
+/** The global-level flags (`--latency`, `--error-rate`) out of a larger options object. */
+export function flagsOf(options: SimulationFlags): SimulationFlags {
   const flags: SimulationFlags = {}
   if (options.latency !== undefined) flags.latency = options.latency
   if (options.errorRate !== undefined) flags.errorRate = options.errorRate
