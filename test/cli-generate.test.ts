@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { progressBar, renderProgress } from '../src/cli/progress-bar.ts'
@@ -186,4 +186,20 @@ test('the progress bar redraws one line and ends it', () => {
   bar.update(2000, 2000)
   bar.finish()
   assert.equal(written, `\r${renderProgress(1000, 2000)}\r${renderProgress(2000, 2000)}\n`)
+})
+
+describe('restmock generate --out failures', () => {
+  test('an unwritable --out exits 1 with a clear message and leaves no temp file', async () => {
+    const dir = await tempDir('restmock-generate-')
+    const result = await run([
+      'generate',
+      join(ROOT, 'seeds', 'restmock.yaml'),
+      '--out',
+      join(dir, 'missing', 'x.json'),
+    ])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /cannot write --out .*x\.json: its folder does not exist/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.deepEqual(await readdir(dir), [])
+  })
 })

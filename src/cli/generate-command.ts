@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { didYouMean } from '../core/did-you-mean.ts'
 import { ConfigError } from '../core/errors.ts'
 import { generateData, loadFaker, referenceDate } from '../core/generate/index.ts'
@@ -87,7 +87,7 @@ export async function runGenerate(
 
   const text = `${JSON.stringify(state, null, 2)}\n`
   if (args.out === undefined) streams.stdout.write(text)
-  else await writeFile(args.out, text)
+  else await writeAtomically(args.out, text)
   streams.stderr.write(
     summary(counts, args.out, randomSeed, seed === undefined && loaded.manifest.seed === undefined),
   )
@@ -136,4 +136,23 @@ function summary(
   const where = out === undefined ? 'standard output' : out
   const reproduce = chosen ? ` (chosen at random: pass --seed ${seed} to reproduce)` : ''
   return `restmock: generated ${total} record${total === 1 ? '' : 's'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''} to ${where}, seed ${seed}${reproduce}\n`
+}
+
+/** Temp file + rename: an existing data file is replaced whole or not at all. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`
+  try {
+    await writeFile(temporary, text)
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message
+    throw new ConfigError(`cannot write --out ${path}: ${reason}`, [])
+  }
 }
