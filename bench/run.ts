@@ -1,6 +1,11 @@
 /**
- * `npm run bench [-- --quick]`: restmock against a bare Hono server measured in the same run, each
- * server in its own process, loaded with wrk (when on PATH) or autocannon. Targets: issues 3 and 4.
+ * `npm run bench [-- --quick]`: restmock against a bare Hono server, each server in its own process,
+ * loaded with wrk (when on PATH) or autocannon. Targets: issues 3 and 4.
+ *
+ * This machine's speed drifts within a run (shared cores: the same server measures 20-30% apart a
+ * minute later), so no scenario is compared with a baseline measured at another time. Every rated
+ * scenario runs in rounds, each round loading the bare server and restmock back to back with the same
+ * requests (order alternating), and the ratio is the median of the per-round ratios.
  */
 import { execFile } from 'node:child_process'
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -15,7 +20,9 @@ import { formatTable, type Row } from './table.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const quick = process.argv.includes('--quick')
-const seconds = quick ? 2 : 10
+/** seconds per load slice, slices per side of a comparison, warm-up seconds before the first round */
+const seconds = quick ? 1 : 2
+const rounds = quick ? 2 : 5
 const warmupSeconds = quick ? 1 : 2
 const tool = pickTool()
 const work = await mkdtemp(join(tmpdir(), 'restmock-bench-'))
@@ -34,9 +41,91 @@ const log = (text: string): void => {
   process.stderr.write(`${text}\n`)
 }
 
-async function measure(server: ServerProcess, spec: Omit<LoadSpec, 'url' | 'seconds'>): Promise<LoadResult> {
-  await runLoad(tool, { ...spec, url: server.url, seconds: warmupSeconds }, work)
-  return runLoad(tool, { ...spec, url: server.url, seconds }, work)
+type Load = Omit<LoadSpec, 'url' | 'seconds'>
+
+const load = (server: ServerProcess, spec: Load, duration = seconds): Promise<LoadResult> =>
+  runLoad(tool, { ...spec, url: server.url, seconds: duration }, work)
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+interface Comparison {
+  /** the measured server's median req/s, p50 and p99 over its slices */
+  result: LoadResult
+  /** the reference's median req/s over its slices */
+  referenceRps: number
+  /** median and range of the per-round ratios (measured / reference) */
+  ratio: number
+  low: number
+  high: number
+}
+
+/**
+ * `server` against `reference` with the same requests, in rounds of one slice each (alternating which
+ * goes first), after warming `server` up. Each round's ratio compares two loads seconds apart.
+ */
+async function compare(reference: ServerProcess, server: ServerProcess, spec: Load): Promise<Comparison> {
+  await load(server, spec, warmupSeconds)
+  const measured: LoadResult[] = []
+  const referenceRps: number[] = []
+  const ratios: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    let ours: LoadResult
+    let theirs: LoadResult
+    if (round % 2 === 0) {
+      theirs = await load(reference, spec)
+      ours = await load(server, spec)
+    } else {
+      ours = await load(server, spec)
+      theirs = await load(reference, spec)
+    }
+    measured.push(ours)
+    referenceRps.push(theirs.rps)
+    ratios.push(ours.rps / theirs.rps)
+  }
+  return {
+    result: {
+      rps: median(measured.map((slice) => slice.rps)),
+      p50Ms: median(measured.map((slice) => slice.p50Ms)),
+      p99Ms: median(measured.map((slice) => slice.p99Ms)),
+      errors: measured.reduce((sum, slice) => sum + slice.errors, 0),
+    },
+    referenceRps: median(referenceRps),
+    ratio: median(ratios),
+    low: Math.min(...ratios),
+    high: Math.max(...ratios),
+  }
+}
+
+const range = (comparison: Comparison, format: (ratio: number) => string): string =>
+  `rounds ${format(comparison.low)} - ${format(comparison.high)}`
+const times = (ratio: number): string => `${ratio.toFixed(2)}x`
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`
+
+const baselineRates: number[] = []
+
+function addComparison(scenario: string, comparison: Comparison, target: string, min?: number): Row {
+  baselineRates.push(comparison.referenceRps)
+  const { result } = comparison
+  const row: Row = {
+    scenario,
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    ratio: comparison.ratio,
+    value: range(comparison, times),
+    target,
+  }
+  if (min !== undefined) row.pass = comparison.ratio >= min
+  if (result.errors > 0) {
+    row.pass = false
+    row.note = `(${result.errors} errors)`
+  }
+  rows.push(row)
+  return row
 }
 
 function startRestmock(db: string, ...flags: string[]): Promise<ServerProcess> {
@@ -65,22 +154,6 @@ async function check(server: ServerProcess, path: string, init?: RequestInit): P
   return response.ok ? undefined : `${init?.method ?? 'GET'} ${path} answered ${response.status}`
 }
 
-/** Rows whose ratio is re-based on the mean of the baseline runs at the end (and the minimum ratio). */
-const rated = new Map<Row, number | undefined>()
-
-function addRate(scenario: string, result: LoadResult, baseline: number, target: string, min?: number): Row {
-  const ratio = result.rps / baseline
-  const row: Row = { scenario, rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms, ratio, target }
-  rated.set(row, min)
-  if (min !== undefined) row.pass = ratio >= min
-  if (result.errors > 0) {
-    row.pass = false
-    row.note = `(${result.errors} errors)`
-  }
-  rows.push(row)
-  return row
-}
-
 function addFailure(scenario: string, target: string, error: unknown): void {
   broken = true
   rows.push({
@@ -92,10 +165,12 @@ function addFailure(scenario: string, target: string, error: unknown): void {
 }
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
+let baseline: ServerProcess | undefined
 try {
-  log(`restmock bench: ${tool}, ${seconds}s per scenario after ${warmupSeconds}s warm-up, 32 connections`)
+  log(
+    `restmock bench: ${tool}, ${rounds} rounds of ${seconds}s against the bare server per scenario, after ${warmupSeconds}s warm-up`,
+  )
   log(`node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? 'unknown cpu'}`)
   const db10k = join(work, 'posts-10k.json')
   const db100k = join(work, 'posts-100k.json')
@@ -107,50 +182,54 @@ try {
   const dbEmpty = join(work, 'empty.json')
   await writeFile(dbEmpty, '{ "posts": [] }\n')
 
-  log('baseline: bare Hono')
-  const baselineRun = await withServer(startBaseline, (server) =>
-    measure(server, { path: '/posts/1', connections: 32 }),
-  )
-  const baseline = baselineRun.rps
-  rows.push({ ...baselineRun, scenario: 'bare Hono, constant JSON', ratio: 1, target: 'baseline' })
+  log('baseline: bare Hono (kept running for the whole run)')
+  baseline = await startBaseline()
+  const bare = baseline
+  await load(bare, { path: { randomPostIdUpTo: 10_000 }, connections: 32 }, warmupSeconds)
+  const baselineRow: Row = { scenario: 'bare Hono, constant JSON', ratio: 1, target: 'baseline' }
+  rows.push(baselineRow)
 
   const reads: Array<[string, LoadSpec['path'], string, number | undefined]> = [
     ['GET /posts/:id (10k)', { randomPostIdUpTo: 10_000 }, '>= 0.8x', 0.8],
     ['GET /posts?_page=3&_limit=10', '/posts?_page=3&_limit=10', '>= 0.6x', 0.6],
     ['GET /posts?views=500', '/posts?views=500', '>= 0.2x', 0.2],
-    ['GET /posts?_sort=-views&_page=2&_limit=10', '/posts?_sort=-views&_page=2&_limit=10', '-', undefined],
     [`GET /posts?q=${SEARCH_WORD} (10 matches)`, `/posts?q=${SEARCH_WORD}`, '>= 0.2x', 0.2],
-    [`GET /posts?q=${COMMON_WORD} (~2.7k matches)`, `/posts?q=${COMMON_WORD}`, '-', undefined],
   ]
-  let quietById: LoadResult | undefined
-  log('restmock 10k, --quiet --in-memory: reads')
+  if (!quick) {
+    reads.push(
+      ['GET /posts?_sort=-views&_page=2&_limit=10', '/posts?_sort=-views&_page=2&_limit=10', '-', undefined],
+      [`GET /posts?q=${COMMON_WORD} (~2.7k matches)`, `/posts?q=${COMMON_WORD}`, '-', undefined],
+    )
+  }
+  log('restmock 10k, --quiet --in-memory: reads; and with the request log on')
   await withServer(
     () => startRestmock(db10k, '--quiet', '--in-memory'),
-    async (server) => {
+    async (quiet) => {
       for (const [scenario, path, target, min] of reads) {
-        const problem = await check(server, typeof path === 'string' ? path : '/posts/1')
+        const problem = await check(quiet, typeof path === 'string' ? path : '/posts/1')
         if (problem !== undefined) {
           addFailure(scenario, target, problem)
           continue
         }
-        const result = await measure(server, { path, connections: 32 })
-        if (typeof path !== 'string') quietById = result
-        addRate(scenario, result, baseline, target, min)
+        addComparison(scenario, await compare(bare, quiet, { path, connections: 32 }), target, min)
       }
-    },
-  )
-
-  log('restmock 10k, request log on')
-  await withServer(
-    () => startRestmock(db10k, '--in-memory'),
-    async (server) => {
-      const result = await measure(server, { path: { randomPostIdUpTo: 10_000 }, connections: 32 })
-      const row = addRate('GET /posts/:id (10k), request log on', result, baseline, 'within 10% of --quiet')
-      if (quietById !== undefined) {
-        const relative = result.rps / quietById.rps
-        row.value = `${(relative * 100).toFixed(0)}% of --quiet`
-        row.pass = row.pass !== false && relative >= 0.9
-      }
+      await withServer(
+        () => startRestmock(db10k, '--in-memory'),
+        async (logging) => {
+          const spec: Load = { path: { randomPostIdUpTo: 10_000 }, connections: 32 }
+          const comparison = await compare(quiet, logging, spec)
+          const { result } = comparison
+          rows.push({
+            scenario: 'GET /posts/:id (10k), request log on',
+            rps: result.rps,
+            p50Ms: result.p50Ms,
+            p99Ms: result.p99Ms,
+            value: `${percent(comparison.ratio)} of --quiet (${range(comparison, percent)})`,
+            target: 'within 10% of --quiet',
+            pass: comparison.ratio >= 0.9 && result.errors === 0,
+          })
+        },
+      )
     },
   )
 
@@ -163,13 +242,8 @@ try {
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: POST_BODY }
       const problem = await check(server, '/posts', init)
       if (problem !== undefined) return addFailure('POST /posts (10k, durable)', '>= 0.3x', problem)
-      const result = await measure(server, {
-        path: '/posts',
-        method: 'POST',
-        body: POST_BODY,
-        connections: 32,
-      })
-      addRate('POST /posts (10k, durable, 32 conn)', result, baseline, '>= 0.3x', 0.3)
+      const spec: Load = { path: '/posts', method: 'POST', body: POST_BODY, connections: 32 }
+      addComparison('POST /posts (10k, durable, 32 conn)', await compare(bare, server, spec), '>= 0.3x', 0.3)
     },
   )
 
@@ -186,20 +260,14 @@ try {
         const rss = await server.rss()
         if (rss !== undefined) rssValues.push(rss)
         if (run > 0) return
-        const byId = await measure(server, { path: { randomPostIdUpTo: 100_000 }, connections: 32 })
-        addRate('GET /posts/:id (100k)', byId, baseline, '>= 0.8x', 0.8)
-        const result = await measure(server, {
-          path: '/posts',
-          method: 'POST',
-          body: POST_BODY,
-          connections: 1,
-        })
+        const spec: Load = { path: { randomPostIdUpTo: 100_000 }, connections: 32 }
+        addComparison('GET /posts/:id (100k)', await compare(bare, server, spec), '>= 0.8x', 0.8)
+        const result = await load(server, { path: '/posts', method: 'POST', body: POST_BODY, connections: 1 })
         const row: Row = {
           scenario: 'POST /posts (100k, durable, 1 conn)',
           rps: result.rps,
           p50Ms: result.p50Ms,
           p99Ms: result.p99Ms,
-          ratio: result.rps / baseline,
           target: 'p50 <= 5 ms',
           pass: result.p50Ms <= 5 && result.errors === 0,
         }
@@ -208,26 +276,24 @@ try {
       },
     )
   }
-  const startupMs = median(startups)
   rows.push({
     scenario: `startup to "listening" (100k)`,
-    value: `${startupMs.toFixed(0)} ms`,
+    value: `${median(startups).toFixed(0)} ms`,
     target: '< 1500 ms',
-    pass: startupMs < 1500,
+    pass: median(startups) < 1500,
   })
   const emptyRss = await withServer(
     () => startRestmock(dbEmpty, '--quiet', '--in-memory'),
     (server) => server.rss(),
   )
-  if (rssValues.length > 0) {
+  if (rssValues.length > 0 && emptyRss !== undefined) {
     const rss = median(rssValues)
-    const extra =
-      emptyRss === undefined ? '' : `; ${((rss - emptyRss) / size100k).toFixed(1)}x above an empty db`
+    const dataRss = rss - emptyRss
     rows.push({
       scenario: `RSS after startup (100k, db.json ${megabytes(size100k)})`,
-      value: `${megabytes(rss)} = ${(rss / size100k).toFixed(1)}x JSON${extra}`,
-      target: '< 3x JSON',
-      pass: rss < 3 * size100k,
+      value: `${megabytes(rss)}; ${megabytes(dataRss)} above an empty server = ${(dataRss / size100k).toFixed(1)}x JSON`,
+      target: '< 3x JSON (above empty)',
+      pass: dataRss < 3 * size100k,
     })
   }
 
@@ -236,9 +302,7 @@ try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'bench/in-process.ts'],
-      {
-        cwd: root,
-      },
+      { cwd: root },
     )
     const timing = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>
     rows.push({
@@ -258,34 +322,20 @@ try {
     const reason = /Error: (.*)/.exec(stderr)?.[1] ?? (error as Error).message
     addFailure('createMock / reset (in process)', '< 50 ms / < 5 ms', new Error(reason))
   }
-
-  // The machine's speed drifts during a run (shared cores): measure the baseline again at the end and
-  // rate every scenario against the mean of both baseline runs.
-  log('baseline again: bare Hono')
-  const closingRun = await withServer(startBaseline, (server) =>
-    measure(server, { path: '/posts/1', connections: 32 }),
-  )
-  const meanBaseline = (baseline + closingRun.rps) / 2
-  rows.splice(1, 0, {
-    ...closingRun,
-    scenario: 'bare Hono again, end of run',
-    ratio: closingRun.rps / baseline,
-    target: 'ratios use the mean',
-  })
-  for (const [row, min] of rated) {
-    if (row.rps === undefined) continue
-    row.ratio = row.rps / meanBaseline
-    if (min !== undefined && row.note === undefined) row.pass = row.ratio >= min
+  if (baselineRates.length > 0) {
+    baselineRow.rps = median(baselineRates)
+    baselineRow.value = `median of its slices; ${Math.round(Math.min(...baselineRates))} - ${Math.round(Math.max(...baselineRates))} across scenarios`
   }
 } catch (error) {
   broken = true
   log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
 } finally {
+  await baseline?.stop()
   await rm(work, { recursive: true, force: true })
 }
 
 process.stdout.write(`\n${formatTable(rows)}\n`)
 process.stdout.write(
-  `\nload: ${tool}${tool === 'wrk' ? ' -t1' : ''}, ${seconds}s per scenario; ratios are to the mean of the two bare Hono runs above (start and end of this run).\n`,
+  `\nload: ${tool}${tool === 'wrk' ? ' -t1' : ''}, 32 connections unless noted. Each rated scenario: ${rounds} rounds of ${seconds}s on the bare server and ${seconds}s on restmock with the same requests; "vs bare" is the median per-round ratio, "rounds" its range.\n`,
 )
 if (broken) process.exitCode = 1
