@@ -5,7 +5,7 @@ import { ConfigError, type FieldError, RestmockError } from '../src/core/errors.
 import { validateManifest } from '../src/core/manifest/validate.ts'
 import { createRandom } from '../src/core/random.ts'
 import { prepareState } from '../src/core/seed.ts'
-import type { Mutation, Rec, StateData } from '../src/core/state.ts'
+import { idKey, type Mutation, type Rec, type StateData } from '../src/core/state.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -335,6 +335,20 @@ describe('engine: create / replace / patch / remove', () => {
   test('ids from URLs: 1 and "1" find the same record', () => {
     const engine = shop()
     assert.equal(engine.find('customers', '1'), engine.get('customers', 1))
+  })
+
+  test('id keys: integers and their canonical strings meet; every other spelling stays distinct', () => {
+    for (const [a, b] of [
+      [1, '1'],
+      [0, '0'],
+      [-7, '-7'],
+      [9007199254740991, '9007199254740991'],
+    ] as const)
+      assert.equal(idKey(a), idKey(b), `${a} ~ ${b}`)
+    for (const text of ['007', '-0', '1e3', '1.0', '+1', ' 1', '', '-', '9007199254740993', 'abc'])
+      assert.equal(idKey(text), text, JSON.stringify(text))
+    assert.equal(idKey(1.5), '1.5')
+    assert.notEqual(idKey('007'), idKey(7))
   })
 })
 

@@ -58,8 +58,8 @@ const DATA = {
 
 const mock = () => createMock({ manifest: MANIFEST, data: DATA })
 
-async function list(app: ReturnType<typeof mock>, path: string) {
-  const response = await app.request(path)
+async function list(app: ReturnType<typeof mock>, path: string, init?: RequestInit) {
+  const response = await app.request(path, init)
   assert.equal(response.status, 200, `${path}: ${response.status}`)
   return { response, body: (await response.json()) as Array<Record<string, unknown>> }
 }
@@ -73,7 +73,9 @@ describe('list headers', () => {
     assert.equal(all.response.headers.get('x-total-count'), '25')
     assert.equal(all.body.length, 25)
     assert.equal(all.response.headers.get('link'), null)
-    const filtered = await list(app, '/api/posts?published=false&_start=0&_end=2')
+    const filtered = await list(app, '/api/posts?published=false&_start=0&_end=2', {
+      headers: { origin: 'http://localhost:5173' },
+    })
     assert.equal(filtered.response.headers.get('x-total-count'), '9')
     assert.deepEqual(ids(filtered.body), [1, 4])
     const exposed = filtered.response.headers.get('access-control-expose-headers') ?? ''

@@ -105,7 +105,7 @@ describe('policies', () => {
     assert.equal(first.headers.get('ratelimit-reset'), '10')
     assert.equal((await app.request('/api/customers/1')).headers.get('ratelimit-remaining'), '0')
     time.now += 4000
-    const limited = await app.request('/api/customers')
+    const limited = await app.request('/api/customers', { headers: { origin: 'http://localhost:5173' } })
     await expectProblem(limited, 429, 'rate_limited')
     assert.equal(limited.headers.get('retry-after'), '6')
     assert.equal(limited.headers.get('ratelimit-remaining'), '0')

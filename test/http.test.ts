@@ -353,8 +353,12 @@ describe('request errors', () => {
   })
 
   test('CORS exposes Location, ETag, X-Total-Count, Link; --no-cors removes it', async () => {
-    const response = await crmMock().request('/api/customers')
-    assert.equal(response.headers.get('access-control-allow-origin'), '*')
+    const plain = await crmMock().request('/api/customers')
+    assert.equal(plain.headers.get('access-control-allow-origin'), '*')
+    assert.equal(plain.headers.get('access-control-expose-headers'), null, 'not a CORS request')
+    const response = await crmMock().request('/api/customers', {
+      headers: { origin: 'http://localhost:5173' },
+    })
     const exposed = response.headers.get('access-control-expose-headers') ?? ''
     for (const name of ['Location', 'ETag', 'X-Total-Count', 'Link']) assert.ok(exposed.includes(name), name)
     const off = await crmMock({ cors: false }).request('/api/customers')

@@ -1,4 +1,4 @@
-import { idKey, type Mutation, type Rec, type StateData } from './state.ts'
+import { type IdKey, idKey, type Mutation, type Rec, type StateData } from './state.ts'
 
 /** A state being rebuilt from mutations (journal replay): O(1) per upsert or delete whatever the size. */
 export interface StateBuilder {
@@ -6,7 +6,7 @@ export interface StateBuilder {
   result(): StateData
 }
 
-type Entry = { kind: 'collection'; records: Rec[] | Map<string, Rec> } | { kind: 'singleton'; value: Rec }
+type Entry = { kind: 'collection'; records: Rec[] | Map<IdKey, Rec> } | { kind: 'singleton'; value: Rec }
 
 /**
  * Applies mutations with the store's ordering rules: an upsert of an existing id keeps the record's
@@ -30,11 +30,11 @@ export function createStateBuilder(initial: StateData): StateBuilder {
   load(initial)
 
   // Collections are indexed only when a mutation touches them: untouched ones are returned as they came.
-  const indexOf = (resource: string): Map<string, Rec> => {
+  const indexOf = (resource: string): Map<IdKey, Rec> => {
     const entry = entries.get(resource)
     const records = entry?.kind === 'collection' ? entry.records : []
     if (records instanceof Map) return records
-    const index = new Map<string, Rec>()
+    const index = new Map<IdKey, Rec>()
     for (const record of records) index.set(idKey(record.id), record)
     entries.set(resource, { kind: 'collection', records: index })
     return index

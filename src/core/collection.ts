@@ -1,5 +1,5 @@
 import type { ResourceDef } from './manifest/types.ts'
-import { idKey, type Rec, type RecordId } from './state.ts'
+import { type IdKey, idKey, type Rec, type RecordId } from './state.ts'
 
 /** Index key of a field value; undefined for values that are never indexed (null, objects). */
 function valueKey(value: unknown): string | undefined {
@@ -14,8 +14,8 @@ function valueKey(value: unknown): string | undefined {
  */
 export class Collection {
   readonly resource: ResourceDef
-  private readonly byId = new Map<string, Rec>()
-  private readonly indexes = new Map<string, Map<string, Set<string>>>()
+  private readonly byId = new Map<IdKey, Rec>()
+  private readonly indexes = new Map<string, Map<string, Set<IdKey>>>()
   private ordered: Rec[] | undefined
   private highestIntegerId = 0
 
@@ -100,7 +100,7 @@ export class Collection {
     return found
   }
 
-  private index(field: string): Map<string, Set<string>> {
+  private index(field: string): Map<string, Set<IdKey>> {
     let index = this.indexes.get(field)
     if (index === undefined) {
       index = new Map()
@@ -111,7 +111,7 @@ export class Collection {
   }
 
   /** Update secondary indexes; an unchanged value keeps its place, so lookups stay in collection order. */
-  private reindex(id: string, previous: Rec | undefined, record: Rec): void {
+  private reindex(id: IdKey, previous: Rec | undefined, record: Rec): void {
     for (const [field, index] of this.indexes) {
       const before = previous === undefined ? undefined : valueKey(previous[field])
       const after = valueKey(record[field])
@@ -121,7 +121,7 @@ export class Collection {
     }
   }
 
-  private unindex(id: string, record: Rec): void {
+  private unindex(id: IdKey, record: Rec): void {
     for (const [field, index] of this.indexes) {
       const key = valueKey(record[field])
       if (key !== undefined) removeFromIndex(index, key, id)
@@ -129,7 +129,7 @@ export class Collection {
   }
 }
 
-function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id: string): void {
+function addToIndex(index: Map<string, Set<IdKey>>, key: string | undefined, id: IdKey): void {
   if (key === undefined) return
   let ids = index.get(key)
   if (ids === undefined) {
@@ -139,7 +139,7 @@ function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id
   ids.add(id)
 }
 
-function removeFromIndex(index: Map<string, Set<string>>, key: string, id: string): void {
+function removeFromIndex(index: Map<string, Set<IdKey>>, key: string, id: IdKey): void {
   const ids = index.get(key)
   ids?.delete(id)
   if (ids?.size === 0) index.delete(key)

@@ -5,7 +5,7 @@ import type { Issue, Manifest, ResourceDef } from './manifest/types.ts'
 import type { Random } from './random.ts'
 import { applyDefaults } from './record-shape.ts'
 import { compileResourceValidator } from './schema.ts'
-import { idKey, type Rec, type StateData } from './state.ts'
+import { type IdKey, idKey, type Rec, type StateData } from './state.ts'
 
 export interface PrepareOptions {
   /** where the data came from, for messages ("seeds/crm.data.json") */
@@ -76,7 +76,7 @@ function prepareCollection(
     issues.push({ path: resource.name, message: 'is a collection: it must be an array of records' })
     return []
   }
-  const seen = new Set<string>()
+  const seen = new Set<IdKey>()
   let highest = 0
   for (const record of value) {
     const id = (record as { id?: unknown } | null)?.id
@@ -91,7 +91,7 @@ function prepareCollection(
     }
     let id = (record as { id?: unknown }).id
     if (id === undefined) {
-      id = generateId(resource.id, ++highest, options.random, (candidate) => seen.has(candidate))
+      id = generateId(resource.id, ++highest, options.random, (candidate) => seen.has(idKey(candidate)))
     } else {
       const problem = idProblem(resource.id, id, zeroConfig)
       if (problem !== undefined)

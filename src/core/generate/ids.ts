@@ -26,8 +26,8 @@ export function idGenerator(strategy: IdStrategy, existing: readonly Rec[], rand
         }
   return () => {
     let id = make()
-    while (used.has(id)) id = make()
-    used.add(id)
+    while (used.has(idKey(id))) id = make()
+    used.add(idKey(id))
     return id
   }
 }
