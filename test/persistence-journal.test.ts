@@ -74,6 +74,16 @@ describe('applyMutations', () => {
 })
 
 describe('parseJournal', () => {
+  test('an upsert line is exactly JSON.stringify of the mutation, with the record text shared', () => {
+    const record = Object.freeze({ id: 'a"\u2028b', title: 'x\ny', nested: { list: [1, null] } })
+    for (const mutation of [
+      { op: 'upsert', resource: 'po"sts', id: 'a"\u2028b', record },
+      { op: 'upsert', resource: 'posts', id: 7, record: { id: 7, plain: true } },
+      { op: 'delete', resource: 'posts', id: 7 },
+    ] satisfies Mutation[])
+      assert.equal(encodeMutation(mutation), JSON.stringify(mutation))
+  })
+
   const m1: Mutation = { op: 'upsert', resource: 'posts', id: 1, record: { id: 1, text: 'line\nbreak ü 😀' } }
   const m2: Mutation = { op: 'delete', resource: 'posts', id: 1 }
 

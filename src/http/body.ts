@@ -1,17 +1,20 @@
+import type { Context } from 'hono'
 import { RestmockError } from '../core/errors.ts'
 import { isObject } from '../core/record-shape.ts'
 import { rememberBody } from './request-facts.ts'
+import { requestHeader } from './request-header.ts'
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 /** Read a request body that must be one JSON object (415 / 413 / 400 otherwise). */
-export async function readJsonObject(request: Request, limit: number): Promise<Record<string, unknown>> {
-  const contentType = request.headers.get('content-type')
+export async function readJsonObject(c: Context, limit: number): Promise<Record<string, unknown>> {
+  const request = c.req.raw
+  const contentType = requestHeader(c, 'content-type')
   const mediaType = contentType?.split(';', 1)[0]?.trim() ?? ''
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    const got = contentType === null ? 'no Content-Type' : `Content-Type "${contentType}"`
+    const got = contentType === undefined ? 'no Content-Type' : `Content-Type "${contentType}"`
     throw new RestmockError(
       'unsupported_media_type',
       `send the body as JSON with Content-Type: application/json (got ${got})`,
@@ -23,8 +26,8 @@ export async function readJsonObject(request: Request, limit: number): Promise<R
       },
     )
   }
-  const length = request.headers.get('content-length')
-  const declared = length === null ? Number.NaN : Number(length)
+  const length = requestHeader(c, 'content-length')
+  const declared = length === undefined ? Number.NaN : Number(length)
   if (declared > limit) throw tooLarge(limit)
   // a body of known size (the HTTP parser enforces Content-Length) takes the server's direct fast path;
   // a chunked one is streamed so that reading stops at the limit

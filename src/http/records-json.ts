@@ -1,8 +1,6 @@
+import { recordText } from '../core/record-text.ts'
 import type { Rec } from '../core/state.ts'
 import { etagOf } from './etag.ts'
-
-/** JSON text of stored records; a stored record is frozen and never changes, so its text cannot go stale. */
-const texts = new WeakMap<Rec, string>()
 
 /**
  * `JSON.stringify(records)`, reusing the text of each stored (frozen) record across requests: a list of
@@ -10,15 +8,7 @@ const texts = new WeakMap<Rec, string>()
  */
 export function recordsJson(records: readonly Rec[]): string {
   const parts = new Array<string>(records.length)
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!
-    let text = texts.get(record)
-    if (text === undefined) {
-      text = JSON.stringify(record)
-      if (Object.isFrozen(record)) texts.set(record, text)
-    }
-    parts[i] = text
-  }
+  for (let i = 0; i < records.length; i++) parts[i] = recordText(records[i]!)
   return `[${parts.join(',')}]`
 }
 
@@ -33,12 +23,9 @@ const representations = new WeakMap<Rec, Representation>()
 export function recordRepresentation(record: Rec): Representation {
   let representation = representations.get(record)
   if (representation === undefined) {
-    const text = texts.get(record) ?? JSON.stringify(record)
+    const text = recordText(record)
     representation = { text, etag: etagOf(text) }
-    if (Object.isFrozen(record)) {
-      representations.set(record, representation)
-      texts.set(record, text)
-    }
+    if (Object.isFrozen(record)) representations.set(record, representation)
   }
   return representation
 }

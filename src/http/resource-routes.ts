@@ -97,7 +97,7 @@ async function postToCollection(
   idempotency: IdempotencyCache,
   scope: NestedScope | undefined,
 ): Promise<Response> {
-  const sent = await readJsonObject(c.req.raw, options.bodyLimit)
+  const sent = await readJsonObject(c, options.bodyLimit)
   // POST /parent/:id/child: the URL names the parent, whatever the body says
   const body = scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId }
   const key = requestHeader(c, 'idempotency-key')
@@ -179,7 +179,7 @@ async function writeItem(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const { engine } = options
-  const body = await readJsonObject(c.req.raw, options.bodyLimit)
+  const body = await readJsonObject(c, options.bodyLimit)
   checkIfMatch(c, engine.get(resource.name, id))
   const record =
     c.req.method === 'PUT'
@@ -212,7 +212,7 @@ async function writeSingleton(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const { engine } = options
-  const body = await readJsonObject(c.req.raw, options.bodyLimit)
+  const body = await readJsonObject(c, options.bodyLimit)
   checkIfMatch(c, engine.getSingleton(resource.name))
   const value =
     c.req.method === 'PUT'

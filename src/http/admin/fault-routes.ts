@@ -17,7 +17,7 @@ export function registerFaultRoutes(app: Hono, admin: AdminContext): void {
     {
       GET: () => ({ body: simulator.listFaults().map(describeFault) }),
       POST: async (c) => {
-        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const body = await readJsonObject(c, admin.bodyLimit)
         const { spec, issues } = validateScriptedFault(body)
         if (spec === undefined) throw invalidAdminBody(issues)
         const fault = simulator.addFault({ ...spec, path: withoutBase(spec.path, basePath) })

@@ -20,7 +20,7 @@ export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
     {
       GET: () => ({ body: describePolicy(simulator.config.global) }),
       PUT: async (c) => {
-        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const body = await readJsonObject(c, admin.bodyLimit)
         const { policy, issues } = validateSimulation(body, '')
         if (policy === undefined) throw invalidAdminBody(issues)
         simulator.setGlobal(policy)
@@ -44,7 +44,7 @@ export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
       },
       PUT: async (c) => {
         const name = resourceName(param(c, 'name'), resourceNames)
-        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const body = await readJsonObject(c, admin.bodyLimit)
         const { policy, issues } = validateSimulation(body, '')
         if (policy === undefined) throw invalidAdminBody(issues)
         simulator.setResource(name, policy)
@@ -60,7 +60,7 @@ export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
     {
       GET: () => ({ body: describeConfig(simulator.config).routes }),
       PUT: async (c) => {
-        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const body = await readJsonObject(c, admin.bodyLimit)
         const { routes, issues } = validateRoutes(body, '', resourceNames)
         if (routes === undefined) throw invalidAdminBody(issues)
         simulator.setRoutes(routes)

@@ -81,7 +81,7 @@ export function registerStateRoutes(app: Hono, admin: AdminContext): void {
     {
       GET: () => ({ body: engine.snapshot() }),
       PUT: async (c) => {
-        const body = await readJsonObject(c.req.raw, admin.bodyLimit)
+        const body = await readJsonObject(c, admin.bodyLimit)
         let state: ReturnType<typeof prepareState>
         try {
           state = prepareState(manifest, body, {

@@ -1,7 +1,12 @@
 import { constants } from 'node:fs'
 import { type FileHandle, open, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises'
-import { JSONFile } from 'lowdb/node'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { TextFile } from 'lowdb/node'
 import type { StateData } from '../../core/state.ts'
+import { prettyStateJson } from './pretty-json.ts'
+
+/** Snapshot serialization yields to requests after this long. */
+const SNAPSHOT_SLICE_MS = 8
 
 /** An open journal: appends land at the end of the file. */
 export interface JournalHandle {
@@ -26,7 +31,11 @@ export interface PersistenceFs {
   unlink(path: string): Promise<void>
   /** Names in a directory (empty when it does not exist). */
   list(dir: string): Promise<string[]>
-  /** Pretty JSON through lowdb's JSONFile: temp file + rename, so readers never see a half-written file. */
+  /**
+   * Pretty JSON, byte for byte what lowdb's JSONFile writes, through JSONFile's own writer (lowdb's
+   * TextFile: temp file + rename, so readers never see a half-written file). It is serialized in slices
+   * between which requests are served.
+   */
   writeJson(path: string, data: StateData): Promise<void>
   /** fsync a file or a directory (a directory makes renames and new files durable). */
   syncPath(path: string): Promise<void>
@@ -46,8 +55,8 @@ function journalHandle(handle: FileHandle): JournalHandle {
 }
 
 export function createNodeFs(): PersistenceFs {
-  // one JSONFile per path: lowdb's writer orders the writes to a file (the last one called wins)
-  const jsonFiles = new Map<string, JSONFile<StateData>>()
+  // one TextFile per path: lowdb's writer orders the writes to a file (the last one called wins)
+  const textFiles = new Map<string, TextFile>()
   return {
     openJournal: async (path) => journalHandle(await open(path, 'a')),
     readFile: async (path) => {
@@ -92,13 +101,18 @@ export function createNodeFs(): PersistenceFs {
         throw error
       }
     },
-    writeJson: (path, data) => {
-      let file = jsonFiles.get(path)
+    writeJson: async (path, data) => {
+      const text = await prettyStateJson(data, {
+        yieldTurn: () => nextTurn(),
+        now: () => performance.now(),
+        budgetMs: SNAPSHOT_SLICE_MS,
+      })
+      let file = textFiles.get(path)
       if (file === undefined) {
-        file = new JSONFile<StateData>(path)
-        jsonFiles.set(path, file)
+        file = new TextFile(path)
+        textFiles.set(path, file)
       }
-      return file.write(data)
+      await file.write(text)
     },
     syncPath: async (path) => {
       let handle: FileHandle

@@ -1,9 +1,15 @@
 import { ConfigError } from '../../core/errors.ts'
+import { recordText } from '../../core/record-text.ts'
 import type { Mutation } from '../../core/state.ts'
 
-/** One journal line (without its newline). Records are immutable, so encoding at commit time is final. */
+/**
+ * One journal line (without its newline): `JSON.stringify(mutation)`. Records are immutable, so encoding
+ * at commit time is final; an upsert splices in the record's cached text, which its response reuses.
+ */
 export function encodeMutation(mutation: Mutation): string {
-  return JSON.stringify(mutation)
+  if (mutation.op !== 'upsert') return JSON.stringify(mutation)
+  const { resource, id, record } = mutation
+  return `{"op":"upsert","resource":${JSON.stringify(resource)},"id":${JSON.stringify(id)},"record":${recordText(record)}}`
 }
 
 export interface ParsedJournal {
