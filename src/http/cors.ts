@@ -21,6 +21,8 @@ const ANY_ORIGIN: Readonly<Record<string, string>> = Object.freeze({ 'access-con
 const NONE: Readonly<Record<string, string>> = Object.freeze({})
 
 export type CorsHeaders = (c: Context) => Readonly<Record<string, string>>
+/** The CORS headers for a request's `Origin` header (undefined: none). */
+export type CorsForOrigin = (origin: string | undefined) => Readonly<Record<string, string>>
 
 /**
  * Permissive CORS for a development mock: the caller's origin is echoed (so credentialed requests work
@@ -28,9 +30,13 @@ export type CorsHeaders = (c: Context) => Readonly<Record<string, string>>
  * object rather than being patched onto finished responses, which keeps the fast response path.
  */
 export function corsHeaders(enabled: boolean): CorsHeaders {
+  const forOrigin = corsForOrigin(enabled)
+  return (c) => forOrigin(requestHeader(c, 'origin'))
+}
+
+export function corsForOrigin(enabled: boolean): CorsForOrigin {
   if (!enabled) return () => NONE
-  return (c) => {
-    const origin = requestHeader(c, 'origin')
+  return (origin) => {
     if (origin === undefined) return ANY_ORIGIN
     return {
       'access-control-allow-origin': origin,

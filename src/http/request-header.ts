@@ -6,10 +6,15 @@ import { incomingOf } from './request-facts.ts'
  * a WHATWG Headers object for every request is a measurable share of a GET), else from the Request.
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = incomingOf(c.env)
+  return headerOf(c.req.raw, c.env, name)
+}
+
+/** The same for code that runs before Hono builds a context: the request and the server's env. */
+export function headerOf(request: Request, env: unknown, name: string): string | undefined {
+  const incoming = incomingOf(env)
   if (incoming?.headers !== undefined) {
     const value = incoming.headers[name]
     return Array.isArray(value) ? value.join(', ') : value
   }
-  return c.req.header(name)
+  return request.headers.get(name) ?? undefined
 }
