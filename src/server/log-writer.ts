@@ -2,29 +2,47 @@ import { createWriteStream } from 'node:fs'
 import type { RequestLogEntry } from '../http/request-log.ts'
 
 const FLUSH_EVERY_MS = 50
-const FLUSH_AT_CHARS = 64 * 1024
+const BUFFER_BYTES = 64 * 1024
+
+/** Where flushed log text goes: `lines` is the number of lines in `chunk`. */
+export type LogSink = (chunk: Buffer, lines: number) => void
 
 /**
- * Buffered, asynchronous line writer: request log lines are joined and written at most every 50 ms
- * (or once 64 KiB are waiting), so logging adds no write per request and few wake-ups for whatever
- * reads the output (a terminal, a pipe).
+ * Buffered, asynchronous line writer: request log lines are written at most every 50 ms (or once 64 KiB
+ * are waiting), so logging adds no write per request and few wake-ups for whatever reads the output (a
+ * terminal, a pipe). Lines are encoded into a byte buffer as they come: at tens of thousands of requests
+ * per second, thousands of pending line strings would otherwise survive young-generation GCs and be
+ * copied by each one.
  */
-export function bufferedWriter(write: (text: string) => void): { line(text: string): void; flush(): void } {
-  let buffer = ''
+export function bufferedWriter(sink: LogSink): { line(text: string): void; flush(): void } {
+  let buffer = Buffer.allocUnsafe(BUFFER_BYTES)
+  let used = 0
+  let lines = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    if (buffer === '') return
-    const text = buffer
-    buffer = ''
-    write(text)
+    if (used === 0) return
+    const chunk = buffer.subarray(0, used)
+    const count = lines
+    buffer = Buffer.allocUnsafe(BUFFER_BYTES)
+    used = 0
+    lines = 0
+    sink(chunk, count)
   }
   return {
     line(text: string): void {
-      buffer += `${text}\n`
-      if (buffer.length >= FLUSH_AT_CHARS) flush()
-      else if (timer === undefined) timer = setTimeout(flush, FLUSH_EVERY_MS)
+      // UTF-8 needs at most 3 bytes per UTF-16 unit, plus the newline
+      const room = text.length * 3 + 1
+      if (used + room > BUFFER_BYTES) flush()
+      if (room > BUFFER_BYTES) {
+        sink(Buffer.from(`${text}\n`), 1)
+        return
+      }
+      used += buffer.write(text, used, 'utf8')
+      buffer[used++] = 0x0a
+      lines++
+      if (timer === undefined) timer = setTimeout(flush, FLUSH_EVERY_MS)
     },
     flush,
   }
@@ -45,7 +63,7 @@ const MAX_PENDING_BYTES = 4 * 1024 * 1024
  * through the thread pool instead, and if the reader stops reading altogether, lines are dropped with
  * a note rather than piling up in memory.
  */
-export function asyncStdout(): { write(text: string): void; close(): Promise<void> } {
+export function asyncStdout(): { write: LogSink; close(): Promise<void> } {
   const stream = createWriteStream('', { fd: 1, autoClose: false })
   let dropped = 0
   stream.on('error', () => {
@@ -53,17 +71,17 @@ export function asyncStdout(): { write(text: string): void; close(): Promise<voi
     dropped = Number.POSITIVE_INFINITY
   })
   return {
-    write(text) {
+    write(chunk, lines) {
       if (dropped === Number.POSITIVE_INFINITY) return
       if (stream.writableLength > MAX_PENDING_BYTES) {
-        dropped += text.split('\n').length - 1
+        dropped += lines
         return
       }
       if (dropped > 0) {
         stream.write(`(restmock: ${dropped} request log lines dropped: the output was not being read)\n`)
         dropped = 0
       }
-      stream.write(text)
+      stream.write(chunk)
     },
     close() {
       return new Promise((resolve) => {

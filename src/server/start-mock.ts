@@ -77,8 +77,11 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
   )
 
   const stdout = options.log === undefined && options.logRequests === true ? asyncStdout() : undefined
+  const log = options.log
   const writer = bufferedWriter(
-    options.log ?? ((text) => (stdout === undefined ? process.stdout.write(text) : stdout.write(text))),
+    log !== undefined
+      ? (chunk) => log(chunk.toString('utf8'))
+      : (chunk, lines) => (stdout === undefined ? process.stdout.write(chunk) : stdout.write(chunk, lines)),
   )
   const { engine, app, reset } = buildMock(assembled, options, {
     persistence,
