@@ -430,6 +430,11 @@ describe('Link header', () => {
       { page: 8, perPage: 2, last: 3 },
       `<${base}?_page=1&_limit=2>; rel="first", <${base}?_page=3&_limit=2>; rel="prev", <${base}?_page=3&_limit=2>; rel="last"`,
     ],
+    [
+      'a=1&_page=2&b=x,y&_page=5',
+      { page: 2, perPage: 10, last: 2 },
+      `<${base}?a=1&_page=1&b=x%2Cy>; rel="first", <${base}?a=1&_page=1&b=x%2Cy>; rel="prev", <${base}?a=1&_page=2&b=x%2Cy>; rel="last"`,
+    ],
   ]
   for (const [query, page, expected] of cases) {
     test(query, () => assert.equal(buildLinkHeader(base, pairs(query), page), expected))

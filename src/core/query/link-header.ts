@@ -10,27 +10,34 @@ export function buildLinkHeader(
   params: ReadonlyArray<readonly [string, string]>,
   page: PageInfo,
 ): string {
-  const links: Array<[string, number]> = [['first', 1]]
-  if (page.page > 1) links.push(['prev', Math.min(page.page - 1, page.last)])
-  if (page.page < page.last) links.push(['next', page.page + 1])
-  links.push(['last', page.last])
-  return links.map(([rel, target]) => `<${pageUrl(baseUrl, params, target)}>; rel="${rel}"`).join(', ')
+  // the other parameters are encoded once, around the page number each link puts in
+  const { head, tail } = pageUrlTemplate(baseUrl, params)
+  const link = (rel: string, target: number): string => `<${head}${target}${tail}>; rel="${rel}"`
+  let header = link('first', 1)
+  if (page.page > 1) header += `, ${link('prev', Math.min(page.page - 1, page.last))}`
+  if (page.page < page.last) header += `, ${link('next', page.page + 1)}`
+  return `${header}, ${link('last', page.last)}`
 }
 
-function pageUrl(baseUrl: string, params: ReadonlyArray<readonly [string, string]>, target: number): string {
+/** The page URL split where its `_page` value goes: the first `_page` is replaced, later ones dropped. */
+function pageUrlTemplate(
+  baseUrl: string,
+  params: ReadonlyArray<readonly [string, string]>,
+): { head: string; tail: string } {
+  let head = `${baseUrl}?`
+  let tail = ''
   let replaced = false
-  const parts: string[] = []
+  let empty = true
   for (const [key, value] of params) {
-    if (key === '_page') {
-      if (replaced) continue
-      replaced = true
-      parts.push(`_page=${target}`)
-    } else {
-      parts.push(`${encode(key)}=${encode(value)}`)
-    }
+    const part = key === '_page' ? '_page=' : `${encode(key)}=${encode(value)}`
+    if (key === '_page' && replaced) continue
+    if (replaced) tail += `&${part}`
+    else head += empty ? part : `&${part}`
+    empty = false
+    if (key === '_page') replaced = true
   }
-  if (!replaced) parts.push(`_page=${target}`)
-  return `${baseUrl}?${parts.join('&')}`
+  if (!replaced) head += empty ? '_page=' : '&_page='
+  return { head, tail }
 }
 
 /** Percent-encodes like encodeURIComponent but keeps ":" (views:gte stays readable); "," is encoded
