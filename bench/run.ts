@@ -164,6 +164,9 @@ function addFailure(scenario: string, target: string, error: unknown): void {
   })
 }
 
+/** Longer than one idle check period of restmock's heap trimming. */
+const IDLE_TRIM_WAIT_MS = 7000
+
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 let baseline: ServerProcess | undefined
@@ -250,6 +253,7 @@ try {
   log('restmock 100k, durable: startup, memory, GET by id, POST latency')
   const startups: number[] = []
   const rssValues: number[] = []
+  const restingRssValues: number[] = []
   for (let run = 0; run < (quick ? 1 : 3); run++) {
     const durable100k = join(work, `durable-100k-${run}.json`)
     await copyFile(db100k, durable100k)
@@ -259,6 +263,10 @@ try {
         startups.push(server.startupMs)
         const rss = await server.rss()
         if (rss !== undefined) rssValues.push(rss)
+        // restmock trims the heap once it has been idle for a 6 s check period (src/server/idle-heap-trim.ts)
+        await new Promise((resolve) => setTimeout(resolve, IDLE_TRIM_WAIT_MS))
+        const resting = await server.rss()
+        if (resting !== undefined) restingRssValues.push(resting)
         if (run > 0) return
         const spec: Load = { path: { randomPostIdUpTo: 100_000 }, connections: 32 }
         addComparison('GET /posts/:id (100k)', await compare(bare, server, spec), '>= 0.8x', 0.8)
@@ -287,13 +295,14 @@ try {
     (server) => server.rss(),
   )
   if (rssValues.length > 0 && emptyRss !== undefined) {
+    const above = (rss: number): string =>
+      `${megabytes(rss)} (${((rss - emptyRss) / size100k).toFixed(1)}x JSON above an empty server)`
     const rss = median(rssValues)
-    const dataRss = rss - emptyRss
     rows.push({
       scenario: `RSS after startup (100k, db.json ${megabytes(size100k)})`,
-      value: `${megabytes(rss)}; ${megabytes(dataRss)} above an empty server = ${(dataRss / size100k).toFixed(1)}x JSON`,
-      target: '< 3x JSON (above empty)',
-      pass: dataRss < 3 * size100k,
+      value: `${above(rss)}; after ${IDLE_TRIM_WAIT_MS / 1000} s idle ${above(median(restingRssValues))}; empty server ${megabytes(emptyRss)}`,
+      target: '< 3x JSON above empty',
+      pass: rss - emptyRss < 3 * size100k,
     })
   }
 
