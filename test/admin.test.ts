@@ -270,6 +270,15 @@ describe('admin: scripted faults', () => {
 })
 
 describe('admin: request journal', () => {
+  test('a query parameter named __proto__ is recorded as a parameter', async () => {
+    const { app } = simulatedCrm()
+    await app.request('/api/customers?__proto__=x&a=1')
+    const { requests } = await json<{ requests: Array<{ query: unknown }> }>(
+      await app.request(`${ADMIN}/requests`),
+    )
+    assert.deepEqual(requests[0]?.query, JSON.parse('{ "__proto__": "x", "a": "1" }'))
+  })
+
   test('records method, path, query, headers, body, status, simulation; filters and count', async () => {
     const { app } = simulatedCrm()
     await app.request('/api/customers?plan=pro&plan=free', { headers: { 'x-trace': 'abc' } })

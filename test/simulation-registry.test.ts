@@ -171,7 +171,7 @@ describe('request journal', () => {
     time: 0,
     method,
     path,
-    query: {},
+    queryString: '',
     headers: {},
     status,
     durationMs: 1,

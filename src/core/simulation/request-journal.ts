@@ -8,7 +8,8 @@ export interface JournalEntry {
   method: string
   /** full request path (basePath included), without the query string */
   path: string
-  query: Readonly<Record<string, string | string[]>>
+  /** the raw query string (after "?", '' for none): parsed only when the journal is read */
+  queryString: string
   headers: Readonly<Record<string, string>>
   /** parsed JSON body of a request that sent one */
   requestBody?: unknown

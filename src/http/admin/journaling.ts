@@ -32,7 +32,7 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
       time: Math.round(options.clock() - durationMs),
       method: request.method,
       path,
-      query: queryOf(request.url),
+      queryString: queryStringOf(request.url),
       headers: headersOf(request, env),
       status: note?.noResponse ? 0 : response.status,
       durationMs: Math.round(durationMs * 10) / 10,
@@ -42,20 +42,6 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
     if (note !== undefined) entry.simulated = note.simulated
     options.journal.record(entry)
   }
-}
-
-const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({})
-
-function queryOf(url: string): Readonly<Record<string, string | string[]>> {
-  const text = queryStringOf(url)
-  if (text === '') return NO_QUERY
-  const query: Record<string, string | string[]> = {}
-  for (const [name, value] of new URLSearchParams(text)) {
-    const existing = query[name]
-    query[name] =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-  }
-  return query
 }
 
 /** On Node the parsed header object itself (never changed after parsing), so recording copies nothing. */

@@ -55,5 +55,18 @@ function readFilter(query: Record<string, string[]>, basePath: string): JournalF
 }
 
 function describeEntry(entry: JournalEntry): Record<string, unknown> {
-  return { ...entry, time: new Date(entry.time).toISOString() }
+  const { id, time, method, path, queryString, ...rest } = entry
+  return { id, time: new Date(time).toISOString(), method, path, query: queryOf(queryString), ...rest }
+}
+
+/** Query parameters as an object: a repeated name maps to the list of its values. */
+function queryOf(text: string): Record<string, string | string[]> {
+  // no prototype: a parameter named __proto__ is just a parameter
+  const query = Object.create(null) as Record<string, string | string[]>
+  for (const [name, value] of new URLSearchParams(text)) {
+    const existing = query[name]
+    query[name] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return query
 }
