@@ -5,6 +5,7 @@ import { type RunningMock, startMock } from '../server/start-mock.ts'
 import { findSource } from './find-source.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 import type { ServeArgs } from './serve-options.ts'
+import { withYoungGenerationHeld } from './young-generation.ts'
 
 export function toStartOptions(args: ServeArgs): StartOptions {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
@@ -51,7 +52,7 @@ function checkSimulationFlag(flag: string, policy: Record<string, unknown>): voi
 
 /** Serve until SIGINT/SIGTERM, then flush and close; resolves to the exit code. */
 export async function runServe(args: ServeArgs): Promise<number> {
-  const mock = await startMock(toStartOptions(args))
+  const mock = await withYoungGenerationHeld(() => startMock(toStartOptions(args)))
   printBanner(mock, args.admin)
   await waitForShutdown(() => mock.close())
   return EXIT_OK
