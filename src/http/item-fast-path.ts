@@ -1,7 +1,7 @@
 import type { Engine } from '../core/engine.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
+import { representationOf } from '../core/representation.ts'
 import type { CorsForOrigin } from './cors.ts'
-import { recordRepresentation } from './records-json.ts'
 import { headerOf } from './request-header.ts'
 import { JSON_TYPE } from './respond.ts'
 
@@ -29,7 +29,7 @@ export function itemFastPath(engine: Engine, cors: CorsForOrigin): FastPath {
     if (resource === undefined) return undefined
     const record = engine.find(resource.name, path.slice(slash + 1))
     if (record === undefined || headerOf(request, env, 'if-none-match') !== undefined) return undefined
-    const { text, etag } = recordRepresentation(record)
+    const { text, etag } = representationOf(record)
     const headers = { ...cors(headerOf(request, env, 'origin')), 'content-type': JSON_TYPE, etag }
     return new Response(text, { status: 200, headers })
   }

@@ -3,6 +3,7 @@ import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
 import { parseItemQuery, shapeItem } from '../core/query/index.ts'
+import { representationOf } from '../core/representation.ts'
 import type { Rec, RecordId } from '../core/state.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
@@ -11,7 +12,6 @@ import { canonicalJson, IdempotencyCache } from './idempotency.ts'
 import { handleList, queryPairs } from './list-route.ts'
 import { type NestedScope, nestedScope } from './nested-scope.ts'
 import { preferredReturn } from './prefer.ts'
-import { recordRepresentation } from './records-json.ts'
 import { requestHeader } from './request-header.ts'
 import type { Responder } from './respond.ts'
 
@@ -223,7 +223,7 @@ async function writeSingleton(
 
 /** 200 with a strong ETag, or 304 when If-None-Match already has it. */
 function representation(c: Context, responder: Responder, record: Rec): Response {
-  const { text, etag } = recordRepresentation(record)
+  const { text, etag } = representationOf(record)
   const ifNoneMatch = requestHeader(c, 'if-none-match')
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true))
     return responder.empty(c, 304, { etag })
@@ -238,7 +238,7 @@ function written(
   status: 200 | 201,
   headers: Record<string, string>,
 ): Response {
-  const { text, etag } = recordRepresentation(record)
+  const { text, etag } = representationOf(record)
   const all: Record<string, string> = { ...headers, etag }
   const preference = preferredReturn(requestHeader(c, 'prefer'))
   if (preference !== undefined) all['preference-applied'] = `return=${preference}`
@@ -248,7 +248,7 @@ function written(
 function checkIfMatch(c: Context, current: Rec): void {
   const ifMatch = requestHeader(c, 'if-match')
   if (ifMatch === undefined) return
-  const { etag } = recordRepresentation(current)
+  const { etag } = representationOf(current)
   if (!etagMatches(ifMatch, etag, false)) {
     throw new RestmockError(
       'precondition_failed',

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.ts'
-import { recordText } from '../../core/record-text.ts'
+import { recordText } from '../../core/representation.ts'
 import type { Mutation } from '../../core/state.ts'
 
 /**
