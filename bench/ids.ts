@@ -21,3 +21,22 @@ export function idSequenceLua(count: number, seed = ID_SEED): string {
     'end',
   ].join('\n')
 }
+
+/** 1, 2, ..., count, 1, 2, ...: every id in turn (a warm-up that reads each record once). */
+export function idSweep(count: number): () => number {
+  let last = 0
+  return () => {
+    last = (last % count) + 1
+    return last
+  }
+}
+
+export function idSweepLua(count: number): string {
+  return [
+    'local last = 0',
+    'request = function()',
+    `  last = last % ${count} + 1`,
+    '  return wrk.format(nil, "/posts/" .. string.format("%d", last))',
+    'end',
+  ].join('\n')
+}

@@ -2,17 +2,19 @@ import { spawn, spawnSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { idSequence, idSequenceLua } from './ids.ts'
+import { idSequence, idSequenceLua, idSweep, idSweepLua } from './ids.ts'
 
 export interface LoadSpec {
   url: string
-  /** fixed path, or random GET /posts/:id over 1..count */
-  path: string | { randomPostIdUpTo: number }
+  /** fixed path, GET /posts/:id over 1..count in a fixed random order, or over 1..count in turn */
+  path: string | IdPath
   method?: 'GET' | 'POST'
   body?: string
   connections: number
   seconds: number
 }
+
+export type IdPath = { randomPostIdUpTo: number } | { everyPostIdUpTo: number }
 
 export interface LoadResult {
   rps: number
@@ -46,7 +48,12 @@ end
 
 async function runWrk(spec: LoadSpec, workDir: string): Promise<LoadResult> {
   const lines: string[] = []
-  if (typeof spec.path !== 'string') lines.push(idSequenceLua(spec.path.randomPostIdUpTo))
+  if (typeof spec.path !== 'string')
+    lines.push(
+      'randomPostIdUpTo' in spec.path
+        ? idSequenceLua(spec.path.randomPostIdUpTo)
+        : idSweepLua(spec.path.everyPostIdUpTo),
+    )
   if (spec.method === 'POST') {
     lines.push('wrk.method = "POST"', `wrk.body = ${JSON.stringify(spec.body ?? '{}')}`)
     lines.push('wrk.headers["Content-Type"] = "application/json"')
@@ -124,7 +131,10 @@ async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   const request: AutocannonRequest = { method: spec.method ?? 'GET' }
   if (typeof spec.path === 'string') request.path = spec.path
   else {
-    const nextId = idSequence(spec.path.randomPostIdUpTo)
+    const nextId =
+      'randomPostIdUpTo' in spec.path
+        ? idSequence(spec.path.randomPostIdUpTo)
+        : idSweep(spec.path.everyPostIdUpTo)
     request.setupRequest = (req) => ({ ...req, path: `/posts/${nextId()}` })
   }
   if (spec.body !== undefined) {
