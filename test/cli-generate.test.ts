@@ -198,7 +198,7 @@ describe('restmock generate --out failures', () => {
       join(dir, 'missing', 'x.json'),
     ])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /cannot write --out .*x\.json: its folder does not exist/)
+    assert.match(result.stderr, /cannot write --out: .*x\.json is in a folder that does not exist/)
     assert.doesNotMatch(result.stderr, STACK_LINE)
     assert.deepEqual(await readdir(dir), [])
   })

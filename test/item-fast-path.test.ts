@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createApp } from '../src/http/app.ts'
-import { corsForOrigin } from '../src/http/cors.ts'
 import { itemFastPath } from '../src/http/item-fast-path.ts'
 import { pathOf } from '../src/http/request-facts.ts'
+import { Responder } from '../src/http/respond.ts'
 import { simulatedCrm } from './simulation-helpers.ts'
 
 const ORIGIN = { origin: 'http://localhost:5173' }
@@ -51,7 +51,7 @@ describe('GET by id fast path', () => {
 
   test('takes only plain GETs of stored records; everything else goes to the routes', () => {
     const { engine } = simulatedCrm()
-    const fast = itemFastPath(engine, corsForOrigin(true))
+    const fast = itemFastPath(engine, new Responder(true))
     const taken = (url: string, init?: RequestInit): boolean => {
       const request = new Request(`http://localhost${url}`, init)
       return fast(request, undefined, pathOf(request.url)) !== undefined

@@ -6,6 +6,7 @@ import { generateData, loadFaker, referenceDate } from '../core/generate/index.t
 import type { Manifest } from '../core/manifest/types.ts'
 import type { StateData } from '../core/state.ts'
 import { assembleLoaded } from '../server/assemble.ts'
+import { fileErrorReason } from '../server/file-error.ts'
 import { loadSource } from '../server/load-source.ts'
 import type { GenerateArgs } from './generate-options.ts'
 import { EXIT_OK, UsageError } from './output.ts'
@@ -146,13 +147,6 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await rename(temporary, path)
   } catch (error) {
     await rm(temporary, { force: true })
-    const code = (error as NodeJS.ErrnoException).code
-    const reason =
-      code === 'ENOENT'
-        ? 'its folder does not exist'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : (error as Error).message
-    throw new ConfigError(`cannot write --out ${path}: ${reason}`, [])
+    throw new ConfigError(`cannot write --out: ${path} ${fileErrorReason(error)}`, [])
   }
 }

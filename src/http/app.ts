@@ -3,7 +3,6 @@ import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import { isAdminPath } from './admin/admin-router.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
-import { corsForOrigin, corsHeaders } from './cors.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
 import { pathOf } from './request-facts.ts'
@@ -42,10 +41,9 @@ type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
 export function createApp(options: AppOptions): Hono {
   const corsEnabled = options.cors ?? true
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-  const cors = corsHeaders(corsEnabled)
-  const fastItem =
-    options.fastPath === false ? undefined : itemFastPath(options.engine, corsForOrigin(corsEnabled))
-  const responder = new Responder(cors, corsEnabled)
+  const responder = new Responder(corsEnabled)
+  const { cors } = responder
+  const fastItem = options.fastPath === false ? undefined : itemFastPath(options.engine, responder)
   const now = options.now ?? (() => performance.now())
 
   const routes = new Hono({ strict: false })

@@ -30,11 +30,6 @@ export type CorsForOrigin = (origin: string | undefined) => Readonly<Record<stri
  * too) and the headers clients need are exposed. The headers go into each response's plain header
  * object rather than being patched onto finished responses, which keeps the fast response path.
  */
-export function corsHeaders(enabled: boolean): CorsHeaders {
-  const forOrigin = corsForOrigin(enabled)
-  return (c) => forOrigin(requestHeader(c, 'origin'))
-}
-
 export function corsForOrigin(enabled: boolean): CorsForOrigin {
   if (!enabled) return () => NONE
   return (origin) => {

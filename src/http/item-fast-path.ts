@@ -1,9 +1,8 @@
 import type { Engine } from '../core/engine.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
 import { representationOf } from '../core/representation.ts'
-import type { CorsForOrigin } from './cors.ts'
 import { headerOf } from './request-header.ts'
-import { JSON_TYPE } from './respond.ts'
+import type { Responder } from './respond.ts'
 
 export type FastPath = (request: Request, env: unknown, path: string) => Response | undefined
 
@@ -14,7 +13,7 @@ export type FastPath = (request: Request, env: unknown, path: string) => Respons
  * conditional header. Anything else (and every 404) returns undefined and takes the regular routes,
  * whose answer this one must equal byte for byte (a test compares them).
  */
-export function itemFastPath(engine: Engine, cors: CorsForOrigin): FastPath {
+export function itemFastPath(engine: Engine, responder: Responder): FastPath {
   const prefix = `${engine.manifest.basePath}/`
   const collections = new Map<string, ResourceDef>()
   for (const resource of Object.values(engine.manifest.resources))
@@ -30,7 +29,6 @@ export function itemFastPath(engine: Engine, cors: CorsForOrigin): FastPath {
     const record = engine.find(resource.name, path.slice(slash + 1))
     if (record === undefined || headerOf(request, env, 'if-none-match') !== undefined) return undefined
     const { text, etag } = representationOf(record)
-    const headers = { ...cors(headerOf(request, env, 'origin')), 'content-type': JSON_TYPE, etag }
-    return new Response(text, { status: 200, headers })
+    return responder.jsonFor(headerOf(request, env, 'origin'), 200, text, { etag })
   }
 }

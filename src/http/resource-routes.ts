@@ -3,7 +3,7 @@ import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
 import { parseItemQuery, shapeItem } from '../core/query/index.ts'
-import { representationOf } from '../core/representation.ts'
+import { recordText, representationOf } from '../core/representation.ts'
 import type { Rec, RecordId } from '../core/state.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
@@ -202,7 +202,7 @@ async function deleteItem(
   const headers: Record<string, string> =
     preference === undefined ? {} : { 'preference-applied': `return=${preference}` }
   return withBody
-    ? options.responder.json(c, 200, JSON.stringify(deleted), headers)
+    ? options.responder.json(c, 200, recordText(deleted), headers)
     : options.responder.empty(c, 204, headers)
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import type { CorsHeaders } from './cors.ts'
+import { type CorsForOrigin, type CorsHeaders, corsForOrigin } from './cors.ts'
+import { requestHeader } from './request-header.ts'
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -8,16 +9,33 @@ export const JSON_TYPE = 'application/json; charset=utf-8'
  * Each record is serialized once per request by the caller.
  */
 export class Responder {
-  readonly cors: CorsHeaders
   readonly corsEnabled: boolean
+  /** CORS headers for a request's `Origin` (undefined: none) */
+  readonly corsFor: CorsForOrigin
+  /** CORS headers for a request */
+  readonly cors: CorsHeaders
 
-  constructor(cors: CorsHeaders, corsEnabled: boolean) {
-    this.cors = cors
+  constructor(corsEnabled: boolean) {
     this.corsEnabled = corsEnabled
+    this.corsFor = corsForOrigin(corsEnabled)
+    this.cors = (c) => this.corsFor(requestHeader(c, 'origin'))
   }
 
   json(c: Context, status: number, text: string, headers?: Record<string, string>): Response {
-    return new Response(text, { status, headers: { ...this.cors(c), 'content-type': JSON_TYPE, ...headers } })
+    return this.jsonFor(requestHeader(c, 'origin'), status, text, headers)
+  }
+
+  /** The same, for code that reads the request's `Origin` without a Hono context. */
+  jsonFor(
+    origin: string | undefined,
+    status: number,
+    text: string,
+    headers?: Record<string, string>,
+  ): Response {
+    return new Response(text, {
+      status,
+      headers: { ...this.corsFor(origin), 'content-type': JSON_TYPE, ...headers },
+    })
   }
 
   empty(c: Context, status: 204 | 304, headers?: Record<string, string>): Response {

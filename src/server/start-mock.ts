@@ -9,6 +9,7 @@ import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
 import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
 import { buildMock } from './build-mock.ts'
+import { fileErrorReason } from './file-error.ts'
 import { withGeneratedRecords } from './generate-seed.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
 import { loadSource } from './load-source.ts'
@@ -168,17 +169,8 @@ async function fullGc(): Promise<() => void> {
 /** File-system failures on the state file become a ConfigError naming the file and the flag. */
 function stateFileError(error: unknown, stateFile: string | undefined): unknown {
   if (error instanceof ConfigError || stateFile === undefined) return error
-  const code = (error as NodeJS.ErrnoException).code
-  const reason =
-    code === 'EISDIR'
-      ? 'is a folder'
-      : code === 'ENOENT'
-        ? 'is in a folder that does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'is not writable'
-          : `cannot be used (${(error as Error).message})`
   return new ConfigError(
-    `the state file ${stateFile} ${reason}; choose another with --db, or use --in-memory`,
+    `the state file ${stateFile} ${fileErrorReason(error)}; choose another with --db, or use --in-memory`,
     [],
   )
 }
