@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { progressBar, renderProgress } from '../../src/cli/progress-bar.ts'
+import { ROOT, run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+
+const DEMO = join(ROOT, 'seeds', 'restmock.yaml')
+
+type Data = Record<string, Array<Record<string, unknown>> | Record<string, unknown>>
+const collection = (data: Data, name: string) => data[name] as Array<Record<string, unknown>>
+
+/** A manifest without seed data or seed, written to a temp folder. */
+async function plainManifest(dir: string, extra = ''): Promise<string> {
+  const path = join(dir, 'shop.yaml')
+  await writeFile(
+    path,
+    [
+      'name: Shop',
+      'resources:',
+      '  customers:',
+      '    count: 5',
+      '    fields:',
+      '      name: { type: string, required: true }',
+      '      email: { type: string, format: email, unique: true, required: true }',
+      '  orders:',
+      '    timestamps: true',
+      '    fields:',
+      '      customerId: { type: integer, ref: customers, required: true }',
+      '      total: { type: number, minimum: 0, required: true }',
+      '  settings:',
+      '    singleton: true',
+      '    fields:',
+      '      shopName: { type: string, required: true }',
+      extra,
+    ].join('\n'),
+  )
+  return path
+}
+
+describe('restmock generate', { concurrency: 4 }, () => {
+  test('writes the seed data plus generated records, valid for the manifest, byte-identical for a seed', async () => {
+    const dir = await tempDir()
+    const first = join(dir, 'a.json')
+    const second = join(dir, 'b.json')
+    const args = ['generate', DEMO, '--seed', '42', '--count', '30']
+    const [a, b] = await Promise.all([run([...args, '--out', first]), run([...args, '--out', second])])
+    assert.equal(a.code, 0, a.stderr)
+    assert.equal(b.code, 0, b.stderr)
+    const text = await readFile(first, 'utf8')
+    assert.equal(await readFile(second, 'utf8'), text)
+    const data = JSON.parse(text) as Data
+    // 12 hand-written customers are kept, 30 are added with ids after theirs
+    assert.equal(collection(data, 'customers').length, 42)
+    assert.equal(collection(data, 'customers')[12]?.id, 13)
+    assert.equal(collection(data, 'reviews').length, 30)
+    assert.match(
+      a.stderr,
+      /^restmock: generated 180 records \(customers 30, .*reviews 30\) to .*a\.json, seed 42\n$/,
+    )
+    assert.equal(a.stdout, '')
+    // no progress bar when stderr is not a terminal
+    assert.doesNotMatch(a.stderr, /\r|generating \[/)
+
+    // the file is valid seed data for the manifest: every record passes the same checks as a POST
+    const check = await run(['validate', DEMO, '--data', first])
+    assert.equal(check.code, 0, check.stderr)
+    assert.match(check.stdout, /valid manifest, 7 resources, 2\d\d seed records/)
+  })
+
+  test('different seeds give different data', async () => {
+    const dir = await tempDir()
+    const manifest = await plainManifest(dir)
+    const [a, b] = await Promise.all([
+      run(['generate', manifest, '--seed', '1']),
+      run(['generate', manifest, '--seed', '2']),
+    ])
+    assert.equal(a.code, 0, a.stderr)
+    assert.notEqual(a.stdout, b.stdout)
+  })
+
+  test('without a seed one is chosen, printed, and reproduces the run', async () => {
+    const dir = await tempDir()
+    const manifest = await plainManifest(dir)
+    const first = await run(['generate', manifest, '--out', join(dir, 'first.json')])
+    assert.equal(first.code, 0, first.stderr)
+    const seed = /chosen at random: pass --seed (\d+) to reproduce/.exec(first.stderr)?.[1]
+    assert.ok(seed !== undefined, first.stderr)
+    const again = await run(['generate', manifest, '--seed', seed, '--out', join(dir, 'again.json')])
+    assert.equal(again.code, 0, again.stderr)
+    assert.doesNotMatch(again.stderr, /chosen at random/)
+    assert.equal(
+      await readFile(join(dir, 'again.json'), 'utf8'),
+      await readFile(join(dir, 'first.json'), 'utf8'),
+    )
+  })
+
+  test('writes to standard output without --out; counts default to the resource count, else 10', async () => {
+    const dir = await tempDir()
+    const result = await run(['generate', await plainManifest(dir), '--seed', '3'])
+    assert.equal(result.code, 0, result.stderr)
+    const data = JSON.parse(result.stdout) as Data
+    assert.equal(collection(data, 'customers').length, 5)
+    assert.equal(collection(data, 'orders').length, 10)
+    assert.equal(typeof (data.settings as Record<string, unknown>).shopName, 'string')
+    const customerIds = new Set(collection(data, 'customers').map((c) => c.id))
+    assert.ok(collection(data, 'orders').every((o) => customerIds.has(o.customerId)))
+    assert.match(result.stderr, /to standard output, seed 3\n$/)
+  })
+
+  test('--only generates the named resources and keeps the rest of the seed data as it is', async () => {
+    const result = await run(['generate', DEMO, '--seed', '5', '--only', 'reviews', '--count', '7'])
+    assert.equal(result.code, 0, result.stderr)
+    const data = JSON.parse(result.stdout) as Data
+    assert.equal(collection(data, 'reviews').length, 7)
+    assert.equal(collection(data, 'customers').length, 12)
+    assert.match(result.stderr, /generated 7 records \(reviews 7\)/)
+  })
+
+  test('--locale picks the faker locale', async () => {
+    const dir = await tempDir()
+    const manifest = await plainManifest(dir)
+    const german = await run(['generate', manifest, '--seed', '1', '--locale', 'de', '--count', '40'])
+    const english = await run(['generate', manifest, '--seed', '1', '--count', '40'])
+    assert.equal(german.code, 0, german.stderr)
+    assert.notEqual(german.stdout, english.stdout)
+    assert.match(german.stdout, /@(gmail|hotmail|yahoo)\.com|\.de"/)
+  })
+
+  test('usage errors exit 2 with a hint', async () => {
+    const dir = await tempDir()
+    const manifest = await plainManifest(dir)
+    const only = await run(['generate', manifest, '--only', 'customer'])
+    assert.equal(only.code, 2)
+    assert.match(
+      only.stderr,
+      /--only: "customer" is not a resource of the manifest \(did you mean "customers"\?\)/,
+    )
+    const locale = await run(['generate', manifest, '--locale', 'xx_YY'])
+    assert.equal(locale.code, 2)
+    assert.match(locale.stderr, /--locale: unknown locale "xx_YY"/)
+    const count = await run(['generate', manifest, '--count', '-3'])
+    assert.equal(count.code, 2)
+    assert.match(count.stderr, /--count must be a whole number >= 0/)
+    for (const result of [only, locale, count]) assert.doesNotMatch(result.stderr, STACK_LINE)
+  })
+
+  test('manifest problems (an unknown faker method, a unique field too small) exit 1 naming the field', async () => {
+    const dir = await tempDir()
+    const badFaker = await plainManifest(
+      dir,
+      '  tags:\n    fields:\n      label: { type: string, faker: lorem.wrd }',
+    )
+    const faker = await run(['generate', badFaker])
+    assert.equal(faker.code, 1)
+    assert.match(
+      faker.stderr,
+      /resources\.tags\.fields\.label\.faker: unknown faker method "lorem\.wrd" \(did you mean "lorem\.word"/,
+    )
+    const tooSmall = join(dir, 'small.yaml')
+    await writeFile(
+      tooSmall,
+      'resources:\n  seats:\n    count: 11\n    fields:\n      n: { type: integer, minimum: 1, maximum: 10, unique: true }\n',
+    )
+    const unique = await run(['generate', tooSmall])
+    assert.equal(unique.code, 1)
+    assert.match(
+      unique.stderr,
+      /resources\.seats\.fields\.n: unique: 11 records need distinct values but only 10 are possible/,
+    )
+    for (const result of [faker, unique]) assert.doesNotMatch(result.stderr, STACK_LINE)
+  })
+})
+
+test('the progress bar redraws one line and ends it', () => {
+  assert.equal(
+    renderProgress(45_000, 100_000),
+    `generating [${'#'.repeat(14)}${'.'.repeat(16)}]  45%  45000/100000`,
+  )
+  assert.equal(renderProgress(10, 10), `generating [${'#'.repeat(30)}] 100%  10/10`)
+  let written = ''
+  const bar = progressBar((text) => {
+    written += text
+  })
+  bar.update(1000, 2000)
+  bar.update(2000, 2000)
+  bar.finish()
+  assert.equal(written, `\r${renderProgress(1000, 2000)}\r${renderProgress(2000, 2000)}\n`)
+})
+
+describe('restmock generate --out failures', () => {
+  test('an unwritable --out exits 1 with a clear message and leaves no temp file', async () => {
+    const dir = await tempDir('restmock-generate-')
+    const result = await run([
+      'generate',
+      join(ROOT, 'seeds', 'restmock.yaml'),
+      '--out',
+      join(dir, 'missing', 'x.json'),
+    ])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /cannot write --out: .*x\.json is in a folder that does not exist/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.deepEqual(await readdir(dir), [])
+  })
+})

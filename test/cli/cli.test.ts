@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { ROOT, run, STACK_LINE, start, tempDir } from '../support/cli-helpers.ts'
+
+const SEEDS = join(ROOT, 'seeds')
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+const HAS_FILE_PERSISTENCE = existsSync(join(ROOT, 'src', 'server', 'persistence', 'index.ts'))
+
+/** Resolve with the first `count` stdout lines of a running process. */
+function firstLines(child: ChildProcess, count: number, timeoutMs = 8000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(
+      () => reject(new Error(`no startup output in time; stderr: ${stderr}`)),
+      timeoutMs,
+    )
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      const lines = stdout.split('\n')
+      if (lines.length > count) {
+        clearTimeout(timer)
+        resolve(lines.slice(0, count))
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`exited with ${code} before starting; stderr: ${stderr}`))
+    })
+  })
+}
+
+const BAD_MANIFEST = [
+  'name: Broken',
+  'resorces: {}',
+  'resources:',
+  '  customers:',
+  '    fields:',
+  '      email: { type: strng }',
+  '      age: { type: integer, minLength: 2 }',
+  '  invoices:',
+  '    fields:',
+  '      customerId: { type: integer, ref: customer }',
+  '',
+].join('\n')
+
+describe('restmock CLI', { concurrency: 4 }, () => {
+  test('--help exits 0 and lists the commands and flags', async () => {
+    const result = await run(['--help'])
+    assert.equal(result.code, 0, result.stderr)
+    for (const text of [
+      'restmock serve [source]',
+      'restmock validate <source>',
+      '--port',
+      '--in-memory',
+      '--db',
+    ]) {
+      assert.ok(result.stdout.includes(text), `help lacks ${text}:\n${result.stdout}`)
+    }
+  })
+
+  test('--version prints the version of package.json', async () => {
+    const result = await run(['--version'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout.trim(), VERSION)
+  })
+
+  test('an unknown flag exits 2 with the help on stderr', async () => {
+    const result = await run(['--bogus'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /Unknown argument: bogus/)
+    assert.match(result.stderr, /Commands:/)
+    assert.equal(result.stdout, '')
+  })
+
+  test('a bad flag value and conflicting flags are usage errors (exit 2)', async () => {
+    const port = await run(['seeds/db.json', '--port', '70000', '--in-memory'])
+    assert.equal(port.code, 2)
+    assert.match(port.stderr, /--port must be a whole number from 0 to 65535/)
+    const both = await run(['seeds/db.json', '--in-memory', '--db', 'x.json'])
+    assert.equal(both.code, 2)
+    assert.match(both.stderr, /mutually exclusive/)
+  })
+
+  test('no source in an empty folder exits 2 with a hint', async () => {
+    const result = await run(['--port', '0'], await tempDir())
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /no source given/)
+    assert.match(result.stderr, /restmock\.yaml/)
+    assert.match(result.stderr, /db\.json/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+  })
+
+  test('a missing file exits 1 without a stack trace', async () => {
+    const dir = await tempDir()
+    const result = await run(['missing.yaml', '--port', '0', '--in-memory'], dir)
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /missing\.yaml does not exist/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    const validate = await run(['validate', 'missing.json'], dir)
+    assert.equal(validate.code, 1)
+    assert.doesNotMatch(validate.stderr, STACK_LINE)
+  })
+
+  test('validate accepts the demo manifest and the demo db.json', async () => {
+    const manifest = await run(['validate', 'seeds/restmock.yaml'])
+    assert.equal(manifest.code, 0, manifest.stderr)
+    assert.match(manifest.stdout, /seeds\/restmock\.yaml: valid manifest, 7 resources, \d+ seed records/)
+    const db = await run(['validate', 'seeds/db.json'])
+    assert.equal(db.code, 0, db.stderr)
+    assert.match(db.stdout, /valid json-server data file, 5 resources, 31 seed records/)
+  })
+
+  test('validate on a bad manifest exits 1 listing every problem with its location', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'bad.yaml'), BAD_MANIFEST)
+    const result = await run(['validate', 'bad.yaml'], dir)
+    assert.equal(result.code, 1)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.match(result.stderr, /bad\.yaml has 4 problems:/)
+    for (const line of [
+      '  - resorces: unknown manifest key "resorces" (did you mean "resources"?) (line 2)',
+      '  - resources.customers.fields.email.type: must be one of string, integer, number, boolean, object, array, got the string "strng" (did you mean "string"?) (line 6)',
+      '  - resources.customers.fields.age.minLength: only applies to string fields, not integer (line 7)',
+      '  - resources.invoices.fields.customerId.ref: unknown resource "customer" (did you mean "customers"?) (line 10)',
+    ]) {
+      assert.ok(result.stderr.includes(line), `missing ${line}\n${result.stderr}`)
+    }
+  })
+
+  test('validate of a manifest whose data file has invalid records exits 1 listing them', async () => {
+    const dir = await tempDir()
+    await writeFile(
+      join(dir, 'restmock.yaml'),
+      [
+        'data: ./data.json',
+        'resources:',
+        '  customers:',
+        '    fields:',
+        '      email: { type: string, format: email, required: true, unique: true }',
+        '  orders:',
+        '    fields:',
+        '      customerId: { type: integer, ref: customers, required: true }',
+        '',
+      ].join('\n'),
+    )
+    await writeFile(
+      join(dir, 'data.json'),
+      JSON.stringify({
+        customers: [
+          { id: 1, email: 'a@example.com' },
+          { id: 2, email: 'nope' },
+          { id: 1, email: 'a@example.com' },
+        ],
+        orders: [{ id: 1, customerId: 9 }],
+      }),
+    )
+    const result = await run(['validate', 'restmock.yaml'], dir)
+    assert.equal(result.code, 1)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.match(result.stderr, /data\.json has 4 problems:/)
+    assert.match(result.stderr, /customers\[1\]\.email: must be a valid email address/)
+    assert.match(result.stderr, /customers\[2\]\.id: duplicate id 1/)
+    assert.match(result.stderr, /customers\[2\]\.email: "a@example\.com" is already used by customers\[0\]/)
+    assert.match(result.stderr, /orders\[0\]\.customerId: refers to customers 9, which does not exist/)
+  })
+
+  test('serves a db.json: startup line, one line per resource, answers, exits 0 on SIGTERM', async () => {
+    const dir = await tempDir()
+    await copyFile(join(SEEDS, 'db.json'), join(dir, 'db.json'))
+    const original = await readFile(join(dir, 'db.json'), 'utf8')
+    const child = start(['db.json', '--port', '0', '--in-memory'], dir)
+    try {
+      const lines = await firstLines(child, 6)
+      const match = /^restmock listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(lines[0] ?? '')
+      assert.ok(match, `first line: ${lines[0]}`)
+      const url = `http://127.0.0.1:${match[1]}`
+      const resources = ['posts', 'comments', 'users', 'tags', 'profile']
+      resources.forEach((name, index) => {
+        assert.match(lines[index + 1] ?? '', new RegExp(`^\\s+${name}\\s+${url}/${name}\\b`))
+      })
+      const response = await fetch(`${url}/posts/1`)
+      assert.equal(response.status, 200)
+      const post = (await response.json()) as { id: unknown; title: unknown }
+      assert.equal(post.id, 1)
+      assert.equal(post.title, 'Getting started with restmock')
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      child.kill('SIGTERM')
+      assert.equal(await exited, 0)
+      assert.equal(await readFile(join(dir, 'db.json'), 'utf8'), original, 'in memory: nothing written')
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
+  })
+
+  test('a default state file that is not valid JSON: exit 1, clear message, file untouched', {
+    skip: !HAS_FILE_PERSISTENCE && 'src/server/persistence/index.ts is not written yet',
+  }, async () => {
+    const dir = await tempDir()
+    await writeFile(
+      join(dir, 'restmock.yaml'),
+      'resources:\n  posts:\n    fields:\n      title: { type: string }\n',
+    )
+    const corrupt = '{"posts": [{"id": 1, "title": "half'
+    await writeFile(join(dir, 'restmock.state.json'), corrupt)
+    const result = await run(['--port', '0'], dir)
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /restmock\.state\.json is not valid JSON/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.equal(await readFile(join(dir, 'restmock.state.json'), 'utf8'), corrupt)
+  })
+
+  test('--db pointing at a corrupt state file: exit 1, clear message, file untouched', {
+    skip: !HAS_FILE_PERSISTENCE && 'src/server/persistence/index.ts is not written yet',
+  }, async () => {
+    const dir = await tempDir()
+    await copyFile(join(SEEDS, 'db.json'), join(dir, 'db.json'))
+    const corrupt = '{"posts": ['
+    await writeFile(join(dir, 'state.json'), corrupt)
+    const result = await run(['db.json', '--port', '0', '--db', 'state.json'], dir)
+    assert.equal(result.code, 1, result.stderr.trim().split('\n').at(-1))
+    assert.match(result.stderr, /state\.json is not valid JSON/)
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.equal(await readFile(join(dir, 'state.json'), 'utf8'), corrupt)
+  })
+})

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = join(ROOT, 'bin', 'restmock.js')
+const DB = join(ROOT, 'seeds', 'db.json')
+
+const children: ChildProcess[] = []
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
+})
+
+function spawnCli(args: readonly string[]): {
+  child: ChildProcess
+  output: Promise<string>
+  exit: Promise<number | null>
+} {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let text = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk
+  })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk
+  })
+  const exit = new Promise<number | null>((resolve) => child.once('close', resolve))
+  const output = exit.then(() => text)
+  return { child, output, exit }
+}
+
+/** Resolves with the server's URL once the startup line is printed. */
+function listening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = ''
+    child.stdout?.on('data', (chunk: string) => {
+      text += chunk
+      const match = /restmock listening on (http:\/\/\S+)/.exec(text)
+      if (match !== null) resolve(match[1]!)
+    })
+    child.once('close', () => reject(new Error(`the server exited:\n${text}`)))
+  })
+}
+
+test('bad --latency / --error-rate values are usage errors (exit 2) naming the flag', async () => {
+  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--latency', 'fast'])
+  assert.equal(await exit, 2)
+  assert.match(await output, /restmock: --latency must be a number of ms, "min-max"/)
+})
+
+test('--error-rate 1 and --latency fail every request; --no-admin removes /__restmock', async () => {
+  const { child } = spawnCli([
+    DB,
+    '--in-memory',
+    '-p',
+    '0',
+    '--quiet',
+    '--error-rate',
+    '1',
+    '--latency',
+    '1',
+    '--no-admin',
+  ])
+  const url = await listening(child)
+  const failed = await fetch(`${url}/posts/1`)
+  assert.equal(failed.status, 500)
+  assert.equal(((await failed.json()) as { code: string }).code, 'simulated_failure')
+  const admin = await fetch(`${url}/__restmock/health`)
+  assert.notEqual(admin.status, 200)
+  await admin.arrayBuffer()
+  child.kill('SIGTERM')
+})

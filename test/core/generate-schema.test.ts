@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { before, test } from 'node:test'
+import type { Faker } from '@faker-js/faker'
+import { generateData, loadFaker } from '../../src/core/generate/index.ts'
+import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
+import type { Manifest } from '../../src/core/manifest/types.ts'
+import { validateManifest } from '../../src/core/manifest/validate.ts'
+import { createRandom } from '../../src/core/random.ts'
+import { clientFields } from '../../src/core/record-shape.ts'
+import { compileResourceValidator } from '../../src/core/schema.ts'
+import { prepareState } from '../../src/core/seed.ts'
+import type { Rec, StateData } from '../../src/core/state.ts'
+import { MANIFEST_CHECKS } from '../../src/server/manifest-checks.ts'
+import { NOW } from '../support/generate-fixtures.ts'
+
+/**
+ * Generated data against the product's own rules: the Ajv schemas a POST is validated with, and the
+ * strict seed-data check (stored schema, unique fields, refs) that a data file must pass to be served.
+ */
+
+interface Source {
+  name: string
+  manifest: Manifest
+  data: unknown
+}
+
+let faker: Faker
+const sources: Source[] = []
+
+function load(manifestPath: string, dataPath?: string): Source {
+  const url = new URL(manifestPath, import.meta.url)
+  const parsed = parseYamlOrJson(readFileSync(url, 'utf8'), manifestPath)
+  const manifest = validateManifest(parsed.value, { source: manifestPath, checks: MANIFEST_CHECKS })
+  const data =
+    dataPath === undefined ? {} : JSON.parse(readFileSync(new URL(dataPath, import.meta.url), 'utf8'))
+  return { name: manifestPath, manifest, data }
+}
+
+before(async () => {
+  faker = await loadFaker()
+  sources.push(
+    load('../../seeds/restmock.yaml', '../../seeds/restmock.data.json'),
+    load('../support/fixtures/crm.yaml', '../support/fixtures/crm.data.json'),
+  )
+})
+
+function countsFor(manifest: Manifest, count: number): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const resource of Object.values(manifest.resources))
+    if (!resource.singleton) counts[resource.name] = count
+  return counts
+}
+
+/** Throws a ConfigError listing every problem, exactly as a data file with these records would at start. */
+function assertServable(manifest: Manifest, state: StateData, label: string): void {
+  prepareState(manifest, state, { source: label, random: createRandom(1), strict: true })
+}
+
+/** Every generated record, stripped of server-managed fields as a client would send it, passes POST validation. */
+function assertPostable(manifest: Manifest, state: StateData, existing: StateData, label: string): number {
+  let checked = 0
+  for (const resource of Object.values(manifest.resources)) {
+    if (resource.fields === undefined) continue
+    const validate = compileResourceValidator(resource, 'input')
+    const value = state[resource.name]
+    const before = existing[resource.name]
+    const records = resource.singleton
+      ? [value as Rec]
+      : (value as Rec[]).slice(Array.isArray(before) ? before.length : 0)
+    for (const record of records) {
+      const errors = validate(clientFields(resource, record))
+      assert.deepEqual(errors, [], `${label}: ${resource.name} ${JSON.stringify(record)}`)
+      checked++
+    }
+  }
+  return checked
+}
+
+test('generated records pass the Ajv validation of a POST and the strict seed check, for every seed manifest', () => {
+  for (const { name, manifest, data } of sources) {
+    const prepared = prepareState(manifest, data, { source: name, random: createRandom(1), strict: true })
+    for (let seed = 1; seed <= 8; seed++) {
+      const label = `${name} seed ${seed}`
+      // on top of the seed data (what the server does at start, and `restmock generate`)
+      const withSeedData = generateData(manifest, faker, {
+        seed,
+        now: NOW,
+        counts: countsFor(manifest, 12),
+        existing: prepared,
+      })
+      assertServable(manifest, withSeedData, label)
+      assert.ok(assertPostable(manifest, withSeedData, prepared, label) > 0)
+      // from nothing: every resource generated, singletons included
+      const fresh = generateData(manifest, faker, { seed, now: NOW, counts: countsFor(manifest, 12) })
+      assertServable(manifest, fresh, `${label} (no seed data)`)
+      assertPostable(manifest, fresh, {}, `${label} (no seed data)`)
+    }
+  }
+})
+
+test('a large generated collection stays valid and unique', () => {
+  const { manifest } = sources[0]!
+  const state = generateData(manifest, faker, {
+    seed: 99,
+    now: NOW,
+    counts: {
+      customers: 3000,
+      stylists: 50,
+      services: 200,
+      appointments: 3000,
+      invoices: 3000,
+      reviews: 3000,
+    },
+  })
+  assertServable(manifest, state, 'large')
+})

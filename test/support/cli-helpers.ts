@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'restmock.js')
+/** A stack trace line: expected failures must never print one. */
+export const STACK_LINE = /^ {4}at /m
+
+export interface Result {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+const tempDirs: string[] = []
+after(async () => {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+/** A fresh temp folder, removed when the test file ends. */
+export async function tempDir(prefix = 'restmock-cli-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  tempDirs.push(dir)
+  return dir
+}
+
+/** Spawn the real CLI (no colours). */
+export function start(args: readonly string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/** Run the CLI to completion (killed after `timeoutMs`, which fails the test). */
+export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_000): Promise<Result> {
+  const child = start(args, cwd)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('close', (exitCode) => resolve(exitCode))
+      timer = setTimeout(
+        () => reject(new Error(`restmock ${args.join(' ')} did not exit in time`)),
+        timeoutMs,
+      )
+    })
+    return { code, stdout, stderr }
+  } finally {
+    clearTimeout(timer)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createMock, type MockApp } from '../../src/index.ts'
+
+const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname
+
+/** A fresh in-process mock of the test CRM manifest (new state for every call). */
+export function crmMock(options: { bodyLimit?: number; cors?: boolean } = {}): MockApp {
+  return createMock({
+    manifest: readFileSync(fixture('crm.yaml'), 'utf8'),
+    data: JSON.parse(readFileSync(fixture('crm.data.json'), 'utf8')),
+    ...options,
+  })
+}
+
+export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  }
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  code: string
+  detail: string
+  instance: string
+  errors?: { pointer: string; detail: string }[]
+}
+
+/** Asserts an RFC 9457 problem response with this status and code, and returns its body. */
+export async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
+  assert.equal(response.status, status)
+  assert.equal(response.headers.get('content-type'), 'application/problem+json')
+  const body = (await response.json()) as Problem
+  assert.equal(body.status, status)
+  assert.equal(body.code, code)
+  assert.equal(body.type, `/__restmock/problems/${code.replaceAll('_', '-')}`)
+  assert.equal(typeof body.detail, 'string')
+  assert.equal(typeof body.instance, 'string')
+  return body
+}
+
+export { fixture }
