@@ -7,7 +7,11 @@ import { ConfigError, RestmockError } from '../../src/core/errors.ts'
 import { createRandom, type Random, randomInt } from '../../src/core/random.ts'
 import { idKey, type Mutation, type Rec, type StateData } from '../../src/core/state.ts'
 import { createFilePersistence, type FilePersistenceOptions } from '../../src/server/persistence/file.ts'
-import { createNodeFs, type JournalHandle, type PersistenceFs } from '../../src/server/persistence/fs-layer.ts'
+import {
+  createNodeFs,
+  type JournalHandle,
+  type PersistenceFs,
+} from '../../src/server/persistence/fs-layer.ts'
 import { encodeMutation } from '../../src/server/persistence/journal-format.ts'
 
 const dirs: string[] = []
