@@ -26,6 +26,10 @@ export interface MockOptions {
   prefer?: boolean
   /** the admin API under /__restmock and its request journal (default true; CLI --no-admin) */
   admin?: boolean
+  /** require `Authorization: Bearer <token>` on every admin request (CLI --admin-token, RESTMOCK_ADMIN_TOKEN) */
+  adminToken?: string
+  /** the one origin granted CORS on the admin API (CLI --admin-origin); default: none */
+  adminOrigin?: string
 }
 
 export interface StartOptions extends MockOptions {
