@@ -4,7 +4,7 @@ import type { DateRange } from './dates.ts'
 
 /**
  * What a field's name says about its values, for fields without a `faker` hint, `enum` or `pattern`.
- * the README (Generated data) documents this table; keep the two in step.
+ * The table in docs/data-generation.md is generated from the rule lists below (`npm run docs:table`).
  */
 export type Hint =
   | { kind: 'text'; make: (faker: Faker) => string }
@@ -61,7 +61,7 @@ function descriptionFor(resource: string): TextMaker {
 }
 
 /** Text rules, first match wins; tested against the normalized field name. */
-const TEXT_RULES: ReadonlyArray<readonly [RegExp, (resource: string) => TextMaker]> = [
+export const TEXT_RULES: ReadonlyArray<readonly [RegExp, (resource: string) => TextMaker]> = [
   [/(^|_)e_?mail(_address)?$/, () => (f) => f.internet.email()],
   [/(^|_)(avatar|photo|picture|portrait|profile_image)(_url)?$/, () => (f) => f.image.avatar()],
   [/(^|_)(image|img|thumbnail|logo|cover|banner)(_url)?$/, () => (f) => f.image.url()],
@@ -135,7 +135,7 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, (resource: string) => TextMake
 
 type NumberRule = readonly [RegExp, (now: Date) => Extract<Hint, { kind: 'number' }>]
 const money = { kind: 'number', min: 1, max: 1000, decimals: 2 } as const
-const NUMBER_RULES: readonly NumberRule[] = [
+export const NUMBER_RULES: readonly NumberRule[] = [
   [/(^|_)(lat|latitude)$/, () => ({ kind: 'number', min: -90, max: 90, decimals: 6 })],
   [/(^|_)(lng|lon|long|longitude)$/, () => ({ kind: 'number', min: -180, max: 180, decimals: 6 })],
   [
@@ -160,7 +160,7 @@ const NUMBER_RULES: readonly NumberRule[] = [
   ],
 ]
 
-const DATE_RULES: ReadonlyArray<readonly [RegExp, DateRange]> = [
+export const DATE_RULES: ReadonlyArray<readonly [RegExp, DateRange]> = [
   [/(^|_)(birth|birthday|birth_?date|date_of_birth|dob|born(_on)?)$/, 'birth'],
   [
     /(^|_)(due|expires|expiry|expiration|deadline|ends|end|until|valid_until|renews)(_?(at|on|date))?$/,
@@ -171,7 +171,7 @@ const DATE_RULES: ReadonlyArray<readonly [RegExp, DateRange]> = [
   [/(_at|_on|_date|_time|^date|^time|timestamp)$/, 'recent'],
 ]
 
-const BOOLEAN_RULES: ReadonlyArray<readonly [RegExp, number]> = [
+export const BOOLEAN_RULES: ReadonlyArray<readonly [RegExp, number]> = [
   [/(^|_)(deleted|archived|disabled|blocked|banned|suspended|locked|spam|flagged)$/, 0.1],
   [/(^|_)(active|enabled|verified|published|visible|available|confirmed|approved|in_stock)$/, 0.8],
 ]
