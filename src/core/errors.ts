@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'simulated_failure'
   | 'persistence_failed'
   | 'internal'
+  | 'bad_request'
+  | 'headers_too_large'
+  | 'request_timeout'
 
 export interface FieldError {
   /** RFC 6901 JSON pointer into the request body, e.g. /email */

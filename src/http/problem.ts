@@ -18,6 +18,9 @@ const STATUS: Record<ErrorCode, number> = {
   simulated_failure: 500,
   persistence_failed: 503,
   internal: 500,
+  bad_request: 400,
+  headers_too_large: 431,
+  request_timeout: 408,
 }
 
 const TITLES: Record<number, string> = {
@@ -33,6 +36,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
