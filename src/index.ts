@@ -1,8 +1,31 @@
-/** restmock as a library: start a real server, or build an in-process Hono app for tests. */
-export type { Engine } from './core/engine.ts'
-export { ConfigError, type ErrorCode, type FieldError, RestmockError } from './core/errors.ts'
-export type { FieldDef, Manifest, ResourceDef } from './core/manifest/types.ts'
-export type { Rec, StateData } from './core/state.ts'
-export { createMock, type MockApp } from './server/create-mock.ts'
+/**
+ * restmock as a library: startMock serves a mock over HTTP, createMock builds one in process, connectMock
+ * drives one running elsewhere. Each comes with the same typed admin client (faults, simulation, request
+ * journal, state).
+ */
+export { ConfigError, RestmockError } from './core/errors.ts'
+export type { FieldDef, Issue, Manifest, ResourceDef } from './core/manifest/types.ts'
+export { AdminApiError, type AdminClient } from './library/admin-client.ts'
+export type {
+  DbState,
+  Duration,
+  Fault,
+  FaultInput,
+  FaultKind,
+  Health,
+  JournalEntry,
+  MockRecord,
+  Problem,
+  RequestFilter,
+  SimulationPolicy,
+  Weighted,
+} from './library/admin-types.ts'
+export {
+  type ConnectOptions,
+  connectMock,
+  createMock,
+  type InProcessMock,
+  type Mock,
+  startMock,
+} from './library/mock-handles.ts'
 export type { MockOptions, StartOptions } from './server/options.ts'
-export { type RunningMock, startMock } from './server/start-mock.ts'

@@ -8,18 +8,21 @@ import type { MockOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/memory.ts'
 import { simulationSetup } from './simulation-setup.ts'
 
+/** The in-process mock as the server builds it; the library hands users a narrower InProcessMock. */
 export type MockApp = Hono & {
   engine: Engine
+  /** the effective random seed */
+  seed: number
   /** back to the seed, with runtime simulation changes, scripted faults and the journal cleared */
   reset(): Promise<void>
 }
 
 /**
  * An in-process mock: a Hono app (`await app.request('/customers')`), no socket, no files written,
- * state in memory. For test fixtures; `source` may name a manifest or db.json (read synchronously; with
- * `data` given too, that data replaces the source's seed data).
+ * state in memory. `source` may name a manifest or db.json (read synchronously; with `data` given too,
+ * that data replaces the source's seed data).
  */
-export function createMock(options: MockOptions): MockApp {
+export function createMockApp(options: MockOptions): MockApp {
   const assembled = generateSeedRecords(
     options.source === undefined
       ? assemble(manifestFromOptions(options), options.data, 'data', options)
@@ -30,7 +33,7 @@ export function createMock(options: MockOptions): MockApp {
     persistence: createMemoryPersistence(),
     simulation: simulationSetup(assembled.manifest, options),
   })
-  return Object.assign(app, { engine, reset })
+  return Object.assign(app, { engine, seed: assembled.randomSeed, reset })
 }
 
 function loadFromSource(source: string, options: MockOptions): LoadedSource {

@@ -1,0 +1,119 @@
+/**
+ * What the admin API takes and answers, in the shapes a test author writes and reads (the JSON on the
+ * wire), not the server's internal representations.
+ */
+
+/** Milliseconds, or a duration string such as `"250ms"`, `"2s"`, `"1m"`. */
+export type Duration = number | string
+
+/** Connection faults: `reset` drops the socket, `timeout` holds the request, `dribble` sends it slowly. */
+export type FaultKind = 'reset' | 'timeout' | 'empty' | 'malformed' | 'dribble'
+
+/** One option, a list of equally likely options, or options with weights (`{ 500: 3, 503: 1 }`). */
+export type Weighted<T extends string | number> = T | readonly T[] | Readonly<Partial<Record<T, number>>>
+
+/** The `simulate` block of a manifest, which `simulation.get()` answers and `simulation.set()` takes. */
+export interface SimulationPolicy {
+  /** `120` (fixed ms), `"50-300"` (uniform), `"2s"`, a lognormal distribution, or `0`/`false` for none */
+  latency?: Duration | false | { distribution: 'lognormal'; median: Duration; sigma?: number; max?: Duration }
+  /** random error responses: a rate, or the rate with the statuses to answer */
+  errors?: number | false | { rate: number; status?: Weighted<number>; retryAfter?: Duration }
+  /** random connection faults */
+  faults?: false | { rate: number; kind: Weighted<FaultKind>; chunks?: number; duration?: Duration }
+  /** `429` beyond `limit` requests per `window`, counted per ip, API key or header */
+  rateLimit?: false | { limit: number; window?: Duration; by?: 'ip' | 'api-key' | `header:${string}` }
+  /** how long the `timeout` fault holds a request before answering 504 */
+  timeout?: Duration
+}
+
+/** A scripted fault to add: the next `times` requests matching `method` and `path` fail as told. */
+export interface FaultInput {
+  /** `GET`, `POST`, ... or `*` (default) for any */
+  method?: string
+  /** relative to the manifest's basePath; `:param` segments and a final `*` match */
+  path: string
+  /** answer this error status (400-599) with a problem body */
+  status?: number
+  /** or break the connection this way */
+  fault?: FaultKind
+  /** and/or wait this long first */
+  delay?: Duration
+  /** how many matching requests it applies to (default 1) */
+  times?: number
+  /** let this many matching requests through first (default 0) */
+  after?: number
+}
+
+/** A scripted fault as the server holds it. */
+export interface Fault {
+  id: number
+  method: string
+  path: string
+  status?: number
+  fault?: FaultKind
+  /** ms */
+  delay?: number
+  times: number
+  after: number
+  /** matching requests seen so far */
+  matched: number
+  /** requests it was applied to so far */
+  applied: number
+  /** how many more requests it will apply to */
+  remaining: number
+}
+
+/** Which journal entries to list or count; every given key must match. */
+export interface RequestFilter {
+  /** case-insensitive */
+  method?: string
+  /** exact path or a pattern with `:param` segments and a final `*`; may leave out the basePath */
+  path?: string
+  /** an exact status (`503`), a class (`"5xx"`), or `0` for requests a connection fault left unanswered */
+  status?: number | string
+}
+
+/** One request the mock received, as recorded in its journal. */
+export interface JournalEntry {
+  id: number
+  /** ISO 8601 time the request arrived */
+  time: string
+  method: string
+  /** the full path (basePath included), without the query string */
+  path: string
+  /** query parameters; a repeated name maps to the list of its values */
+  query: Record<string, string | string[]>
+  /** request headers (lower-case names; credentials shown as `[redacted]`) */
+  headers: Record<string, string>
+  /** the JSON body, for a request that sent one */
+  requestBody?: unknown
+  /** status sent, or 0 when a connection fault meant none was */
+  status: number
+  durationMs: number
+  /** what simulation did to it, such as `"latency 120ms"` or `"failure 503 (scripted)"` */
+  simulated?: string
+}
+
+/** An RFC 9457 problem, the body of every error the mock answers. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  /** stable machine-readable code, such as `validation_failed` or `not_found` */
+  code: string
+  detail: string
+  instance?: string
+  /** field-level problems, each with a JSON pointer into the request body */
+  errors?: { pointer: string; detail: string }[]
+}
+
+/** A stored record. */
+export type MockRecord = Record<string, unknown>
+
+/** The whole state in db.json shape: arrays are collections, objects singletons. */
+export type DbState = Record<string, MockRecord[] | MockRecord>
+
+export interface Health {
+  status: 'ok'
+  uptimeSeconds: number
+}
