@@ -8,19 +8,30 @@ function valueKey(value: unknown): string | undefined {
   return undefined
 }
 
+type FieldIndex = Map<string, Set<IdKey>>
+
 /**
  * One collection: records by id in insertion order (a Map, so GET by id is O(1) whatever the size),
- * plus secondary indexes per field, built on first use and kept up to date (unique checks, relations).
+ * plus secondary indexes per field (unique checks, relations). The fields given to the constructor
+ * (the `ref` fields pointing at other collections) are indexed from the start; any other field is
+ * indexed on first use; every index is kept up to date by each change, so finding the k records that
+ * refer to a parent costs O(k) whatever the size of the collection.
  */
 export class Collection {
   readonly resource: ResourceDef
   private readonly byId = new Map<IdKey, Rec>()
-  private readonly indexes = new Map<string, Map<string, Set<IdKey>>>()
+  /** insertion sequence of each record: its position in the collection, compared rather than counted */
+  private readonly sequence = new Map<IdKey, number>()
+  private readonly indexes = new Map<string, FieldIndex>()
   private ordered: Rec[] | undefined
+  private nextSequence = 0
+  /** a rollback put records back out of order: the maps are re-sorted before the next read */
+  private outOfOrder = false
   private highestIntegerId = 0
 
-  constructor(resource: ResourceDef) {
+  constructor(resource: ResourceDef, indexedFields: Iterable<string> = []) {
     this.resource = resource
+    for (const field of indexedFields) this.indexes.set(field, new Map())
   }
 
   get size(): number {
@@ -37,6 +48,7 @@ export class Collection {
 
   /** Every record in insertion order. The array is shared until the next change: never mutate it. */
   all(): readonly Rec[] {
+    this.restoreOrder()
     if (this.ordered === undefined) this.ordered = Array.from(this.byId.values())
     return this.ordered
   }
@@ -51,45 +63,56 @@ export class Collection {
     const key = idKey(id)
     const previous = this.byId.get(key)
     this.byId.set(key, record)
+    if (previous === undefined) this.sequence.set(key, this.nextSequence++)
     this.reindex(key, previous, record)
     if (typeof id === 'number' && id > this.highestIntegerId) this.highestIntegerId = id
     this.ordered = undefined
     return previous
   }
 
-  /** Remove a record; returns it with its position (so a rollback can put it back where it was). */
+  /** Remove a record (O(1)); returns it with its position, so a rollback can put it back where it was. */
   remove(id: unknown): { record: Rec; position: number } | undefined {
     const key = idKey(id)
     const previous = this.byId.get(key)
     if (previous === undefined) return undefined
-    const position = this.all().indexOf(previous)
+    const position = this.sequence.get(key)!
     this.byId.delete(key)
+    this.sequence.delete(key)
     this.unindex(key, previous)
     this.ordered = undefined
     return { record: previous, position }
   }
 
-  /** Put a removed record back at its old position (rollback only: O(n)). */
+  /**
+   * Put a removed record back at the position `remove` reported (rollback only). O(1) now; the first
+   * read afterwards re-sorts the collection once, however many records were put back.
+   */
   restore(record: Rec, position: number): void {
-    const records = [...this.all()]
-    records.splice(position, 0, record)
-    this.byId.clear()
-    for (const each of records) this.byId.set(idKey(each.id), each)
-    this.indexes.clear()
+    const key = idKey(record.id)
+    if (this.byId.has(key)) return
+    this.byId.set(key, record)
+    this.sequence.set(key, position)
+    this.reindex(key, undefined, record)
+    if (position >= this.nextSequence) this.nextSequence = position + 1
+    else this.outOfOrder = true
     this.ordered = undefined
   }
 
   clear(): void {
     this.byId.clear()
-    this.indexes.clear()
+    this.sequence.clear()
+    for (const index of this.indexes.values()) index.clear()
     this.ordered = undefined
+    this.outOfOrder = false
+    this.nextSequence = 0
     this.highestIntegerId = 0
   }
 
-  /** Records whose `field` equals `value` (1 and "1" match each other, as ids do in URLs). */
+  /** Records whose `field` equals `value` (1 and "1" match each other, as ids do in URLs), in collection order. */
   findBy(field: string, value: unknown): Rec[] {
     const key = valueKey(value)
     if (key === undefined) return []
+    this.restoreOrder()
     const ids = this.index(field).get(key)
     if (ids === undefined) return []
     const found: Rec[] = []
@@ -100,7 +123,12 @@ export class Collection {
     return found
   }
 
-  private index(field: string): Map<string, Set<IdKey>> {
+  /** The fields indexed so far (for consistency checks). */
+  indexedFields(): string[] {
+    return [...this.indexes.keys()]
+  }
+
+  private index(field: string): FieldIndex {
     let index = this.indexes.get(field)
     if (index === undefined) {
       index = new Map()
@@ -127,9 +155,23 @@ export class Collection {
       if (key !== undefined) removeFromIndex(index, key, id)
     }
   }
+
+  /** After a rollback: rebuild the maps (and the index sets, which follow them) in position order. */
+  private restoreOrder(): void {
+    if (!this.outOfOrder) return
+    this.outOfOrder = false
+    const entries = [...this.byId].sort((a, b) => this.sequence.get(a[0])! - this.sequence.get(b[0])!)
+    this.byId.clear()
+    for (const [key, record] of entries) this.byId.set(key, record)
+    for (const [field, index] of this.indexes) {
+      index.clear()
+      for (const [key, record] of entries) addToIndex(index, valueKey(record[field]), key)
+    }
+    this.ordered = undefined
+  }
 }
 
-function addToIndex(index: Map<string, Set<IdKey>>, key: string | undefined, id: IdKey): void {
+function addToIndex(index: FieldIndex, key: string | undefined, id: IdKey): void {
   if (key === undefined) return
   let ids = index.get(key)
   if (ids === undefined) {
@@ -139,7 +181,7 @@ function addToIndex(index: Map<string, Set<IdKey>>, key: string | undefined, id:
   ids.add(id)
 }
 
-function removeFromIndex(index: Map<string, Set<IdKey>>, key: string, id: IdKey): void {
+function removeFromIndex(index: FieldIndex, key: string, id: IdKey): void {
   const ids = index.get(key)
   ids?.delete(id)
   if (ids?.size === 0) index.delete(key)

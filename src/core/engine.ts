@@ -1,11 +1,12 @@
 import type { Collection } from './collection.ts'
+import { planDelete } from './delete-plan.ts'
 import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
-import type { Manifest, Relation, ResourceDef } from './manifest/types.ts'
+import type { Manifest, ResourceDef } from './manifest/types.ts'
 import type { Random } from './random.ts'
 import { applyDefaults, clientFields, managedFields, mergePatch } from './record-shape.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
-import { idKey, type Mutation, type Rec, type RecordId, type StateData } from './state.ts'
+import type { Mutation, Rec, RecordId, StateData } from './state.ts'
 import { Store, type Undo } from './store.ts'
 
 /** What the engine needs from persistence (see src/server/persistence/types.ts). */
@@ -155,9 +156,7 @@ export class Engine {
   /** Deletes the record and applies the onDelete rule of every relation pointing at it. */
   async remove(resourceName: string, id: RecordId): Promise<Rec> {
     const current = this.get(resourceName, id)
-    const mutations: Mutation[] = []
-    this.planDelete(resourceName, current, mutations, new Set())
-    return this.commit(mutations, current)
+    return this.commit(planDelete(this.manifest, this.store, resourceName, current), current)
   }
 
   // ---- singleton writes ---------------------------------------------------------------------
@@ -300,57 +299,6 @@ export class Engine {
     }
   }
 
-  private planDelete(resourceName: string, record: Rec, mutations: Mutation[], visited: Set<string>): void {
-    const visitKey = `${resourceName}\u0000${idKey(record.id)}`
-    if (visited.has(visitKey)) return
-    visited.add(visitKey)
-    mutations.push({ op: 'delete', resource: resourceName, id: record.id as RecordId })
-    for (const relation of this.manifest.relations) {
-      if (relation.parent !== resourceName) continue
-      this.planDependents(relation, record, mutations, visited)
-    }
-  }
-
-  private planDependents(relation: Relation, parent: Rec, mutations: Mutation[], visited: Set<string>): void {
-    const childResource = this.manifest.resources[relation.child]
-    if (childResource === undefined) return
-    if (childResource.singleton) {
-      const value = this.getSingleton(relation.child)
-      if (value[relation.field] === undefined || idKey(value[relation.field]) !== idKey(parent.id)) return
-      if (relation.onDelete === 'restrict') throw restricted(relation, parent, 1)
-      mutations.push({
-        op: 'singleton',
-        resource: relation.child,
-        value: { ...value, [relation.field]: null },
-      })
-      return
-    }
-    const dependents = this.childrenOf(relation.child, relation.field, parent.id).filter(
-      (child) => !visited.has(`${relation.child}\u0000${idKey(child.id)}`),
-    )
-    if (dependents.length === 0) return
-    if (relation.onDelete === 'restrict') throw restricted(relation, parent, dependents.length)
-    for (const child of dependents) {
-      if (relation.onDelete === 'cascade') {
-        this.planDelete(relation.child, child, mutations, visited)
-        continue
-      }
-      // a record may point at the parent through several fields: clear them all in one update
-      const planned = mutations.findIndex(
-        (m) => m.op === 'upsert' && m.resource === relation.child && idKey(m.id) === idKey(child.id),
-      )
-      const base = planned === -1 ? child : (mutations[planned] as { record: Rec }).record
-      const update: Mutation = {
-        op: 'upsert',
-        resource: relation.child,
-        id: child.id as RecordId,
-        record: { ...base, [relation.field]: null },
-      }
-      if (planned === -1) mutations.push(update)
-      else mutations[planned] = update
-    }
-  }
-
   private timestamps(resource: ResourceDef, current: Rec | undefined): Record<string, string> {
     if (!resource.timestamps) return {}
     const now = this.now().toISOString()
@@ -381,14 +329,6 @@ export class Engine {
 
 function notFound(resource: string, id: RecordId): RestmockError {
   return new RestmockError('not_found', `${resource} ${JSON.stringify(id)} does not exist`)
-}
-
-function restricted(relation: Relation, parent: Rec, count: number): RestmockError {
-  const noun = count === 1 ? 'record' : 'records'
-  return new RestmockError(
-    'conflict',
-    `cannot delete ${relation.parent} ${JSON.stringify(parent.id)}: ${count} ${relation.child} ${noun} refer to it (${relation.child}.${relation.field}, onDelete: restrict)`,
-  )
 }
 
 function throwIfInvalid(errors: FieldError[]): void {

@@ -2,7 +2,7 @@ import { Collection } from './collection.ts'
 import type { Manifest } from './manifest/types.ts'
 import type { Mutation, Rec, RecordId, StateData } from './state.ts'
 
-/** A change or its undo: `restore` puts a deleted record back at its old position. */
+/** A change or its undo: `restore` puts a deleted record back at its old position (as Collection.remove reported it). */
 export type Undo = Mutation | { op: 'restore'; resource: string; record: Rec; position: number }
 
 /**
@@ -16,9 +16,17 @@ export class Store {
   private extras: Record<string, Rec[] | Rec> = {}
 
   constructor(manifest: Manifest) {
+    // every field that refers to another collection is indexed up front: deleting a parent then costs
+    // O(k) for its k dependents, and so does GET /parent/:id/child
+    const refFields = new Map<string, Set<string>>()
+    for (const relation of manifest.relations) {
+      const fields = refFields.get(relation.child) ?? new Set()
+      fields.add(relation.field)
+      refFields.set(relation.child, fields)
+    }
     for (const resource of Object.values(manifest.resources)) {
       if (resource.singleton) this.singletons.set(resource.name, {})
-      else this.collections.set(resource.name, new Collection(resource))
+      else this.collections.set(resource.name, new Collection(resource, refFields.get(resource.name)))
     }
   }
 

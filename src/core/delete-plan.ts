@@ -1,0 +1,111 @@
+import { RestmockError } from './errors.ts'
+import type { Manifest, Relation } from './manifest/types.ts'
+import { idKey, type Mutation, type Rec, type RecordId } from './state.ts'
+import type { Store } from './store.ts'
+
+interface Doomed {
+  resource: string
+  record: Rec
+}
+
+/**
+ * The mutations that delete `record` and apply the `onDelete` rule of every relation pointing at it,
+ * in one atomic batch: first every record the cascades reach, then `restrict` (blocks the delete when a
+ * record outside that set still refers to one inside it) and `set-null` (clears each such field, several
+ * fields of one record in one update). Dependents are found through the store's ref indexes, so the cost
+ * is O(k) in the records touched, whatever the size of the collections, and an iterative walk, so a long
+ * chain of cascades cannot overflow the stack. Throws RestmockError('conflict') when restricted.
+ */
+export function planDelete(manifest: Manifest, store: Store, resource: string, record: Rec): Mutation[] {
+  const byParent = new Map<string, Relation[]>()
+  for (const relation of manifest.relations) {
+    const list = byParent.get(relation.parent) ?? []
+    list.push(relation)
+    byParent.set(relation.parent, list)
+  }
+
+  const doomed: Doomed[] = [{ resource, record }]
+  const deleted = new Set<string>([visitKey(resource, record.id)])
+  for (let i = 0; i < doomed.length; i++) {
+    const parent = doomed[i]!
+    for (const relation of byParent.get(parent.resource) ?? []) {
+      if (relation.onDelete !== 'cascade' || isSingleton(manifest, relation.child)) continue
+      for (const child of dependents(store, relation, parent.record)) {
+        const key = visitKey(relation.child, child.id)
+        if (deleted.has(key)) continue
+        deleted.add(key)
+        doomed.push({ resource: relation.child, record: child })
+      }
+    }
+  }
+
+  const mutations: Mutation[] = doomed.map((each) => ({
+    op: 'delete',
+    resource: each.resource,
+    id: each.record.id as RecordId,
+  }))
+  const updates = new Map<string, Mutation & { op: 'upsert' | 'singleton' }>()
+  for (const parent of doomed) {
+    for (const relation of byParent.get(parent.resource) ?? []) {
+      if (isSingleton(manifest, relation.child)) {
+        clearSingleton(store, relation, parent.record, updates)
+        continue
+      }
+      if (relation.onDelete === 'cascade') continue
+      const survivors = dependents(store, relation, parent.record).filter(
+        (child) => !deleted.has(visitKey(relation.child, child.id)),
+      )
+      if (survivors.length === 0) continue
+      if (relation.onDelete === 'restrict') throw restricted(relation, parent.record, survivors.length)
+      for (const child of survivors) {
+        const key = visitKey(relation.child, child.id)
+        const planned = updates.get(key)
+        const base = planned?.op === 'upsert' ? planned.record : child
+        updates.set(key, {
+          op: 'upsert',
+          resource: relation.child,
+          id: child.id as RecordId,
+          record: { ...base, [relation.field]: null },
+        })
+      }
+    }
+  }
+  mutations.push(...updates.values())
+  return mutations
+}
+
+/** A singleton that refers to a deleted record: restrict blocks, cascade and set-null clear the field. */
+function clearSingleton(
+  store: Store,
+  relation: Relation,
+  parent: Rec,
+  updates: Map<string, Mutation & { op: 'upsert' | 'singleton' }>,
+): void {
+  const key = `${relation.child}\u0000`
+  const planned = updates.get(key)
+  const value = planned?.op === 'singleton' ? planned.value : (store.singleton(relation.child) ?? {})
+  const current = value[relation.field]
+  if (current === undefined || current === null || idKey(current) !== idKey(parent.id)) return
+  if (relation.onDelete === 'restrict') throw restricted(relation, parent, 1)
+  updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: null } })
+}
+
+function dependents(store: Store, relation: Relation, parent: Rec): Rec[] {
+  return store.collection(relation.child)?.findBy(relation.field, parent.id) ?? []
+}
+
+function isSingleton(manifest: Manifest, name: string): boolean {
+  return manifest.resources[name]?.singleton === true
+}
+
+function visitKey(resource: string, id: unknown): string {
+  return `${resource}\u0000${idKey(id)}`
+}
+
+function restricted(relation: Relation, parent: Rec, count: number): RestmockError {
+  const noun = count === 1 ? 'record' : 'records'
+  return new RestmockError(
+    'conflict',
+    `cannot delete ${relation.parent} ${JSON.stringify(parent.id)}: ${count} ${relation.child} ${noun} refer to it (${relation.child}.${relation.field}, onDelete: restrict)`,
+  )
+}
