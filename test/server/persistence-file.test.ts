@@ -12,7 +12,7 @@ import {
   type JournalHandle,
   type PersistenceFs,
 } from '../../src/server/persistence/fs-layer.ts'
-import { encodeMutation } from '../../src/server/persistence/journal-format.ts'
+import { encodeBatch, encodeMutation } from '../../src/server/persistence/journal-format.ts'
 
 const dirs: string[] = []
 after(async () => {
@@ -146,8 +146,10 @@ describe('file persistence', () => {
     })
     await Promise.all(commits)
     assert.ok(persistence.stats.appends <= 5, `${persistence.stats.appends} appends for 100 commits`)
-    const journal = await readFile(`${file}.journal`, 'utf8')
-    assert.equal(journal.split('\n').length - 1, 100)
+    const journal = (await readFile(`${file}.journal`, 'utf8')).split('\n').slice(0, -1)
+    const headers = journal.filter((line) => line.startsWith('{"batch":'))
+    assert.equal(headers.length, persistence.stats.appends, 'one framed batch per append')
+    assert.equal(journal.length - headers.length, 100, 'one line per commit')
     assert.deepEqual(await reload(file), model.state)
     await persistence.close()
     assert.deepEqual(await journalFiles(file), [], 'close compacts the journal into the snapshot')
@@ -224,7 +226,7 @@ describe('file persistence', () => {
     assert.deepEqual(await reload(file), model.state)
   })
 
-  test('a torn last line is ignored and cut off; appends continue on a line of their own', async () => {
+  test('a torn last line is ignored, and cut off only at the first write; appends continue on a line of their own', async () => {
     const file = await tempFile()
     const m1: Mutation = { op: 'upsert', resource: 'posts', id: 3, record: { id: 3, title: 'kept' } }
     const good = `${encodeMutation(m1)}\n`
@@ -235,11 +237,50 @@ describe('file persistence', () => {
     const logs: string[] = []
     const persistence = open(file, model, { log: (message) => logs.push(message) })
     assert.deepEqual(await persistence.load(), model.state)
-    assert.equal(await readFile(`${file}.journal`, 'utf8'), good)
-    assert.match(logs.join('\n'), /torn last line/)
+    assert.match(logs.join('\n'), /torn last batch/)
+    const torn = `${good}{"op":"upsert","resource":"posts","id":4,"rec`
+    assert.equal(await readFile(`${file}.journal`, 'utf8'), torn, 'loading writes nothing')
     await commit(persistence, model, [{ op: 'delete', resource: 'posts', id: 1 }])
+    const after = await readFile(`${file}.journal`, 'utf8')
+    assert.ok(after.startsWith(`${good}{"batch":1,`), 'the torn line was cut before the first append')
     assert.deepEqual(await reload(file), model.state)
     await persistence.close()
+  })
+
+  test('constructing and loading write nothing: torn tails and set-aside journals wait for the first write', async () => {
+    const file = await tempFile()
+    const m1: Mutation = { op: 'upsert', resource: 'posts', id: 3, record: { id: 3 } }
+    const m2: Mutation = { op: 'delete', resource: 'posts', id: 1 }
+    const torn = encodeBatch([encodeMutation(m2)]).subarray(0, 20)
+    await writeFile(file, JSON.stringify(initialState()))
+    await writeFile(`${file}.journal.4`, Buffer.concat([encodeBatch([encodeMutation(m1)]), torn]))
+    await writeFile(`${file}.journal`, Buffer.concat([encodeBatch([encodeMutation(m2)]), torn]))
+    const dir = join(file, '..')
+    const contents = async () =>
+      Promise.all((await readdir(dir)).sort().map(async (name) => [name, await readFile(join(dir, name))]))
+    const before = await contents()
+    const real = createNodeFs()
+    const writes: string[] = []
+    const recorded = (name: string) => async (): Promise<never> => {
+      writes.push(name)
+      throw new Error(`${name} during load`)
+    }
+    const fs: PersistenceFs = {
+      ...real,
+      openJournal: recorded('openJournal'),
+      truncate: recorded('truncate'),
+      rename: recorded('rename'),
+      unlink: recorded('unlink'),
+      writeJson: recorded('writeJson'),
+      syncPath: recorded('syncPath'),
+    }
+    const model = createModel(initialState())
+    model.apply(m1)
+    model.apply(m2)
+    const persistence = open(file, model, { fs, sync: true, compactAfterBytes: 1 })
+    assert.deepEqual(await persistence.load(), model.state)
+    assert.deepEqual(writes, [])
+    assert.deepEqual(await contents(), before)
   })
 
   test('a damaged line in the middle of the journal refuses to load, naming the line', async () => {

@@ -5,7 +5,7 @@ import { escapeRegExp } from '../../core/query/escape-regexp.ts'
 import type { Mutation, StateData } from '../../core/state.ts'
 import { createNodeFs, type JournalHandle, type PersistenceFs } from './fs-layer.ts'
 import { createGroupCommit } from './group-commit.ts'
-import { encodeMutation, parseJournal } from './journal-format.ts'
+import { encodeBatch, encodeMutation, parseJournal } from './journal-format.ts'
 import { parseStateFile } from './state-file.ts'
 import type { Persistence } from './types.ts'
 
@@ -59,8 +59,6 @@ interface CompactionPlan {
   durable: Promise<boolean>
 }
 
-const NEWLINE = 0x0a
-
 /**
  * Durable state in two files: `<file>` (snapshot) and `<file>.journal` (one mutation per line, appended
  * before a commit resolves, one write per batch). Compaction renames the journal to `<file>.journal.<n>`,
@@ -82,6 +80,12 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
   let journalSize = 0
   /** set when a failed append could not be cut back: the journal must be repaired before any other write */
   let broken = false
+  /**
+   * Bytes of the active journal up to its last whole batch, as `load` found them; a torn batch after them
+   * is cut off just before the first write (undefined: never read, so it is set aside whole instead).
+   */
+  let journalValidBytes: number | undefined
+  let preparedForWrites = false
   let rotated: RotatedJournal[] = []
   let nextRotation = 1
   let initialized: Promise<void> | undefined
@@ -108,29 +112,33 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
       rotated = found.map(({ path, bytes }) => ({ path, bytes }))
       nextRotation = (found[found.length - 1]?.n ?? 0) + 1
       journalSize = (await fs.size(journalPath)) ?? 0
-      // A crash mid-append leaves an unterminated line; cut it so that new lines start on a line of their own.
-      if (journalSize > 0 && (await fs.lastByte(journalPath, journalSize)) !== NEWLINE) {
-        const content = (await fs.readFile(journalPath)) ?? new Uint8Array()
-        const cut =
-          Buffer.from(content.buffer, content.byteOffset, content.byteLength).lastIndexOf(NEWLINE) + 1
-        log(`${journalPath}: ignoring a torn last line (a write interrupted by a crash, never acknowledged)`)
-        await fs.truncate(journalPath, cut)
-        journalSize = cut
-      }
       stats.journalBytes = pendingBytes()
     })()
     return initialized
   }
 
-  const repairIfBroken = async (): Promise<void> => {
-    if (!broken) return
-    await fs.truncate(journalPath, journalSize)
-    broken = false
+  // Loading only reads. Before the first write, a batch torn by a crash at the end of the journal is cut
+  // off, so that new batches follow whole ones (a torn batch followed by others would read as damage).
+  const prepareForWrites = async (): Promise<void> => {
+    await init()
+    if (broken) {
+      await fs.truncate(journalPath, journalSize)
+      broken = false
+    }
+    if (preparedForWrites) return
+    if (journalSize > 0 && journalValidBytes === undefined) {
+      // never parsed (a reset without a load): set it aside whole; a torn tail is harmless at the end of a file
+      await rotateJournal()
+    } else if (journalValidBytes !== undefined && journalValidBytes < journalSize) {
+      await fs.truncate(journalPath, journalValidBytes)
+      journalSize = journalValidBytes
+      stats.journalBytes = pendingBytes()
+    }
+    preparedForWrites = true
   }
 
   const append = async (bytes: Uint8Array): Promise<void> => {
-    await init()
-    await repairIfBroken()
+    await prepareForWrites()
     if (handle === undefined) {
       handle = await fs.openJournal(journalPath)
       if (sync) await fs.syncPath(dir)
@@ -154,7 +162,7 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
   const writeBatch = async (lines: readonly string[]): Promise<void> => {
     if (lines.length === 0) return
     try {
-      await append(Buffer.from(`${lines.join('\n')}\n`))
+      await append(encodeBatch(lines))
     } catch (error) {
       throw new RestmockError(
         'persistence_failed',
@@ -198,8 +206,9 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
   // apart from the commits queued behind this step, which `durable` waits for.
   const planCompaction = async (): Promise<CompactionPlan | undefined> => {
     await init()
-    await repairIfBroken()
-    if (!established || (journalSize === 0 && rotated.length === 0)) return undefined
+    if (!established) return undefined
+    await prepareForWrites()
+    if (journalSize === 0 && rotated.length === 0) return undefined
     await rotateJournal()
     return { data: options.snapshot(), files: [...rotated], durable: group.settled(group.lastSeq) }
   }
@@ -250,15 +259,14 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
     const base =
       options.snapshotValue ?? (snapshotBytes === undefined ? undefined : parseStateFile(snapshotBytes, file))
     let builder: StateBuilder | undefined
+    journalValidBytes = journalSize
     for (const path of [...rotated.map((journal) => journal.path), journalPath]) {
       const content = await fs.readFile(path)
       if (content === undefined || content.byteLength === 0) continue
       const parsed = parseJournal(content, path)
+      if (path === journalPath) journalValidBytes = parsed.validBytes
       if (parsed.tornTail) {
-        log(`${path}: ignoring a torn last line (a write interrupted by a crash, never acknowledged)`)
-        await fs.truncate(path, parsed.validBytes)
-        if (path === journalPath) journalSize = parsed.validBytes
-        else for (const journal of rotated) if (journal.path === path) journal.bytes = parsed.validBytes
+        log(`${path}: ignoring a torn last batch (a write interrupted by a crash, never acknowledged)`)
       }
       if (parsed.mutations.length === 0) continue
       builder ??= createStateBuilder(base ?? {})
@@ -274,8 +282,7 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
     return runMaintenance(async () => {
       const plan = await group.exclusive(
         async (): Promise<CompactionPlan | undefined> => {
-          await init()
-          await repairIfBroken()
+          await prepareForWrites()
           established = true
           if (journalSize === 0 && rotated.length === 0) {
             // nothing journaled that the new snapshot could be confused with: write it directly
@@ -285,7 +292,7 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
           // The replace line makes the reset atomic (before it lands the old state stands, after it the new
           // one) and keeps the rotated journals harmless to replay over the new snapshot.
           const replace: Mutation = { op: 'replace', state }
-          await append(Buffer.from(`${encodeMutation(replace)}\n`))
+          await append(encodeBatch([encodeMutation(replace)]))
           await rotateJournal()
           return { data: state, files: [...rotated], durable: Promise.resolve(true) }
         },

@@ -23,8 +23,6 @@ export interface PersistenceFs {
   readFile(path: string): Promise<Uint8Array | undefined>
   /** undefined when the file does not exist */
   size(path: string): Promise<number | undefined>
-  /** The last byte of a non-empty file. */
-  lastByte(path: string, size: number): Promise<number>
   truncate(path: string, length: number): Promise<void>
   rename(from: string, to: string): Promise<void>
   /** A missing file is not an error. */
@@ -73,15 +71,6 @@ export function createNodeFs(): PersistenceFs {
       } catch (error) {
         if (isMissing(error)) return undefined
         throw error
-      }
-    },
-    lastByte: async (path, size) => {
-      const handle = await open(path, 'r')
-      try {
-        const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1)
-        return buffer[0]!
-      } finally {
-        await handle.close()
       }
     },
     truncate: (path, length) => truncate(path, length),
