@@ -8,7 +8,15 @@ function valueKey(value: unknown): string | undefined {
   return undefined
 }
 
-type FieldIndex = Map<string, Set<IdKey>>
+/** The ids holding one value, kept in collection order (re-sorted lazily when a change broke it). */
+interface Bucket {
+  ids: Set<IdKey>
+  /** position of the id added last */
+  last: number
+  sorted: boolean
+}
+
+type FieldIndex = Map<string, Bucket>
 
 /**
  * One collection: records by id in insertion order (a Map, so GET by id is O(1) whatever the size),
@@ -112,11 +120,11 @@ export class Collection {
   findBy(field: string, value: unknown): Rec[] {
     const key = valueKey(value)
     if (key === undefined) return []
-    this.restoreOrder()
-    const ids = this.index(field).get(key)
-    if (ids === undefined) return []
+    const bucket = this.index(field).get(key)
+    if (bucket === undefined) return []
+    if (!bucket.sorted) this.sortBucket(bucket)
     const found: Rec[] = []
-    for (const id of ids) {
+    for (const id of bucket.ids) {
       const record = this.byId.get(id)
       if (record !== undefined) found.push(record)
     }
@@ -133,19 +141,40 @@ export class Collection {
     if (index === undefined) {
       index = new Map()
       this.indexes.set(field, index)
-      for (const [id, record] of this.byId) addToIndex(index, valueKey(record[field]), id)
+      this.restoreOrder()
+      for (const [id, record] of this.byId) this.addToIndex(index, valueKey(record[field]), id)
     }
     return index
   }
 
-  /** Update secondary indexes; an unchanged value keeps its place, so lookups stay in collection order. */
+  private addToIndex(index: FieldIndex, key: string | undefined, id: IdKey): void {
+    if (key === undefined) return
+    const position = this.sequence.get(id)!
+    const bucket = index.get(key)
+    if (bucket === undefined) {
+      index.set(key, { ids: new Set([id]), last: position, sorted: true })
+      return
+    }
+    bucket.ids.add(id)
+    if (position > bucket.last) bucket.last = position
+    else bucket.sorted = false
+  }
+
+  private sortBucket(bucket: Bucket): void {
+    const ids = [...bucket.ids].sort((a, b) => this.sequence.get(a)! - this.sequence.get(b)!)
+    bucket.ids = new Set(ids)
+    bucket.last = this.sequence.get(ids.at(-1)!)!
+    bucket.sorted = true
+  }
+
+  /** Update secondary indexes (an unchanged value keeps its place in its bucket). */
   private reindex(id: IdKey, previous: Rec | undefined, record: Rec): void {
     for (const [field, index] of this.indexes) {
       const before = previous === undefined ? undefined : valueKey(previous[field])
       const after = valueKey(record[field])
       if (previous !== undefined && before === after) continue
       if (before !== undefined) removeFromIndex(index, before, id)
-      addToIndex(index, after, id)
+      this.addToIndex(index, after, id)
     }
   }
 
@@ -156,33 +185,19 @@ export class Collection {
     }
   }
 
-  /** After a rollback: rebuild the maps (and the index sets, which follow them) in position order. */
+  /** After a rollback: rebuild the map in position order. */
   private restoreOrder(): void {
     if (!this.outOfOrder) return
     this.outOfOrder = false
     const entries = [...this.byId].sort((a, b) => this.sequence.get(a[0])! - this.sequence.get(b[0])!)
     this.byId.clear()
     for (const [key, record] of entries) this.byId.set(key, record)
-    for (const [field, index] of this.indexes) {
-      index.clear()
-      for (const [key, record] of entries) addToIndex(index, valueKey(record[field]), key)
-    }
     this.ordered = undefined
   }
 }
 
-function addToIndex(index: FieldIndex, key: string | undefined, id: IdKey): void {
-  if (key === undefined) return
-  let ids = index.get(key)
-  if (ids === undefined) {
-    ids = new Set()
-    index.set(key, ids)
-  }
-  ids.add(id)
-}
-
 function removeFromIndex(index: FieldIndex, key: string, id: IdKey): void {
-  const ids = index.get(key)
-  ids?.delete(id)
-  if (ids?.size === 0) index.delete(key)
+  const bucket = index.get(key)
+  bucket?.ids.delete(id)
+  if (bucket?.ids.size === 0) index.delete(key)
 }
