@@ -4,8 +4,15 @@ import type { Mutation, StateData } from '../../core/state.ts'
  * Where live state survives restarts. The engine applies a change in memory, then awaits `commit`;
  * the response is sent only after it resolves (durable acknowledgement). When `commit` rejects, the
  * engine rolls back every change that is not yet confirmed, newest first, and answers 503.
+ *
+ * Implementations are built with a `snapshot: () => StateData` provider for full writes and compaction.
+ *
+ * Constructing one and calling `load` write nothing to the disk: no file is created or opened for
+ * writing, no torn journal tail is cut, nothing is compacted. Every write waits for the first `reset`,
+ * `commit`, `flush` or `close`, so a caller can take the state-file lock, load, bind its port, and only
+ * then let anything change; a caller that gives up after `load` drops the object without `close` and
+ * leaves the files exactly as it found them.
  */
-/** Implementations are built with a `snapshot: () => StateData` provider for full writes and compaction. */
 export interface Persistence {
   /** The saved state, or undefined when there is none yet. Throws ConfigError when it cannot be read. */
   load(): Promise<StateData | undefined>
