@@ -50,15 +50,22 @@ function checkSimulationFlag(flag: string, policy: Record<string, unknown>): voi
   if (issue !== undefined) throw new UsageError(`${flag} ${issue.message}`)
 }
 
-/** Serve until SIGINT/SIGTERM, then flush and close; resolves to the exit code. */
+/**
+ * Serve until SIGINT/SIGTERM, then stop accepting, let in-flight requests finish, flush and release the
+ * state file; resolves to the exit code.
+ */
 export async function runServe(args: ServeArgs): Promise<number> {
-  const mock = await withYoungGenerationHeld(() => startMock(toStartOptions(args)))
-  printBanner(mock, args.admin)
-  await waitForShutdown(() => mock.close())
+  const options = toStartOptions(args)
+  const mock = await withYoungGenerationHeld(() => startMock(options))
+  // listen for signals before the banner tells anyone the server is up
+  const stopped = waitForShutdown(() => mock.close())
+  printBanner(mock, options)
+  await stopped
+  process.stdout.write('restmock stopped\n')
   return EXIT_OK
 }
 
-function printBanner(mock: RunningMock, admin: boolean): void {
+function printBanner(mock: RunningMock, options: StartOptions): void {
   const { manifest } = mock.engine
   const lines = [`restmock listening on ${mock.url}`]
   const width = Math.max(...Object.keys(manifest.resources).map((name) => name.length))
@@ -72,6 +79,20 @@ function printBanner(mock: RunningMock, admin: boolean): void {
   }
   lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
   lines.push(`  seed: ${mock.seed}`)
-  if (admin) lines.push(`  admin: ${mock.url}/__restmock`)
+  if (options.admin !== false) {
+    lines.push(`  admin: ${mock.url}/__restmock`)
+    if (options.adminToken === undefined && !isLoopback(mock.host)) {
+      lines.push(
+        `warning: the admin API at ${mock.url}/__restmock is reachable from the network without a token; ` +
+          'set --admin-token or RESTMOCK_ADMIN_TOKEN, or use --no-admin',
+      )
+    }
+  }
   process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  const address = host.toLowerCase().replace(/^::ffff:/, '')
+  return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address)
 }

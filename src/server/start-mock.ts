@@ -1,6 +1,5 @@
-import type { Server } from 'node:http'
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
@@ -12,13 +11,16 @@ import { buildMock } from './build-mock.ts'
 import { fileErrorReason } from './file-error.ts'
 import { withGeneratedRecords } from './generate-seed.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
-import { loadSource } from './load-source.ts'
+import { type LoadedSource, loadSource } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
+import { listenNodeServer } from './node-server.ts'
 import type { StartOptions } from './options.ts'
 import type { PersistenceStats } from './persistence/file.ts'
+import { acquireStateLock, type StateLock } from './persistence/lock.ts'
 import { createMemoryPersistence } from './persistence/memory.ts'
 import type { Persistence } from './persistence/types.ts'
 import { simulationSetup } from './simulation-setup.ts'
+import { staleStateNotice } from './stale-state.ts'
 
 export interface RunningMock {
   /** http://HOST:PORT (no trailing slash) */
@@ -35,32 +37,79 @@ export interface RunningMock {
   persistenceStats(): Readonly<PersistenceStats> | undefined
   /** back to the seed state (also persisted) */
   reset(): Promise<void>
-  /** stop accepting, flush pending writes, close */
+  /**
+   * Stop accepting, let in-flight requests finish (up to 5 s, then their connections are cut), flush
+   * pending writes and release the state file.
+   */
   close(): Promise<void>
 }
 
-/** Start a real HTTP server for a manifest or db.json (the CLI's serve command and the library). */
+interface Prepared {
+  assembled: Assembled
+  loaded: LoadedSource | undefined
+  stateFile: string | undefined
+  /** zero-config: the state file's content, parsed while loading the source */
+  snapshotValue: StateData | undefined
+}
+
+/**
+ * Start a real HTTP server for a manifest or db.json (the CLI's serve command and the library).
+ * Nothing on disk changes until the state file's lock is held and the port is bound: a start that
+ * fails (port taken, state file in use, bad state file) leaves every file as it was.
+ */
 export async function startMock(options: StartOptions): Promise<RunningMock> {
+  const sourceBefore = options.source === undefined ? undefined : fileStamp(resolve(options.source))
+  let prepared = await prepare(options)
+  const { stateFile } = prepared
+  // before the lock: bad --latency / --error-rate values stop the start
+  let simulation = simulationSetup(prepared.assembled.manifest, options)
+  const lock =
+    stateFile === undefined
+      ? undefined
+      : await acquireStateLock(stateFile).catch((error: unknown) => {
+          throw stateFileError(error, stateFile)
+        })
+  try {
+    // zero-config: the db.json (the state file) was read before the lock; another process may have
+    // written it since (a shutdown compacting into it), so read it again now that it is ours
+    if (prepared.snapshotValue !== undefined && fileStamp(stateFile!) !== sourceBefore) {
+      prepared = await prepare(options)
+      simulation = simulationSetup(prepared.assembled.manifest, options)
+    }
+    return await startLocked(options, prepared, simulation, lock)
+  } catch (error) {
+    await lock?.release()
+    throw error
+  }
+}
+
+async function prepare(options: StartOptions): Promise<Prepared> {
   let assembled: Assembled
+  let loaded: LoadedSource | undefined
   let stateFile: string | undefined
   let snapshotValue: StateData | undefined
   if (options.source !== undefined) {
-    const loaded = loadSource(
-      options.source,
-      options.dataPath === undefined ? {} : { dataPath: options.dataPath },
-    )
+    loaded = loadSource(options.source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
     assembled = assembleLoaded(loaded, options)
-    if (options.persist !== false) stateFile = resolve(options.db ?? loaded.defaultStateFile)
+    // the library keeps state in memory unless asked; the CLI passes persist: true
+    if (options.persist === true || options.db !== undefined)
+      stateFile = resolve(options.db ?? loaded.defaultStateFile)
     // zero-config: the db.json is also the state file; it was just parsed, do not parse it again
     if (stateFile === loaded.path && loaded.dataPath === undefined) snapshotValue = loaded.data as StateData
   } else {
     assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
-    if (options.persist === true || options.db !== undefined)
-      stateFile = options.db === undefined ? undefined : resolve(options.db)
+    if (options.db !== undefined) stateFile = resolve(options.db)
   }
   assembled = await withGeneratedRecords(assembled, options.locale)
-  // before anything is written: bad --latency / --error-rate values stop the start
-  const simulation = simulationSetup(assembled.manifest, options)
+  return { assembled, loaded, stateFile, snapshotValue }
+}
+
+async function startLocked(
+  options: StartOptions,
+  { assembled, loaded, stateFile, snapshotValue }: Prepared,
+  simulation: ReturnType<typeof simulationSetup>,
+  lock: StateLock | undefined,
+): Promise<RunningMock> {
   const engineRef: { current?: Engine } = {}
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
@@ -72,11 +121,20 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
         })
-  const initial = await initialState(assembled, persistence, options.reset === true).catch(
-    (error: unknown) => {
-      throw stateFileError(error, stateFile)
-    },
-  )
+  const reset = options.reset === true
+  const saved = reset ? undefined : await persistence.load().catch(rethrowAsStateFileError(stateFile))
+  if (saved !== undefined && stateFile !== undefined && loaded !== undefined) {
+    const notice = staleStateNotice(loaded, stateFile)
+    if (notice !== undefined) console.error(`restmock: ${notice}`)
+  }
+  const initial =
+    saved === undefined
+      ? assembled.seed
+      : prepareState(assembled.manifest, saved, {
+          source: 'state file',
+          random: createRandom(deriveSeed(assembled.randomSeed, 'state-ids')),
+          strict: false,
+        })
 
   const stdout = options.log === undefined && options.logRequests === true ? asyncStdout() : undefined
   const log = options.log
@@ -85,64 +143,107 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
       ? (chunk) => log(chunk.toString('utf8'))
       : (chunk, lines) => (stdout === undefined ? process.stdout.write(chunk) : stdout.write(chunk, lines)),
   )
-  const { engine, app, reset } = buildMock(assembled, options, {
+  const mock = buildMock(assembled, options, {
     persistence,
     initial,
     simulation,
     app: {
-      logError: (error) => console.error('restmock: unexpected error while handling a request:', error),
+      logError: (error) => {
+        if (!isClientAbort(error))
+          console.error('restmock: unexpected error while handling a request:', error)
+      },
       ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
     },
   })
+  const { engine, app } = mock
   engineRef.current = engine
 
   const collect = recordCount(initial) >= LARGE_STATE_RECORDS ? await fullGc() : undefined
   collect?.()
   const stopTrimming = collect === undefined ? undefined : trimHeapWhenIdle(collect)
+
+  // First start or --reset: the seed is written once the port is ours; requests that arrive meanwhile
+  // wait for it, so none of their writes can land before it and be wiped by it.
+  const gate = saved === undefined ? startupGate() : undefined
   const host = options.host ?? '127.0.0.1'
-  const { server, port } = await listen(app, host, options.port ?? 3000)
+  const listening = await listenNodeServer(
+    gate === undefined ? app.fetch : (request, env) => gate.run(() => app.fetch(request, env)),
+    host,
+    options.port ?? 0,
+  ).catch((error: unknown) => {
+    stopTrimming?.()
+    throw error
+  })
+  if (gate !== undefined) {
+    try {
+      await persistence.reset(assembled.seed).catch(rethrowAsStateFileError(stateFile))
+    } catch (error) {
+      gate.open()
+      await listening.close()
+      stopTrimming?.()
+      throw error
+    }
+    gate.open()
+  }
+
   const urlHost = host.includes(':') ? `[${host}]` : host
   let closing: Promise<void> | undefined
   return {
-    url: `http://${urlHost}:${port}`,
-    port,
+    url: `http://${urlHost}:${listening.port}`,
+    port: listening.port,
     host,
     engine,
     app,
     seed: assembled.randomSeed,
     stateFile,
     persistenceStats: () => persistence.stats,
-    reset,
+    reset: mock.reset,
     close: () => {
       closing ??= (async () => {
-        await new Promise<void>((resolveClose) => {
-          server.close(() => resolveClose())
-          server.closeIdleConnections()
-          setTimeout(() => server.closeAllConnections(), 2000).unref()
-        })
-        stopTrimming?.()
-        writer.flush()
-        await stdout?.close()
-        await persistence.close()
+        try {
+          await listening.close()
+          stopTrimming?.()
+          writer.flush()
+          await stdout?.close()
+          await persistence.close()
+        } finally {
+          await lock?.release()
+        }
       })()
       return closing
     },
   }
 }
 
-/** Saved state when there is some, else the seed (written at once so the state file exists). */
-async function initialState(
-  assembled: Assembled,
-  persistence: Persistence,
-  reset: boolean,
-): Promise<StateData> {
-  const saved = reset ? undefined : await persistence.load()
-  if (saved === undefined) {
-    await persistence.reset(assembled.seed)
-    return assembled.seed
+/** Holds requests until `open` is called. */
+function startupGate(): { run<T>(task: () => T | Promise<T>): T | Promise<T>; open(): void } {
+  let opened = false
+  let open = (): void => {}
+  const ready = new Promise<void>((resolveReady) => {
+    open = resolveReady
+  })
+  return {
+    run: (task) => (opened ? task() : ready.then(task)),
+    open() {
+      opened = true
+      open()
+    },
   }
-  const random = createRandom(deriveSeed(assembled.randomSeed, 'state-ids'))
-  return prepareState(assembled.manifest, saved, { source: 'state file', random, strict: false })
+}
+
+/**
+ * A client that disconnects mid-request makes reading its body fail; that is not a server error.
+ * Node reports it as ECONNRESET "aborted", the fetch adapter as an abort of the request's signal.
+ */
+function isClientAbort(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown }
+  return (
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    name === 'AbortError' ||
+    message === 'aborted'
+  )
 }
 
 /** Above this many records, the garbage of loading (file text, parse buffers) is collected before serving. */
@@ -166,6 +267,18 @@ async function fullGc(): Promise<() => void> {
   return runInNewContext('gc') as () => void
 }
 
+/** "size:mtime" of a file, or undefined when it does not exist: tells whether it changed in between. */
+function fileStamp(path: string): string | undefined {
+  const info = statSync(path, { throwIfNoEntry: false, bigint: true })
+  return info === undefined ? undefined : `${info.size}:${info.mtimeNs}`
+}
+
+function rethrowAsStateFileError(stateFile: string | undefined): (error: unknown) => never {
+  return (error) => {
+    throw stateFileError(error, stateFile)
+  }
+}
+
 /** File-system failures on the state file become a ConfigError naming the file and the flag. */
 function stateFileError(error: unknown, stateFile: string | undefined): unknown {
   if (error instanceof ConfigError || stateFile === undefined) return error
@@ -173,16 +286,4 @@ function stateFileError(error: unknown, stateFile: string | undefined): unknown 
     `the state file ${stateFile} ${fileErrorReason(error)}; choose another with --db, or use --in-memory`,
     [],
   )
-}
-
-type NodeServer = Server
-
-function listen(app: Hono, host: string, port: number): Promise<{ server: NodeServer; port: number }> {
-  return new Promise((resolveListen, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
-      server.off('error', reject)
-      resolveListen({ server, port: info.port })
-    }) as Server
-    server.once('error', reject)
-  }) as Promise<{ server: NodeServer; port: number }>
 }
