@@ -19,6 +19,8 @@ export interface ServeArgs {
   'error-rate'?: number
   prefer: boolean
   admin: boolean
+  'admin-token'?: string
+  'admin-origin'?: string
 }
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
@@ -71,6 +73,19 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       type: 'boolean',
       default: true,
       describe: 'admin API under /__restmock (--no-admin to remove it)',
+    })
+    .option('admin-token', {
+      type: 'string',
+      // an empty variable counts as unset
+      default: process.env.RESTMOCK_ADMIN_TOKEN || undefined,
+      // never print the token itself in --help
+      defaultDescription: '$RESTMOCK_ADMIN_TOKEN',
+      describe: 'require Authorization: Bearer <token> on every admin request',
+    })
+    .option('admin-origin', {
+      type: 'string',
+      describe:
+        'the one web origin allowed to call the admin API from a browser (CORS), such as http://localhost:5173',
     })
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }

@@ -69,7 +69,7 @@ export function createApp(options: AppOptions): Hono {
   const plain: Fetch = routes.fetch
   const simulated = withProblems(layer.around(plain))
   const throughSimulation: Fetch = simulated.fetch
-  const admin: Fetch | undefined = layer.admin?.fetch
+  const admin: Fetch | undefined = layer.admin
   const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
   const record = layer.record
   const observed = log !== undefined || record !== undefined

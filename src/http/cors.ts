@@ -43,10 +43,26 @@ export function corsForOrigin(enabled: boolean): CorsForOrigin {
   }
 }
 
-/** Headers for an OPTIONS answer: `Allow`, plus the preflight grant when CORS is on. */
-export function optionsHeaders(allow: string, c: Context, corsEnabled: boolean): Record<string, string> {
+/**
+ * CORS for the admin API, which can read and change everything: no grant at all, unless one origin is
+ * allowed (`--admin-origin`); then only a request from exactly that origin gets one, without
+ * credentials (an admin token travels in `Authorization`, not in a cookie).
+ */
+export function adminCorsForOrigin(allowedOrigin: string | undefined): CorsForOrigin {
+  if (allowedOrigin === undefined) return () => NONE
+  const granted = Object.freeze({
+    'access-control-allow-origin': allowedOrigin,
+    'access-control-expose-headers': EXPOSED_HEADERS,
+    vary: 'Origin',
+  })
+  const refused = Object.freeze({ vary: 'Origin' })
+  return (origin) => (origin === allowedOrigin ? granted : refused)
+}
+
+/** Headers for an OPTIONS answer: `Allow`, plus the preflight grant when `grant` is true. */
+export function optionsHeaders(allow: string, c: Context, grant: boolean): Record<string, string> {
   const headers: Record<string, string> = { allow }
-  if (corsEnabled && requestHeader(c, 'access-control-request-method') !== undefined) {
+  if (grant && requestHeader(c, 'access-control-request-method') !== undefined) {
     headers['access-control-allow-methods'] = allow
     headers['access-control-allow-headers'] =
       requestHeader(c, 'access-control-request-headers') ??

@@ -5,6 +5,12 @@ import { body, simulatedCrm } from '../support/simulation-helpers.ts'
 
 const ADMIN = '/__restmock'
 
+/** A state-changing admin request without a body: still JSON, as the admin API requires. */
+const bodyless = (method: string): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+})
+
 async function json<T>(response: Response, status = 200): Promise<T> {
   assert.equal(response.status, status)
   return (await response.json()) as T
@@ -34,7 +40,7 @@ describe('admin: info, health, 404 and 405', () => {
     const options = await app.request(`${ADMIN}/faults`, { method: 'OPTIONS' })
     assert.equal(options.status, 204)
     assert.equal(options.headers.get('allow'), 'GET, POST, DELETE, HEAD, OPTIONS')
-    const wrong = await app.request(`${ADMIN}/health`, { method: 'POST' })
+    const wrong = await app.request(`${ADMIN}/health`, bodyless('POST'))
     await expectProblem(wrong, 405, 'method_not_allowed')
     assert.equal(wrong.headers.get('allow'), 'GET, HEAD, OPTIONS')
     await expectProblem(await app.request(`${ADMIN}/nothing`), 404, 'not_found')
@@ -73,7 +79,7 @@ describe('admin: state', () => {
       [5],
     )
     assert.equal((await app.request('/api/customers/5')).status, 200)
-    assert.equal((await app.request(`${ADMIN}/reset`, { method: 'POST' })).status, 204)
+    assert.equal((await app.request(`${ADMIN}/reset`, bodyless('POST'))).status, 204)
     assert.equal(engine.list('customers').length, 2)
   })
 
@@ -99,7 +105,7 @@ describe('admin: state', () => {
     await app.request(`${ADMIN}/faults`, body('POST', { path: '/customers', status: 500 }))
     await app.request(`${ADMIN}/simulation`, body('PUT', { errors: { rate: 1 } }))
     await app.request('/api/invoices')
-    await app.request(`${ADMIN}/reset`, { method: 'POST' })
+    await app.request(`${ADMIN}/reset`, bodyless('POST'))
     assert.deepEqual(await json(await app.request(`${ADMIN}/faults`)), [])
     assert.deepEqual(await json(await app.request(`${ADMIN}/simulation`)), { latency: 5 })
     assert.equal((await json<{ count: number }>(await app.request(`${ADMIN}/requests`))).count, 0)
@@ -168,7 +174,7 @@ describe('admin: simulation levels at runtime', () => {
       'validation_failed',
     )
     assert.equal(badRoute.errors?.[0]?.pointer, '/GET ~1custmers')
-    assert.deepEqual(await json(await app.request(`${ADMIN}/simulation`, { method: 'DELETE' })), {
+    assert.deepEqual(await json(await app.request(`${ADMIN}/simulation`, bodyless('DELETE'))), {
       simulate: {},
       resources: {},
       routes: {},
@@ -244,14 +250,14 @@ describe('admin: scripted faults', () => {
       (await json<{ path: string }>(await app.request(`${ADMIN}/faults/${reset.id}`))).path,
       '/customers/:id',
     )
-    assert.equal((await app.request(`${ADMIN}/faults/${reset.id}`, { method: 'DELETE' })).status, 204)
+    assert.equal((await app.request(`${ADMIN}/faults/${reset.id}`, bodyless('DELETE'))).status, 204)
     await expectProblem(
-      await app.request(`${ADMIN}/faults/${reset.id}`, { method: 'DELETE' }),
+      await app.request(`${ADMIN}/faults/${reset.id}`, bodyless('DELETE')),
       404,
       'not_found',
     )
     assert.equal((await app.request('/api/customers/1')).status, 200)
-    assert.equal((await app.request(`${ADMIN}/faults`, { method: 'DELETE' })).status, 204)
+    assert.equal((await app.request(`${ADMIN}/faults`, bodyless('DELETE'))).status, 204)
     assert.deepEqual(await json(await app.request(`${ADMIN}/faults`)), [])
   })
 
@@ -309,7 +315,7 @@ describe('admin: request journal', () => {
       (await json<{ count: number }>(await app.request(`${ADMIN}/requests?path=/api/invoices/:id`))).count,
       1,
     )
-    assert.equal((await app.request(`${ADMIN}/requests`, { method: 'DELETE' })).status, 204)
+    assert.equal((await app.request(`${ADMIN}/requests`, bodyless('DELETE'))).status, 204)
     assert.equal((await json<{ count: number }>(await app.request(`${ADMIN}/requests`))).count, 0)
   })
 

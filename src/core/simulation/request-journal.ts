@@ -1,6 +1,6 @@
 import { compilePathPattern } from './route-pattern.ts'
 
-/** One request as the server saw it, for tests that check what a client sent. */
+/** One request as the server saw it and what it answered, for tests that check what a client sent. */
 export interface JournalEntry {
   id: number
   /** epoch ms when the request arrived */
@@ -10,14 +10,36 @@ export interface JournalEntry {
   path: string
   /** the raw query string (after "?", '' for none): parsed only when the journal is read */
   queryString: string
-  headers: Readonly<Record<string, string>>
-  /** parsed JSON body of a request that sent one */
+  /** as received (credentials are redacted when the journal is read, not here) */
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  /** the parsed JSON body of a request that sent one (its text if it was not JSON), or a truncated prefix */
   requestBody?: unknown
   /** status sent, or 0 when a connection fault meant none was */
   status: number
   durationMs: number
   /** what simulation did to it, such as "latency 120ms", "failure 503 (scripted)" or "fault reset (request)" */
   simulated?: string
+  /** what was sent back; absent when nothing was (a connection fault) */
+  response?: JournalResponse
+  /** approximate bytes the entry keeps alive, counted against the journal's byte limit (default 0) */
+  bytes?: number
+}
+
+export interface JournalResponse {
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  /** the body text, null for none, or a truncated prefix; set later when `pending` */
+  body: string | null | TruncatedBody
+  /** the body is still being read (a response that was not built from text) */
+  pending?: Promise<void>
+}
+
+/** A body longer than the journal keeps: its size and the first part of its text. */
+export interface TruncatedBody {
+  truncated: true
+  /** the whole body's size in bytes (UTF-8) */
+  bytes: number
+  /** the first bytes of the body, decoded as UTF-8 */
+  text: string
 }
 
 export interface JournalFilter {
@@ -30,18 +52,29 @@ export interface JournalFilter {
 }
 
 export const DEFAULT_JOURNAL_CAPACITY = 1000
+/** Default limit on the bytes the journal keeps (bodies, headers, paths), beyond its entry count. */
+export const DEFAULT_JOURNAL_BYTES = 16 * 1024 * 1024
 
-/** The last `capacity` requests in a ring buffer: recording is O(1) and memory is bounded. */
+/**
+ * The last requests in a ring buffer, bounded twice: at most `capacity` entries, and at most `maxBytes`
+ * of what they keep (each entry says how much it holds); the oldest entries go first. Recording is
+ * O(1) apart from evictions. The newest entry is always kept, even alone above `maxBytes`.
+ */
 export class RequestJournal {
   readonly capacity: number
+  readonly maxBytes: number
   #slots: Array<JournalEntry | undefined>
-  #next = 0
+  /** slot of the oldest entry */
+  #first = 0
   #size = 0
+  #bytes = 0
   #nextId = 1
 
-  constructor(capacity = DEFAULT_JOURNAL_CAPACITY) {
+  constructor(capacity = DEFAULT_JOURNAL_CAPACITY, maxBytes = DEFAULT_JOURNAL_BYTES) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal capacity must be >= 1')
+    if (!(maxBytes >= 1)) throw new RangeError('journal byte limit must be >= 1')
     this.capacity = capacity
+    this.maxBytes = maxBytes
     this.#slots = new Array<JournalEntry | undefined>(capacity)
   }
 
@@ -49,21 +82,35 @@ export class RequestJournal {
     return this.#size
   }
 
+  /** Approximate bytes held by the entries now in the journal. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
   record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const stored = { id: this.#nextId++, ...entry }
-    this.#slots[this.#next] = stored
-    this.#next = (this.#next + 1) % this.capacity
-    if (this.#size < this.capacity) this.#size++
+    const stored: JournalEntry = { id: this.#nextId++, ...entry }
+    if (this.#size === this.capacity) this.#dropOldest()
+    this.#slots[(this.#first + this.#size) % this.capacity] = stored
+    this.#size++
+    this.#bytes += stored.bytes ?? 0
+    this.#trim()
     return stored
+  }
+
+  /** An entry grew after it was recorded (a body read later); evicts older entries if needed. */
+  grow(entry: JournalEntry, bytes: number): void {
+    entry.bytes = (entry.bytes ?? 0) + bytes
+    if (!this.#holds(entry)) return
+    this.#bytes += bytes
+    this.#trim()
   }
 
   /** Matching entries, oldest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
     const matches = entryFilter(filter)
     const result: JournalEntry[] = []
-    const first = (this.#next - this.#size + this.capacity) % this.capacity
     for (let i = 0; i < this.#size; i++) {
-      const entry = this.#slots[(first + i) % this.capacity]!
+      const entry = this.#slots[(this.#first + i) % this.capacity]!
       if (matches(entry)) result.push(entry)
     }
     return result
@@ -71,8 +118,33 @@ export class RequestJournal {
 
   clear(): void {
     this.#slots = new Array<JournalEntry | undefined>(this.capacity)
-    this.#next = 0
+    this.#first = 0
     this.#size = 0
+    this.#bytes = 0
+  }
+
+  #holds(entry: JournalEntry): boolean {
+    if (this.#size === 0) return false
+    const oldest = this.#slots[this.#first]!
+    const newest = this.#slots[(this.#first + this.#size - 1) % this.capacity]!
+    // ids are consecutive from the oldest to the newest entry held
+    return (
+      entry.id >= oldest.id &&
+      entry.id <= newest.id &&
+      this.#slots[(this.#first + entry.id - oldest.id) % this.capacity] === entry
+    )
+  }
+
+  #trim(): void {
+    while (this.#bytes > this.maxBytes && this.#size > 1) this.#dropOldest()
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#slots[this.#first]!
+    this.#slots[this.#first] = undefined
+    this.#first = (this.#first + 1) % this.capacity
+    this.#size--
+    this.#bytes -= oldest.bytes ?? 0
   }
 }
 

@@ -24,7 +24,8 @@ export function adminRoute(app: Hono, path: string, methods: AdminMethods, respo
   )
   app.all(`${ADMIN_BASE}${path}`, async (c) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
-    if (method === 'OPTIONS') return responder.empty(c, 204, optionsHeaders(allow, c, responder.corsEnabled))
+    if (method === 'OPTIONS')
+      return responder.empty(c, 204, optionsHeaders(allow, c, responder.grantsPreflight(c)))
     const handler = methods[method as keyof AdminMethods]
     if (handler === undefined) {
       throw new RestmockError(

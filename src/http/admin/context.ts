@@ -10,6 +10,8 @@ export interface AdminContext {
   bodyLimit: number
   /** builds responses with the CORS headers */
   responder: Responder
+  /** lower-case names of the request and response headers the journal shows as `[redacted]` */
+  redactHeaders: ReadonlySet<string>
   /** wall-clock epoch ms */
   clock: () => number
   /** back to the start: seed state, configured simulation, no scripted faults, empty journal */

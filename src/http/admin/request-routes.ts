@@ -8,6 +8,7 @@ import {
 } from '../../core/simulation/request-journal.ts'
 import { adminRoute, NO_CONTENT } from './admin-router.ts'
 import type { AdminContext } from './context.ts'
+import { describeEntry } from './journal-view.ts'
 
 const FILTERS = ['method', 'path', 'status'] as const
 
@@ -15,14 +16,19 @@ const FILTERS = ['method', 'path', 'status'] as const
 export function registerRequestRoutes(app: Hono, admin: AdminContext): void {
   const { journal } = admin.runtime
   const basePath = admin.engine.manifest.basePath
+  const describe = (entry: JournalEntry) => describeEntry(entry, admin.redactHeaders)
 
   adminRoute(
     app,
     '/requests',
     {
-      GET: (c) => {
+      GET: async (c) => {
         const filter = readFilter(c.req.queries(), basePath)
-        const requests = journal.list(filter).map(describeEntry)
+        const entries = journal.list(filter)
+        // bodies still being read (responses not built from text) finish within a few ticks
+        const pending = entries.flatMap((entry) => entry.response?.pending ?? [])
+        if (pending.length > 0) await Promise.all(pending)
+        const requests = entries.map(describe)
         return { body: { count: requests.length, requests } }
       },
       DELETE: () => {
@@ -52,21 +58,4 @@ function readFilter(query: Record<string, string[]>, basePath: string): JournalF
     filter.path = `${basePath}${filter.path}`
   }
   return filter
-}
-
-function describeEntry(entry: JournalEntry): Record<string, unknown> {
-  const { id, time, method, path, queryString, ...rest } = entry
-  return { id, time: new Date(time).toISOString(), method, path, query: queryOf(queryString), ...rest }
-}
-
-/** Query parameters as an object: a repeated name maps to the list of its values. */
-function queryOf(text: string): Record<string, string | string[]> {
-  // no prototype: a parameter named __proto__ is just a parameter
-  const query = Object.create(null) as Record<string, string | string[]>
-  for (const [name, value] of new URLSearchParams(text)) {
-    const existing = query[name]
-    query[name] =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-  }
-  return query
 }

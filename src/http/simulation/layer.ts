@@ -3,9 +3,12 @@ import type { Engine } from '../../core/engine.ts'
 import type { SimulationFlags } from '../../core/simulation/from-manifest.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../../core/simulation/runtime.ts'
 import { createAdminApp } from '../admin/admin-app.ts'
+import { type AdminAccess, guardAdmin } from '../admin/admin-guard.ts'
 import type { AdminContext } from '../admin/context.ts'
+import { REDACTED_HEADERS } from '../admin/journal-view.ts'
 import { type FinishedRequest, journalRecorder } from '../admin/journaling.ts'
-import type { Responder } from '../respond.ts'
+import { adminCorsForOrigin } from '../cors.ts'
+import { Responder } from '../respond.ts'
 import { requestMayOverride, simulationMiddleware } from './middleware.ts'
 import { type Sleep, timerSleep } from './sleep.ts'
 
@@ -17,6 +20,10 @@ export interface SimulationOptions extends SimulationFlags {
   prefer?: boolean
   /** the admin API under /__restmock and the request journal (default true; --no-admin) */
   admin?: boolean
+  /** admin token, the origin granted CORS on the admin API, the bound address (Host check) */
+  adminAccess?: AdminAccess
+  /** header names the journal shows as `[redacted]` besides the credential headers (an API key header) */
+  redactHeaders?: readonly string[]
   /** default: real timers */
   sleep?: Sleep
   /** wall-clock epoch ms (journal times); default Date.now */
@@ -38,8 +45,8 @@ export interface LayerContext {
 /** What the app's dispatcher needs from simulation and the admin API. */
 export interface SimulationLayer {
   runtime: SimulationRuntime
-  /** the admin API, or undefined with --no-admin */
-  admin: Hono | undefined
+  /** the admin API behind its access checks, or undefined with --no-admin */
+  admin: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   /** records a finished request in the journal (admin API on), else undefined */
   record: ((finished: FinishedRequest) => void) | undefined
   /** true when this request must go through the simulation middleware */
@@ -73,13 +80,19 @@ export function createSimulationLayer(
     now: context.now,
   })
   const adminEnabled = options.admin ?? true
-  let admin: Hono | undefined
+  let admin: SimulationLayer['admin']
   if (adminEnabled) {
+    const access = options.adminAccess ?? {}
+    // the admin API never gets the resource routes' CORS grant; at most one configured origin
+    const responder = new Responder(access.origin !== undefined, adminCorsForOrigin(access.origin))
     const adminContext: AdminContext = {
       engine,
       runtime,
       bodyLimit: ADMIN_BODY_LIMIT,
-      responder: context.responder,
+      responder,
+      redactHeaders: new Set(
+        [...REDACTED_HEADERS, ...(options.redactHeaders ?? [])].map((name) => name.toLowerCase()),
+      ),
       clock,
       reset:
         options.reset ??
@@ -88,7 +101,7 @@ export function createSimulationLayer(
           runtime.reset()
         }),
     }
-    admin = createAdminApp(adminContext, context.logError)
+    admin = guardAdmin(createAdminApp(adminContext, context.logError).fetch, access, responder)
   }
   const { simulator } = runtime
   return {
