@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { RestmockError } from '../core/errors.ts'
 import { isObject } from '../core/record-shape.ts'
+import { decodeUtf8, parseJsonText } from '../core/safe-json.ts'
 import { rememberBody } from './request-facts.ts'
 import { requestHeader } from './request-header.ts'
 
@@ -31,16 +32,20 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
   if (declared > limit) throw tooLarge(limit)
   // a body of known size (the HTTP parser enforces Content-Length) takes the server's direct fast path;
   // a chunked one is streamed so that reading stops at the limit
-  const text = Number.isFinite(declared) ? await request.text() : await readText(request, limit)
+  const bytes = Number.isFinite(declared)
+    ? new Uint8Array(await request.arrayBuffer())
+    : await readBytes(request, limit)
+  const text = decodeUtf8(bytes)
   if (text.trim() === '')
     throw new RestmockError('invalid_body', 'the request body is empty; send a JSON object')
   let value: unknown
   try {
-    value = JSON.parse(text)
+    // too deep, unparsable or with a number that overflows: refused before anything walks the value
+    value = parseJsonText(text)
     rememberBody(request, value)
   } catch (error) {
     rememberBody(request, text)
-    throw new RestmockError('malformed_json', `the body is not valid JSON: ${(error as Error).message}`)
+    throw error
   }
   // "__proto__" would change an object's prototype when copied by assignment: refuse it outright
   if (text.includes('"__proto__"') && hasProtoKey(value)) {
@@ -53,8 +58,8 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
   return value
 }
 
-async function readText(request: Request, limit: number): Promise<string> {
-  if (request.body === null) return ''
+async function readBytes(request: Request, limit: number): Promise<Uint8Array> {
+  if (request.body === null) return new Uint8Array(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -68,7 +73,7 @@ async function readText(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 function tooLarge(limit: number): RestmockError {

@@ -27,7 +27,8 @@ export function compileFilter(key: string, values: readonly string[], catalog: F
   const segments = splitPath(parsed.field)
   const resolved = catalog.resolve(segments)
   if (!resolved.ok) throw invalidQuery(key, values[0], resolved.problem)
-  const texts = parsed.op === 'in' ? values.flatMap((value) => value.split(',')) : values
+  // repeated values are alternatives: a duplicate adds nothing but work
+  const texts = [...new Set(parsed.op === 'in' ? values.flatMap((value) => value.split(',')) : values)]
   if (catalog.strict) {
     for (const text of texts) {
       const problem = typeProblem(parsed.op, parsed.field, resolved, text)
@@ -43,14 +44,10 @@ function valueTest(op: FilterOp, texts: readonly string[], key: string): ValueTe
   switch (op) {
     case 'eq':
     case 'in':
-      return anyOperand(texts.map(toOperand), looseEquals)
+      return equalsAny(texts.map(toOperand))
     case 'ne': {
-      const operands = texts.map(toOperand)
-      return (stored) => {
-        if (stored === undefined || stored === null) return false
-        for (const operand of operands) if (looseEquals(stored, operand)) return false
-        return true
-      }
+      const equals = equalsAny(texts.map(toOperand))
+      return (stored) => stored !== undefined && stored !== null && !equals(stored)
     }
     case 'gt':
       return orderTest(texts, (order) => order > 0)
@@ -75,18 +72,46 @@ function valueTest(op: FilterOp, texts: readonly string[], key: string): ValueTe
   }
 }
 
-function anyOperand(
-  operands: readonly Operand[],
-  equals: (stored: unknown, operand: Operand) => boolean,
-): ValueTest {
+/**
+ * Equality with any of the operands, by the stored value's type (as looseEquals): one Set lookup per
+ * stored scalar however many values were sent, so `a=1&a=2&...` costs one pass over the records.
+ */
+function equalsAny(operands: readonly Operand[]): ValueTest {
   if (operands.length === 1) {
     const operand = operands[0]!
-    return (stored) => equals(stored, operand)
+    return (stored) => looseEquals(stored, operand)
   }
-  return (stored) => {
-    for (const operand of operands) if (equals(stored, operand)) return true
-    return false
+  const texts = new Set<string>()
+  const numbers = new Set<number>()
+  let anyTrue = false
+  let anyFalse = false
+  let anyNull = false
+  for (const operand of operands) {
+    texts.add(operand.text)
+    if (operand.number !== undefined) numbers.add(operand.number)
+    if (operand.boolean === true) anyTrue = true
+    if (operand.boolean === false) anyFalse = true
+    if (operand.isNull) anyNull = true
   }
+  const test = (stored: unknown): boolean => {
+    switch (typeof stored) {
+      case 'string':
+        return texts.has(stored)
+      case 'number':
+        return numbers.has(stored)
+      case 'boolean':
+        return stored ? anyTrue : anyFalse
+      case 'object':
+        if (stored === null) return anyNull
+        if (Array.isArray(stored)) {
+          for (const element of stored) if (test(element)) return true
+        }
+        return false
+      default:
+        return false
+    }
+  }
+  return test
 }
 
 /** A scalar test applied to a value, or to each element of an array value (any may match). */

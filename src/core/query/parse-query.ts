@@ -1,3 +1,4 @@
+import { RestmockError } from '../errors.ts'
 import type { Manifest, ResourceDef } from '../manifest/types.ts'
 import { type FieldCatalog, fieldCatalog } from './field-catalog.ts'
 import { compileFilter, type Filter } from './filter.ts'
@@ -27,6 +28,8 @@ const LIST_PARAMS = ['q', '_sort', '_order', ...PAGING_PARAMS, '_embed', '_expan
 const LIST_PARAM_SET: ReadonlySet<string> = new Set(LIST_PARAMS)
 const NONE: readonly string[] = []
 const AS_STORED: ItemQuery = { fields: undefined, embed: [], expand: [] }
+/** More parameters than any real client sends; past it a query is refused before anything is compiled. */
+export const MAX_QUERY_PARAMS = 1000
 
 /** Declared fields make a resource strict; zero-config resources accept (and ignore) anything unknown. */
 export function isStrict(resource: ResourceDef, manifest: Manifest): boolean {
@@ -40,6 +43,7 @@ export function isStrict(resource: ResourceDef, manifest: Manifest): boolean {
  * ignored. Throws nothing but RestmockError.
  */
 export function parseListQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ListQuery {
+  checkCount(params)
   const strict = isStrict(resource, manifest)
   const catalog = fieldCatalog(resource, strict)
   const controls = new Map<string, string[]>()
@@ -58,7 +62,8 @@ export function parseListQuery(params: QueryParams, resource: ResourceDef, manif
     }
     filters.push(compileFilter(key, values, catalog))
   }
-  const terms = (controls.get('q') ?? NONE).filter(isNotEmpty)
+  // every term must match: a repeated one adds nothing but work
+  const terms = [...new Set(controls.get('q') ?? NONE)].filter(isNotEmpty)
   const sortParams = controls.get('_sort') ?? NONE
   const orderParams = controls.get('_order') ?? NONE
   const sort = sortParams.length === 0 ? [] : parseSort(sortParams, orderParams, catalog)
@@ -86,6 +91,7 @@ export function parseListQuery(params: QueryParams, resource: ResourceDef, manif
  */
 export function parseItemQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ItemQuery {
   if (params.length === 0) return AS_STORED
+  checkCount(params)
   const controls = new Map<string, string[]>()
   for (const [key, value] of params) {
     if (key !== '_embed' && key !== '_expand' && key !== '_fields') continue
@@ -131,6 +137,14 @@ function parseShape(
       throw invalidQuery('_fields', unknown, unknownName('field', unknown, catalog.names))
   }
   return { fields: requested.length === 0 ? undefined : requested, embed, expand }
+}
+
+function checkCount(params: QueryParams): void {
+  if (params.length <= MAX_QUERY_PARAMS) return
+  throw new RestmockError(
+    'invalid_query',
+    `the query string has ${params.length.toLocaleString('en-US')} parameters; at most ${MAX_QUERY_PARAMS.toLocaleString('en-US')} are accepted`,
+  )
 }
 
 function namesKnownField(key: string, catalog: FieldCatalog): boolean {
