@@ -1,12 +1,15 @@
-import { randomInt } from 'node:crypto'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { didYouMean } from '../core/did-you-mean.ts'
 import { ConfigError } from '../core/errors.ts'
 import { generateData, loadFaker, referenceDate } from '../core/generate/index.ts'
 import type { Manifest } from '../core/manifest/types.ts'
+import { manifestError } from '../core/manifest/validate.ts'
+import { createRandom, deriveSeed } from '../core/random.ts'
+import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/state.ts'
-import { assembleLoaded } from '../server/assemble.ts'
+import { assemble } from '../server/assemble.ts'
 import { fileErrorReason } from '../server/file-error.ts'
+import { displayPath, effectiveSeed, readManifestSource } from '../server/inspect-source.ts'
 import { loadSource } from '../server/load-source.ts'
 import type { GenerateArgs } from './generate-options.ts'
 import { EXIT_OK, UsageError } from './output.ts'
@@ -24,7 +27,9 @@ export interface GenerateStreams {
 
 /**
  * Generate records for a manifest and write them with the manifest's seed data, in seed-data shape
- * (json-server db.json), so the file can serve as the manifest's `data`. Resolves to the exit code.
+ * (json-server db.json), so the file can serve as the manifest's `data`: a data file that does not exist
+ * yet starts empty, and --fresh replaces the generated resources' seed data instead of adding to it.
+ * Resolves to the exit code.
  */
 export async function runGenerate(
   args: GenerateArgs,
@@ -42,17 +47,31 @@ export async function runGenerate(
     throw new UsageError(`--now must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z, got "${args.now}"`)
   }
 
-  const loaded = loadSource(args.manifest, args.data === undefined ? {} : { dataPath: args.data })
-  if (loaded.kind !== 'manifest') {
+  const dataOption = args.data === undefined ? {} : { dataPath: args.data }
+  const source = readManifestSource(args.manifest, dataOption)
+  if (source === undefined) {
+    // not a manifest: loadSource says what it is (or what is wrong with it)
+    loadSource(args.manifest, dataOption)
     throw new UsageError(
       `${args.manifest} is a json-server data file: generate needs a manifest with field rules`,
     )
   }
-  const manifest = loaded.manifest
-  const randomSeed = seed ?? manifest.seed ?? randomInt(0, 2 ** 31)
+  const problems = [...source.report.structural, ...source.report.checks]
+  if (problems.length > 0 || source.report.manifest === undefined)
+    throw manifestError(problems, args.manifest)
+  const manifest = source.report.manifest
   const only = selectedResources(manifest, args.only)
+  // the manifest's own data file may not exist yet: generate is how it gets made
+  const startsEmpty = source.dataMissing && source.dataFromManifest
+  const replacesAll = args.fresh === true && only.length === Object.keys(manifest.resources).length
+  if (source.data === undefined && !startsEmpty && !replacesAll) {
+    throw new ConfigError(`${args.manifest}: the seed data cannot be read`, source.dataIssues)
+  }
+  const randomSeed = effectiveSeed(source, seed)
   const faker = await loadFakerFor(args.locale ?? manifest.locale)
-  const raw = isObject(loaded.data) ? loaded.data : {}
+  const read = isObject(source.data) ? source.data : {}
+  // --fresh: the generated resources start over; the others keep their seed data
+  const raw = args.fresh === true ? withoutKeys(read, only) : read
   const reference = now ?? referenceDate(raw as StateData)
   // singletons the data file lacks are generated first: the seed data must be complete to be checked
   const missing = only.filter((name) => manifest.resources[name]!.singleton && raw[name] === undefined)
@@ -60,10 +79,13 @@ export async function runGenerate(
     missing.length === 0
       ? {}
       : generateData(manifest, faker, { seed: randomSeed, only: missing, now: reference })
-  const { seed: existing } = assembleLoaded(
-    { ...loaded, data: { ...raw, ...singletons } },
-    { seed: randomSeed },
-  )
+  const dataLabel = source.dataPath ?? source.path
+  // refs of kept records into replaced resources can only be checked once those are generated (below)
+  const checkable =
+    args.fresh === true
+      ? { ...manifest, relations: manifest.relations.filter((relation) => !only.includes(relation.parent)) }
+      : manifest
+  const { seed: existing } = assemble(checkable, { ...raw, ...singletons }, dataLabel, { seed: randomSeed })
   const counts: Record<string, number> = {}
   for (const name of only) {
     const resource = manifest.resources[name]!
@@ -85,12 +107,18 @@ export async function runGenerate(
   if (bar !== undefined) options.onProgress = (done, all) => bar.update(done, all)
   const state = generateData(manifest, faker, options)
   bar?.finish()
+  if (args.fresh === true && !replacesAll) checkKeptRecords(manifest, state, randomSeed)
 
   const text = `${JSON.stringify(state, null, 2)}\n`
   if (args.out === undefined) streams.stdout.write(text)
   else await writeAtomically(args.out, text)
+  if (startsEmpty) {
+    streams.stderr.write(
+      `restmock: ${displayPath(source.dataPath!)} does not exist yet: no seed data to keep\n`,
+    )
+  }
   streams.stderr.write(
-    summary(counts, args.out, randomSeed, seed === undefined && loaded.manifest.seed === undefined),
+    summary(counts, args.out, randomSeed, seed === undefined && manifest.seed === undefined),
   )
   return EXIT_OK
 }
@@ -108,6 +136,30 @@ function selectedResources(manifest: Manifest, only: readonly string[] | undefin
     }
   }
   return names.filter((name) => wanted.includes(name))
+}
+
+function withoutKeys(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !keys.includes(key)))
+}
+
+/**
+ * With --fresh and --only, records kept from the seed data may point at records that were replaced:
+ * the output must still be valid seed data for the manifest.
+ */
+function checkKeptRecords(manifest: Manifest, state: StateData, randomSeed: number): void {
+  try {
+    prepareState(manifest, state, {
+      source: 'the generated data',
+      random: createRandom(deriveSeed(randomSeed, 'seed-ids')),
+      strict: true,
+    })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    throw new ConfigError(
+      'the records kept from the seed data do not fit the records --fresh generated; add their resources to --only, or leave out --fresh',
+      error.issues,
+    )
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

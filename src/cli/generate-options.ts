@@ -9,6 +9,7 @@ export interface GenerateArgs {
   locale?: string
   now?: string
   data?: string
+  fresh?: boolean
 }
 
 /**
@@ -45,6 +46,10 @@ export function generateCommand(done: (exitCode: number) => void): CommandModule
           type: 'string',
           describe:
             'date the generated dates are relative to (default: the latest in the seed data, else 2026-11-01)',
+        })
+        .option('fresh', {
+          type: 'boolean',
+          describe: 'replace the seed data of the generated resources instead of adding to it',
         })
         .option('data', {
           type: 'string',

@@ -155,3 +155,14 @@ function checkIntegrity(manifest: Manifest, state: StateData, issues: Issue[]): 
     })
   }
 }
+
+/** Collections with a `count` and no records in the seed data: they get generated records at start. */
+export function collectionsToGenerate(manifest: Manifest, seed: StateData): string[] {
+  return Object.values(manifest.resources)
+    .filter((resource) => !resource.singleton && (resource.count ?? 0) > 0)
+    .filter((resource) => {
+      const records = seed[resource.name]
+      return !Array.isArray(records) || records.length === 0
+    })
+    .map((resource) => resource.name)
+}

@@ -1,8 +1,8 @@
 import { generateData } from '../core/generate/generate-data.ts'
 import { referenceDate } from '../core/generate/reference-date.ts'
+import { collectionsToGenerate } from '../core/seed.ts'
 import type { Assembled } from './assemble.ts'
 import { loadFakerSync } from './faker-sync.ts'
-import { collectionsToGenerate } from './generate-seed.ts'
 
 /**
  * Synchronous generation step (createMock is synchronous; startMock reaches it through the lazy

@@ -7,6 +7,7 @@ import type { Rec, RecordId, StateData } from '../state.ts'
 import { compileChecker } from './check.ts'
 import { type GeneratorContext, OMIT, type ValueGenerator } from './context.ts'
 import { recentTimestamps } from './dates.ts'
+import { generationIssues } from './feasibility.ts'
 import { idGenerator } from './ids.ts'
 import { planGeneration } from './order.ts'
 import { uniqueGenerator, uniqueKey } from './unique.ts'
@@ -34,7 +35,8 @@ const PROGRESS_EVERY = 1000
  * manifest), and a record for each selected singleton with fields and no data. Resources are generated in
  * ref order; each has its own random stream derived from `seed`, so the output is byte-identical for the
  * same seed and unaffected by other resources' counts. Throws ConfigError when the manifest's rules cannot
- * be met (a unique field with too few possible values, a required ref with nothing to point at...).
+ * be met: what can be foreseen (a unique field with too few possible values, a required ref with nothing
+ * to point at...) is listed all at once before any record is made.
  */
 export function generateData(manifest: Manifest, faker: Faker, options: GenerateOptions): StateData {
   const { seed, now } = options
@@ -46,6 +48,8 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     const count = options.counts?.[resource.name] ?? resource.count ?? 0
     if (count > 0) counts.set(resource.name, count)
   }
+  const issues = generationIssues(manifest, { counts, existing: state, now })
+  if (issues.length > 0) throw new ConfigError('Cannot generate data', issues)
   const plan = planGeneration(manifest, [...counts.keys()])
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0)
 

@@ -5,6 +5,7 @@ import { coerceToField } from './coerce.ts'
 import { type GeneratorContext, generationError, OMIT, type ValueGenerator } from './context.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
 import { resolveFakerMethod } from './faker-methods.ts'
+import { noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
 import { type Hint, inferHint, normalizeName } from './infer.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
 import { compilePattern, UnsupportedPatternError } from './regex-generator.ts'
@@ -108,10 +109,7 @@ function choiceGenerator(
 }
 
 export function notEnoughValues(path: string, needed: number, possible: number, space: string): Error {
-  return generationError(
-    path,
-    `unique: ${needed} records need distinct values but only ${possible} are possible (${space}); lower the count or widen the field's rules`,
-  )
+  return generationError(path, notEnoughValuesMessage(needed, possible, space))
 }
 
 function refGenerator(
@@ -137,11 +135,7 @@ function refGenerator(
   const nothingToPointAt = (): unknown => {
     if (field.nullable) return null
     if (!field.required) return OMIT
-    const reason =
-      target === context.resourceName
-        ? `the first ${target} record has no other ${target} record to point at; make the field nullable or optional`
-        : `there are no ${target} records to point at; give ${target} a count or seed records, or make the field nullable`
-    throw generationError(`${path}.ref`, reason)
+    throw generationError(`${path}.ref`, noTargetMessage(target, target === context.resourceName))
   }
   if (needed === undefined) {
     return () => {
@@ -252,7 +246,8 @@ function typedGenerator(
     case 'integer':
     case 'number': {
       const grid = numberGrid(field, hint?.kind === 'number' ? hint : undefined, needed)
-      if (typeof grid === 'string') throw generationError(path, `cannot generate a value: ${grid}`)
+      if (typeof grid === 'string')
+        throw generationError(path, `cannot generate a value: ${grid}; widen its bounds`)
       const size = gridSize(grid)
       if (needed === undefined) return () => gridValue(grid, Math.floor(random() * size))
       const space = `${field.type === 'integer' ? 'integers' : 'numbers'} ${gridValue(grid, 0)}..${gridValue(grid, size - 1)}`

@@ -42,23 +42,47 @@ export interface ValidateOptions {
   checks?: readonly ManifestCheck[]
 }
 
-/** Validate a parsed manifest; returns it normalized or throws a ConfigError listing every problem. */
-export function validateManifest(raw: unknown, options: ValidateOptions = {}): Manifest {
+/** Every problem of a manifest, split by stage, and the manifest as far as it could be read. */
+export interface ManifestReport {
+  /** normalized from what could be read (resources or fields with problems may be missing or partial) */
+  manifest: Manifest | undefined
+  /** problems in the manifest's own shape and values */
+  structural: Issue[]
+  /** problems found by the extra checks (simulation policies, faker methods, ref cycles) */
+  checks: Issue[]
+}
+
+/**
+ * Read a manifest collecting every problem. The extra checks run even when the manifest has structural
+ * problems (on the parts that could be read), so one pass reports everything.
+ */
+export function checkManifest(raw: unknown, options: ValidateOptions = {}): ManifestReport {
   const report = new Reporter()
   const manifest = readManifest(raw, report)
-  if (manifest !== undefined && report.issues.length === 0 && isPlainObject(raw)) {
-    for (const check of options.checks ?? []) report.issues.push(...check(manifest, raw))
+  const checks: Issue[] = []
+  if (manifest !== undefined && isPlainObject(raw)) {
+    for (const check of options.checks ?? []) checks.push(...check(manifest, raw))
   }
-  if (report.issues.length > 0 || manifest === undefined) {
-    const issues = report.issues.map((issue) => withLine(issue, options.lineOf))
-    const where = options.source === undefined ? 'the manifest' : options.source
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
-    throw new ConfigError(`${where} has ${count}:`, issues, options.source)
-  }
+  const located = (issues: Issue[]): Issue[] => issues.map((issue) => withLine(issue, options.lineOf))
+  return { manifest, structural: located(report.issues), checks: located(checks) }
+}
+
+/** Validate a parsed manifest; returns it normalized or throws a ConfigError listing every problem. */
+export function validateManifest(raw: unknown, options: ValidateOptions = {}): Manifest {
+  const { manifest, structural, checks } = checkManifest(raw, options)
+  const issues = [...structural, ...checks]
+  if (issues.length > 0 || manifest === undefined) throw manifestError(issues, options.source)
   return manifest
 }
 
-function withLine(issue: Issue, lineOf: ValidateOptions['lineOf']): Issue {
+export function manifestError(issues: Issue[], source: string | undefined): ConfigError {
+  const where = source === undefined ? 'the manifest' : source
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
+  return new ConfigError(`${where} has ${count}:`, issues, source)
+}
+
+/** The issue with the line of its path in the manifest (or of the nearest enclosing key). */
+export function withLine(issue: Issue, lineOf: ValidateOptions['lineOf']): Issue {
   if (lineOf === undefined || issue.line !== undefined) return issue
   // the deepest path that exists in the document (a missing key reports its parent's line)
   const parts = issue.path.split('.')
