@@ -116,6 +116,30 @@ describe('state-file lock', () => {
     }
   })
 
+  test('a lock naming our own pid, left by an earlier process that had it, is taken over', async () => {
+    const { file } = await tempState()
+    // a container's restmock is often pid 1 again after a crash and restart
+    await writeFile(`${file}.lock`, `${process.pid}\n`)
+    const lock = await acquireStateLock(file)
+    await assert.rejects(acquireStateLock(file), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, new RegExp(`in use by restmock process ${process.pid} `))
+      return true
+    })
+    await lock.release()
+    const again = await acquireStateLock(file)
+    await again.release()
+  })
+
+  test('acquisitions by this process are served one at a time: of several at once, one wins', async () => {
+    const { dir, file } = await tempState()
+    await writeFile(`${file}.lock`, `${process.pid}\n`)
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => acquireStateLock(file)))
+    assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1)
+    for (const result of results) if (result.status === 'fulfilled') await result.value.release()
+    assert.deepEqual(await readdir(dir), [])
+  })
+
   test('a takeover left half done by a process that died is cleared', async () => {
     const { dir, file } = await tempState()
     await writeFile(`${file}.lock`, '4700\n')

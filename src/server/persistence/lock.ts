@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { ConfigError } from '../../core/errors.ts'
 
 /** Held by one process for one state file; `release` gives it back. */
@@ -94,15 +95,47 @@ function inUse(stateFile: string, lockFile: string, pid: number): ConfigError {
  * Takes `<stateFile>.lock` (holding this process's pid) or throws ConfigError naming the holder's pid.
  * A lock whose pid is dead, or that holds no pid at all, is taken over.
  */
-export async function acquireStateLock(
-  stateFile: string,
-  options: StateLockOptions = {},
-): Promise<StateLock> {
+export function acquireStateLock(stateFile: string, options: StateLockOptions = {}): Promise<StateLock> {
   const pid = options.pid ?? process.pid
-  const isAlive = options.isAlive ?? isProcessAlive
+  const attempt = (): Promise<StateLock> => acquire(stateFile, pid, options.isAlive ?? isProcessAlive)
+  // An injected pid stands for another process: those race each other as processes do.
+  if (pid !== process.pid) return attempt()
+  const key = resolve(`${stateFile}.lock`)
+  const result = (acquiring.get(key) ?? Promise.resolve()).then(attempt, attempt)
+  const tail = result.then(
+    () => {},
+    () => {},
+  )
+  acquiring.set(key, tail)
+  void tail.then(() => {
+    if (acquiring.get(key) === tail) acquiring.delete(key)
+  })
+  return result
+}
+
+/**
+ * Lock files (absolute paths) this process holds. A lock naming this process's own pid is ours only if
+ * listed here; otherwise it was left by an earlier process that had the same pid (a container's
+ * restmock is often pid 1 after every restart) and is stale.
+ */
+const heldHere = new Set<string>()
+/** This process's acquisitions of one lock run one after the other, so they never see each other half done. */
+const acquiring = new Map<string, Promise<void>>()
+
+async function acquire(
+  stateFile: string,
+  pid: number,
+  isAlive: (pid: number) => boolean,
+): Promise<StateLock> {
   const lockFile = `${stateFile}.lock`
   const content = `${pid}\n`
-  const held = (holder: number | undefined): holder is number => holder !== undefined && isAlive(holder)
+  const key = resolve(lockFile)
+  const held = (holder: number | undefined): holder is number =>
+    holder !== undefined && (holder === process.pid ? heldHere.has(key) : isAlive(holder))
+  // the takeover file is only ever held for a moment; this process's own acquisitions are serialized,
+  // so one naming our pid was left by an earlier process that had it
+  const takingOver = (holder: number | undefined): holder is number =>
+    holder !== undefined && holder !== process.pid && isAlive(holder)
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
@@ -114,7 +147,7 @@ export async function acquireStateLock(
     const holder = await readHolder(lockFile)
     if (holder === undefined) continue // released meanwhile: try again
     if (held(holder.pid)) throw inUse(stateFile, lockFile, holder.pid)
-    const outcome = await takeOver(lockFile, content, held)
+    const outcome = await takeOver(lockFile, content, held, takingOver)
     if (typeof outcome === 'number') throw inUse(stateFile, lockFile, outcome)
     if (outcome === 'taken') return heldLock(lockFile, pid)
     if (outcome === 'busy') await wait(BUSY_WAIT_MS)
@@ -137,6 +170,7 @@ async function takeOver(
   lockFile: string,
   content: string,
   held: (pid: number | undefined) => pid is number,
+  takingOver: (pid: number | undefined) => pid is number,
 ): Promise<'taken' | 'busy' | 'retry' | number> {
   const mutex = `${lockFile}.takeover`
   try {
@@ -145,7 +179,7 @@ async function takeOver(
     if (errnoCode(error) !== 'EEXIST') throw error
     const taker = await readHolder(mutex)
     if (taker === undefined) return 'retry'
-    if (held(taker.pid)) return 'busy'
+    if (takingOver(taker.pid)) return 'busy'
     // left by a process that died within its takeover: move it to a name of our own, and delete it only
     // if what we moved is still the dead one's (a live process may have created a new one meanwhile)
     const claimed = `${mutex}.${process.pid}-${randomBytes(6).toString('hex')}.stale`
@@ -156,7 +190,7 @@ async function takeOver(
       throw renameError
     }
     const moved = await readHolder(claimed)
-    if (moved !== undefined && held(moved.pid)) await link(claimed, mutex).catch(() => {})
+    if (moved !== undefined && takingOver(moved.pid)) await link(claimed, mutex).catch(() => {})
     await unlink(claimed).catch(() => {})
     return 'retry'
   }
@@ -179,6 +213,8 @@ async function takeOver(
 }
 
 function heldLock(file: string, pid: number): StateLock {
+  const key = resolve(file)
+  if (pid === process.pid) heldHere.add(key)
   let released: Promise<void> | undefined
   return {
     file,
@@ -187,6 +223,7 @@ function heldLock(file: string, pid: number): StateLock {
         const holder = await readHolder(file)
         // never remove a lock another process has since taken over
         if (holder?.pid === pid) await unlink(file).catch(() => {})
+        if (pid === process.pid) heldHere.delete(key)
       })()
       return released
     },
