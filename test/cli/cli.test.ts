@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { copyFile, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { ROOT, run, STACK_LINE, start, tempDir } from '../support/cli-helpers.ts'
+import { serveCli } from '../support/running-cli.ts'
 
 const SEEDS = join(ROOT, 'seeds')
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
@@ -191,13 +192,59 @@ describe('restmock CLI', { concurrency: 4 }, () => {
       const post = (await response.json()) as { id: unknown; title: unknown }
       assert.equal(post.id, 1)
       assert.equal(post.title, 'Getting started with restmock')
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      let rest = ''
+      child.stdout?.on('data', (chunk: string) => {
+        rest += chunk
+      })
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
       child.kill('SIGTERM')
       assert.equal(await exited, 0)
+      assert.equal(rest.trimEnd().split('\n').at(-1), 'restmock stopped')
+      assert.doesNotMatch(rest, /warning:/, 'on a loopback address the admin API needs no warning')
       assert.equal(await readFile(join(dir, 'db.json'), 'utf8'), original, 'in memory: nothing written')
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }
+  })
+
+  test('on a network address without an admin token, the banner warns about the admin API', async () => {
+    const dir = await tempDir()
+    await copyFile(join(SEEDS, 'db.json'), join(dir, 'db.json'))
+    const server = await serveCli(['db.json', '--port', '0', '--in-memory', '--host', '0.0.0.0'], dir)
+    server.child.kill('SIGTERM')
+    assert.equal((await server.exited).code, 0, server.stderr())
+    assert.ok(
+      server
+        .stdout()
+        .split('\n')
+        .includes(
+          `warning: the admin API at http://0.0.0.0:${server.port}/__restmock is reachable from the network ` +
+            'without a token; set --admin-token or RESTMOCK_ADMIN_TOKEN, or use --no-admin',
+        ),
+      server.stdout(),
+    )
+  })
+
+  test('seed data edited after the state was saved: a startup line suggests --reset', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'data.json'), JSON.stringify({ posts: [{ id: 1, title: 'one' }] }))
+    await writeFile(
+      join(dir, 'restmock.yaml'),
+      'data: ./data.json\nresources:\n  posts:\n    fields:\n      title: { type: string }\n',
+    )
+    const first = await serveCli(['--port', '0', '--quiet'], dir)
+    first.child.kill('SIGTERM')
+    assert.equal((await first.exited).code, 0, first.stderr())
+    assert.doesNotMatch(first.stderr(), /changed since/)
+    const later = new Date(Date.now() + 60_000)
+    await utimes(join(dir, 'data.json'), later, later)
+    const second = await serveCli(['--port', '0', '--quiet'], dir)
+    second.child.kill('SIGTERM')
+    assert.equal((await second.exited).code, 0, second.stderr())
+    assert.match(
+      second.stderr(),
+      /^restmock: data\.json changed since the state was saved; run with --reset to start from the new seed$/m,
+    )
   })
 
   test('a default state file that is not valid JSON: exit 1, clear message, file untouched', {
