@@ -4,7 +4,7 @@ import { applyMutations, createStateBuilder } from '../../src/core/apply-mutatio
 import { ConfigError, RestmockError } from '../../src/core/errors.ts'
 import type { Mutation, StateData } from '../../src/core/state.ts'
 import { createGroupCommit } from '../../src/server/persistence/group-commit.ts'
-import { encodeMutation, parseJournal } from '../../src/server/persistence/journal-format.ts'
+import { encodeBatch, encodeMutation, parseJournal } from '../../src/server/persistence/journal-format.ts'
 import { createMemoryPersistence } from '../../src/server/persistence/memory.ts'
 import { parseStateFile } from '../../src/server/persistence/state-file.ts'
 
@@ -134,6 +134,64 @@ describe('parseJournal', () => {
         /upsert needs "resource", "id" and an object/,
       )
     }
+  })
+})
+
+describe('parseJournal: framed batches', () => {
+  const m1: Mutation = { op: 'upsert', resource: 'posts', id: 1, record: { id: 1, text: 'ü\n😀' } }
+  const m2: Mutation = { op: 'delete', resource: 'posts', id: 1 }
+  const m3: Mutation = { op: 'upsert', resource: 'tags', id: 'x', record: { id: 'x' } }
+  const batch = (...mutations: Mutation[]): Buffer => encodeBatch(mutations.map(encodeMutation))
+
+  test('batches and bare lines (older journals) read in order', () => {
+    const journal = Buffer.concat([Buffer.from(lines(m1)), batch(m2, m3), Buffer.from(lines(m1))])
+    const parsed = parseJournal(journal, 'j')
+    assert.deepEqual(parsed.mutations, [m1, m2, m3, m1])
+    assert.equal(parsed.tornTail, false)
+    assert.equal(parsed.validBytes, journal.byteLength)
+  })
+
+  test('every cut inside the last batch drops it whole and cuts back to its start', () => {
+    const whole = batch(m1)
+    const last = batch(m2, m3)
+    for (let cut = 0; cut < last.byteLength; cut++) {
+      const parsed = parseJournal(Buffer.concat([whole, last.subarray(0, cut)]), 'j')
+      assert.deepEqual(parsed.mutations, [m1], `cut at ${cut}`)
+      assert.equal(parsed.validBytes, whole.byteLength)
+      assert.equal(parsed.tornTail, cut > 0)
+    }
+  })
+
+  test('a header whose line count disagrees with its body is damage when more follows', () => {
+    const good = batch(m2, m3)
+    const header = good
+      .subarray(0, good.indexOf(0x0a) + 1)
+      .toString()
+      .replace('"batch":2', '"batch":3')
+    const lying = Buffer.concat([Buffer.from(header), good.subarray(good.indexOf(0x0a) + 1)])
+    assert.throws(
+      () => parseJournal(Buffer.concat([batch(m1), lying, batch(m1)]), 'j'),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError)
+        assert.equal(error.issues[0]?.line, 3)
+        assert.match(error.issues[0]?.message ?? '', /announces 3 lines, its body holds 2/)
+        return true
+      },
+    )
+    assert.deepEqual(parseJournal(Buffer.concat([batch(m1), lying]), 'j').mutations, [m1])
+  })
+
+  test('a line inside a batch that passes its checksum but is no mutation is named by its own line', () => {
+    const bad = encodeBatch([encodeMutation(m2), '{"op":"explode"}'])
+    assert.throws(
+      () => parseJournal(Buffer.concat([batch(m1), bad]), 'j'),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError)
+        assert.equal(error.issues[0]?.line, 5)
+        assert.match(error.issues[0]?.message ?? '', /unknown operation "explode" \(in the batch at line 3\)/)
+        return true
+      },
+    )
   })
 })
 
