@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/core/errors.ts'
 import { inferManifest } from '../../src/core/manifest/infer.ts'
 import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
 import type { Issue, Manifest } from '../../src/core/manifest/types.ts'
-import { validateManifest } from '../../src/core/manifest/validate.ts'
+import { checkManifest, validateManifest } from '../../src/core/manifest/validate.ts'
 
 const seedFile = (name: string): string => new URL(`../../seeds/${name}`, import.meta.url).pathname
 
@@ -181,6 +181,36 @@ describe('validateManifest: defaults of a minimal manifest', () => {
     assert.doesNotThrow(() => validateManifest({ resources: { good: {} } }, { checks: [check] }))
     const error = configError(() => validateManifest({ resources: { bad: {} } }, { checks: [check] }))
     assert.deepEqual(error.issues, [{ path: 'resources.bad', message: 'nope' }])
+  })
+
+  test('extra checks also run when the manifest has structural problems: one pass lists both', () => {
+    const check = (manifest: Manifest): Issue[] =>
+      Object.keys(manifest.resources).map((name) => ({
+        path: `resources.${name}.fields`,
+        message: 'checked',
+      }))
+    const text = 'resources:\n  good: {}\n  bad:\n    fields:\n      x: { type: strng }\n'
+    const parsed = parseYamlOrJson(text, 'm.yaml')
+    const report = checkManifest(parsed.value, { lineOf: parsed.lineOf, checks: [check] })
+    assert.deepEqual(
+      report.structural.map((issue) => [issue.path, issue.line]),
+      [['resources.bad.fields.x.type', 5]],
+    )
+    assert.match(report.structural[0]!.message, /got the string "strng" \(did you mean "string"\?\)/)
+    // the checks see what could be read (bad without its broken field) and get lines too
+    assert.deepEqual(report.checks, [
+      { path: 'resources.good.fields', message: 'checked', line: 2 },
+      { path: 'resources.bad.fields', message: 'checked', line: 5 },
+    ])
+    assert.deepEqual(report.manifest?.resources.bad?.fields, {})
+    const error = configError(() => validateManifest(parsed.value, { checks: [check] }))
+    assert.equal(error.issues.length, 3)
+  })
+
+  test('a manifest that is not an object has nothing to check further', () => {
+    const report = checkManifest([1, 2], { checks: [() => assert.fail('no check runs')] })
+    assert.equal(report.manifest, undefined)
+    assert.equal(report.structural.length, 1)
   })
 })
 

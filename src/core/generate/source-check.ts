@@ -97,7 +97,13 @@ export function checkSource(input: SourceCheckInput): SourceCheckResult {
   // generating stops at the first failure: leave its resource out and go on with the others
   while (wanted.length > 0) {
     try {
-      generateData(readable, input.faker(), { seed: input.seed, only: wanted, existing: state, now })
+      generateData(readable, input.faker(), {
+        seed: input.seed,
+        only: wanted,
+        existing: state,
+        now,
+        foreseen: true,
+      })
       break
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
