@@ -164,16 +164,14 @@ async function startLocked(
 
   // First start or --reset: the seed is written once the port is ours; requests that arrive meanwhile
   // wait for it, so none of their writes can land before it and be wiped by it.
-  const gate = saved === undefined ? startupGate() : undefined
+  const gate = saved === undefined && stateFile !== undefined ? startupGate(app) : undefined
   const host = options.host ?? '127.0.0.1'
-  const listening = await listenNodeServer(
-    gate === undefined ? app.fetch : (request, env) => gate.run(() => app.fetch(request, env)),
-    host,
-    options.port ?? 0,
-  ).catch((error: unknown) => {
-    stopTrimming?.()
-    throw error
-  })
+  const listening = await listenNodeServer(gate?.fetch ?? app.fetch, host, options.port ?? 0).catch(
+    (error: unknown) => {
+      stopTrimming?.()
+      throw error
+    },
+  )
   if (gate !== undefined) {
     try {
       await persistence.reset(assembled.seed).catch(rethrowAsStateFileError(stateFile))
@@ -215,15 +213,16 @@ async function startLocked(
   }
 }
 
-/** Holds requests until `open` is called. */
-function startupGate(): { run<T>(task: () => T | Promise<T>): T | Promise<T>; open(): void } {
+/** The app's fetch, holding requests until `open` is called. */
+function startupGate(app: Hono): { fetch: Hono['fetch']; open(): void } {
   let opened = false
   let open = (): void => {}
   const ready = new Promise<void>((resolveReady) => {
     open = resolveReady
   })
   return {
-    run: (task) => (opened ? task() : ready.then(task)),
+    fetch: (request, env, context) =>
+      opened ? app.fetch(request, env, context) : ready.then(() => app.fetch(request, env, context)),
     open() {
       opened = true
       open()
