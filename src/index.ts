@@ -3,7 +3,7 @@
  * drives one running elsewhere. Each comes with the same typed admin client (faults, simulation, request
  * journal, state).
  */
-export { ConfigError, RestmockError } from './core/errors.ts'
+export { ConfigError } from './core/errors.ts'
 export type { FieldDef, Issue, Manifest, ResourceDef } from './core/manifest/types.ts'
 export { AdminApiError, type AdminClient } from './library/admin-client.ts'
 export type {
