@@ -34,12 +34,13 @@ export async function runValidate(args: ValidateArgs): Promise<number> {
     return EXIT_OK
   }
   const lineOf = dataLines(source)
+  const dataLabel = source.dataPath === undefined ? 'data' : displayPath(source.dataPath)
   const result = checkSource({
     report: source.report,
     lineOf: source.lineOf,
     declared: declaredResources(source.raw),
     data: source.data,
-    dataLabel: source.dataPath === undefined ? 'data' : displayPath(source.dataPath),
+    dataLabel,
     ...(lineOf === undefined ? {} : { dataLineOf: lineOf }),
     seed: effectiveSeed(source),
     faker: fakerForManifest(source),
@@ -49,8 +50,13 @@ export async function runValidate(args: ValidateArgs): Promise<number> {
   issues.sort((a, b) => (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY))
   issues.push(...source.dataIssues, ...result.dataIssues)
   if (issues.length > 0) {
+    // a data file that does not exist is the manifest's problem (its `data` path), not the file's
+    const inManifest = result.issues.length > 0 || source.dataMissing
+    const inData = result.dataIssues.length > 0 || (source.dataIssues.length > 0 && !source.dataMissing)
+    const files = [...(inManifest ? [args.source] : []), ...(inData ? [dataLabel] : [])]
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
-    throw new ConfigError(`${args.source} has ${count}:`, issues, args.source)
+    const verb = files.length === 1 ? 'has' : 'have'
+    throw new ConfigError(`${files.join(' and ')} ${verb} ${count}:`, issues, args.source)
   }
   const manifest = source.report.manifest!
   const generated = Object.values(result.generated).reduce((sum, n) => sum + n, 0)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { ConfigError } from '../../src/core/errors.ts'
 import { inferManifest } from '../../src/core/manifest/infer.ts'
-import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
+import { parseJsonText, parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
 import type { Issue, Manifest } from '../../src/core/manifest/types.ts'
 import { checkManifest, validateManifest } from '../../src/core/manifest/validate.ts'
 
@@ -436,6 +436,17 @@ describe('parseYamlOrJson', () => {
   test('a JSON syntax error is a ConfigError saying JSON', () => {
     const error = configError(() => parseYamlOrJson('{\n  "resources": {\n    "a": [1, 2\n}', 'bad.json'))
     assert.equal(error.message, 'bad.json is not valid JSON')
+  })
+
+  test('a JSON syntax error reads as one line, without the text around it (the line says where)', () => {
+    for (const [text, message, line] of [
+      ['{\n  "tags": [\n    { "id": 1 },\n  ]\n}\n', "Unexpected token ']'", 4],
+      ['{\n  "a": 1,\n}', 'Expected double-quoted property name', 3],
+      ['{"a": 1', "Expected ',' or '}' after property value", 1],
+    ] as const) {
+      const error = configError(() => parseJsonText(text, 'x.json'))
+      assert.deepEqual(error.issues, [{ path: '', message, line }])
+    }
   })
 
   test('duplicate keys are rejected, in YAML and JSON', () => {

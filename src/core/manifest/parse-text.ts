@@ -62,7 +62,10 @@ export function parseJsonText(text: string, fileName: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
+    // V8 quotes the text around the error (across lines) or gives an offset: the line says where
     const message = (error as Error).message
+      .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+      .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
     const offset = jsonErrorOffset(text)
     const issue: { path: string; message: string; line?: number } = { path: '', message }
     if (offset !== undefined) issue.line = text.slice(0, offset).split('\n').length
