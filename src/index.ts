@@ -18,6 +18,7 @@ export type {
   Problem,
   RequestFilter,
   SimulationPolicy,
+  TruncatedBody,
   Weighted,
 } from './library/admin-types.ts'
 export {

@@ -73,7 +73,15 @@ export interface RequestFilter {
   status?: number | string
 }
 
-/** One request the mock received, as recorded in its journal. */
+/** A body longer than the journal keeps (64 KiB): its size and the first part of its text. */
+export interface TruncatedBody {
+  truncated: true
+  /** the whole body's size in bytes */
+  bytes: number
+  text: string
+}
+
+/** One request the mock received and what it answered, as recorded in its journal. */
 export interface JournalEntry {
   id: number
   /** ISO 8601 time the request arrived */
@@ -84,14 +92,21 @@ export interface JournalEntry {
   /** query parameters; a repeated name maps to the list of its values */
   query: Record<string, string | string[]>
   /** request headers (lower-case names; credentials shown as `[redacted]`) */
-  headers: Record<string, string>
-  /** the JSON body, for a request that sent one */
+  headers: Record<string, string | string[]>
+  /** the body of a request that sent one: parsed JSON, else its text, or a TruncatedBody */
   requestBody?: unknown
   /** status sent, or 0 when a connection fault meant none was */
   status: number
   durationMs: number
   /** what simulation did to it, such as `"latency 120ms"` or `"failure 503 (scripted)"` */
   simulated?: string
+  /** what was sent back; absent when a connection fault meant nothing was */
+  response?: {
+    status: number
+    headers: Record<string, string | string[]>
+    /** parsed JSON for a JSON response, else its text, or a TruncatedBody; absent for none */
+    body?: unknown
+  }
 }
 
 /** An RFC 9457 problem, the body of every error the mock answers. */

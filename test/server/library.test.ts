@@ -166,6 +166,8 @@ describe('startMock', () => {
     assert.equal(entry?.path, '/api/invoices')
     assert.equal(entry?.status, 201)
     assert.deepEqual(entry?.requestBody, { customerId: 1, amount: 3 })
+    assert.equal(entry?.response?.status, 201)
+    assert.equal((entry?.response?.body as { amount?: number } | undefined)?.amount, 3)
     assert.ok(!Number.isNaN(Date.parse(entry?.time ?? '')))
     assert.deepEqual((await mock.requests.list({ path: '/customers' }))[0]?.query, { plan: 'pro' })
 
