@@ -42,6 +42,12 @@ export interface AdminClient {
       get(): Promise<SimulationPolicy>
       set(policy: SimulationPolicy): Promise<SimulationPolicy>
     }
+    /** per-route policies keyed `"METHOD /path"` (relative to basePath, `:param` and `*` allowed) */
+    routes: {
+      get(): Promise<Record<string, SimulationPolicy>>
+      /** replace them all; `{}` clears them */
+      set(routes: Record<string, SimulationPolicy>): Promise<Record<string, SimulationPolicy>>
+    }
   }
   /** The request journal: what clients sent and what they got. */
   requests: {
@@ -119,6 +125,10 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
         get: () => call('GET', resourcePath(name)),
         set: (policy) => call('PUT', resourcePath(name), policy),
       }),
+      routes: {
+        get: () => call('GET', '/simulation/routes'),
+        set: (routes) => call('PUT', '/simulation/routes', routes),
+      },
     },
     requests: {
       list: async (filter) =>

@@ -148,6 +148,17 @@ describe('startMock', () => {
     assert.deepEqual(await invoices.get(), {})
     assert.equal((await fetch(`${mock.url}/api/invoices`)).status, 200)
 
+    assert.deepEqual(
+      await mock.simulation.routes.set({ 'POST /invoices': { errors: { rate: 1, status: 504 } } }),
+      {
+        'POST /invoices': { errors: { rate: 1, status: 504, retryAfter: 1 } },
+      },
+    )
+    assert.equal((await fetch(`${mock.url}/api/invoices`, post({ customerId: 1, amount: 2 }))).status, 504)
+    assert.equal((await fetch(`${mock.url}/api/invoices`)).status, 200)
+    assert.deepEqual(await mock.simulation.routes.set({}), {})
+    assert.deepEqual(await mock.simulation.routes.get(), {})
+
     await rejectsWithProblem(mock.simulation.resource('invoice').get(), 404, 'not_found')
     await rejectsWithProblem(mock.simulation.set({ latency: 'slow' }), 422, 'validation_failed')
   })
