@@ -172,6 +172,116 @@ describe('restmock generate', { concurrency: 4 }, () => {
   })
 })
 
+describe('restmock generate: the data file', { concurrency: 4 }, () => {
+  /** A manifest whose `data` names shop.data.json, which does not exist yet. */
+  async function withDataKey(dir: string): Promise<string> {
+    const path = join(dir, 'shop.yaml')
+    await writeFile(
+      path,
+      [
+        'data: ./shop.data.json',
+        'seed: 9',
+        'resources:',
+        '  customers:',
+        '    count: 3',
+        '    fields:',
+        '      email: { type: string, format: email, unique: true, required: true }',
+        '  orders:',
+        '    count: 4',
+        '    fields:',
+        '      customerId: { type: integer, ref: customers, required: true }',
+        '  settings:',
+        '    singleton: true',
+        '    fields:',
+        '      shopName: { type: string, required: true }',
+      ].join('\n'),
+    )
+    return path
+  }
+
+  test("the manifest's data file may not exist yet: generate creates it, and it validates", async () => {
+    const dir = await tempDir()
+    const manifest = await withDataKey(dir)
+    const out = join(dir, 'shop.data.json')
+    const result = await run(['generate', manifest, '--out', out], dir)
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stderr,
+      'restmock: shop.data.json does not exist yet: no seed data to keep\nrestmock: generated 7 records (customers 3, orders 4) to ' +
+        `${out}, seed 9\n`,
+    )
+    const data = JSON.parse(await readFile(out, 'utf8')) as Data
+    assert.equal(collection(data, 'customers').length, 3)
+    assert.equal(typeof (data.settings as Record<string, unknown>).shopName, 'string')
+    const check = await run(['validate', manifest], dir)
+    assert.equal(check.code, 0, check.stderr)
+    assert.match(check.stdout, /valid manifest, 3 resources, 7 seed records\n$/)
+    // a --data file that does not exist is a mistake, not a start
+    const typo = await run(['generate', manifest, '--data', join(dir, 'nope.json')], dir)
+    assert.equal(typo.code, 1)
+    assert.match(typo.stderr, /--data: nope\.json does not exist/)
+    assert.doesNotMatch(typo.stderr, STACK_LINE)
+  })
+
+  test('without --fresh records are added to the seed data; --fresh replaces them', async () => {
+    const dir = await tempDir()
+    const manifest = await withDataKey(dir)
+    const out = join(dir, 'shop.data.json')
+    const first = await run(['generate', manifest, '--out', out], dir)
+    assert.equal(first.code, 0, first.stderr)
+    const fromNothing = await readFile(out, 'utf8')
+    const appended = await run(['generate', manifest, '--out', out], dir)
+    assert.equal(appended.code, 0, appended.stderr)
+    const twice = JSON.parse(await readFile(out, 'utf8')) as Data
+    assert.equal(collection(twice, 'customers').length, 6)
+    assert.equal(collection(twice, 'orders').length, 8)
+    const fresh = await run(['generate', manifest, '--out', out, '--fresh'], dir)
+    assert.equal(fresh.code, 0, fresh.stderr)
+    // the same as generating with no data at all
+    assert.equal(await readFile(out, 'utf8'), fromNothing)
+    // --fresh --only: the named resources start over, the others keep their records
+    const only = await run(['generate', manifest, '--fresh', '--only', 'orders', '--count', '2'], dir)
+    assert.equal(only.code, 0, only.stderr)
+    const onlyOrders = JSON.parse(only.stdout) as Data
+    assert.equal(collection(onlyOrders, 'orders').length, 2)
+    assert.deepEqual(onlyOrders.customers, (JSON.parse(fromNothing) as Data).customers)
+  })
+
+  test('--fresh --only refuses to leave kept records pointing at replaced ones', async () => {
+    const dir = await tempDir()
+    const manifest = await withDataKey(dir)
+    const out = join(dir, 'shop.data.json')
+    assert.equal((await run(['generate', manifest, '--out', out], dir)).code, 0)
+    const before = await readFile(out, 'utf8')
+    const result = await run(
+      ['generate', manifest, '--out', out, '--fresh', '--only', 'customers', '--count', '1'],
+      dir,
+    )
+    assert.equal(result.code, 1)
+    assert.match(
+      result.stderr,
+      /the records kept from the seed data do not fit the records --fresh generated; add their resources to --only, or leave out --fresh\n {2}- orders\[\d\]\.customerId: refers to customers [23], which does not exist/,
+    )
+    assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.equal(await readFile(out, 'utf8'), before)
+  })
+
+  test('--fresh for every resource does not need the old data to be readable', async () => {
+    const dir = await tempDir()
+    const manifest = await withDataKey(dir)
+    await writeFile(join(dir, 'shop.data.json'), '{ "customers": [ oops ] }')
+    const kept = await run(['generate', manifest], dir)
+    assert.equal(kept.code, 1)
+    assert.match(kept.stderr, /shop\.data\.json: Unexpected token 'o'/)
+    const fresh = await run(['generate', manifest, '--fresh', '--out', join(dir, 'shop.data.json')], dir)
+    assert.equal(fresh.code, 0, fresh.stderr)
+    assert.equal(
+      collection(JSON.parse(await readFile(join(dir, 'shop.data.json'), 'utf8')) as Data, 'orders').length,
+      4,
+    )
+  })
+})
+
 test('the progress bar redraws one line and ends it', () => {
   assert.equal(
     renderProgress(45_000, 100_000),
