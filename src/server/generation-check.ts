@@ -12,13 +12,16 @@ const require = createRequire(import.meta.url)
 /**
  * The manifest validator's hook for data generation: an unknown `locale`, unknown or failing `faker`
  * methods (with close matches suggested), and ref cycles among `count` resources that no nullable or
- * optional ref breaks. faker is loaded only when the manifest names a faker method.
+ * optional ref breaks. faker is loaded only when the manifest names a faker method. All are reported
+ * together: an unknown locale does not hide the method typos.
  */
 export const generationCheck: ManifestCheck = (manifest) => {
   const issues: Issue[] = [...refCycleIssues(manifest)]
   const localeIssue = manifest.locale === undefined ? undefined : checkLocale(manifest.locale)
-  if (localeIssue !== undefined) return [...issues, localeIssue]
-  if (usesFaker(manifest)) issues.push(...fakerIssues(manifest, loadFakerSync(manifest.locale ?? 'en')))
+  if (localeIssue !== undefined) issues.push(localeIssue)
+  // every locale has the same methods: with an unknown one, English still finds the method typos
+  const locale = localeIssue === undefined ? (manifest.locale ?? 'en') : 'en'
+  if (usesFaker(manifest)) issues.push(...fakerIssues(manifest, loadFakerSync(locale)))
   return issues
 }
 
