@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { createMock } from '../../src/index.ts'
+import { createMock, startMock } from '../../src/index.ts'
 import { crmMock, expectProblem, json } from '../support/helpers.ts'
 
 type App = ReturnType<typeof crmMock>
@@ -135,6 +135,40 @@ describe('hostile query strings', () => {
     for (const path of ['/posts', '/posts/1']) {
       const problem = await expectProblem(await app.request(`${path}?${params(1001)}`), 400, 'invalid_query')
       assert.match(problem.detail, /1,?000/)
+    }
+  })
+})
+
+describe('hostile input over a real socket', () => {
+  test('deep, overflowing and non-UTF-8 bodies, chunked or not, answer 400 and the server keeps serving', async () => {
+    const mock = await startMock({ data: { posts: [{ id: 1 }] }, port: 0, logRequests: false })
+    try {
+      const send = (body: string | Uint8Array, chunked: boolean) =>
+        fetch(`${mock.url}/posts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: chunked
+            ? new ReadableStream({
+                start(controller) {
+                  controller.enqueue(typeof body === 'string' ? new TextEncoder().encode(body) : body)
+                  controller.close()
+                },
+              })
+            : body,
+          ...(chunked ? { duplex: 'half' } : {}),
+        } as RequestInit)
+      for (const chunked of [false, true]) {
+        await expectProblem(await send(nestedObject(100_000), chunked), 400, 'invalid_body')
+        await expectProblem(await send('{"n":1e400}', chunked), 400, 'invalid_body')
+        await expectProblem(
+          await send(new Uint8Array([0x7b, 0x22, 0xc3, 0x22, 0x3a, 0x31, 0x7d]), chunked),
+          400,
+          'malformed_json',
+        )
+      }
+      assert.deepEqual(await (await fetch(`${mock.url}/posts`)).json(), [{ id: 1 }])
+    } finally {
+      await mock.close()
     }
   })
 })
