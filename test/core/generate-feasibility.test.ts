@@ -184,3 +184,17 @@ test('timestamps the store maintains and singletons are not generated from count
   })
   assert.deepEqual(foreseen(manifest), [])
 })
+
+test('a ref to an unknown resource or a singleton is left to the manifest check', () => {
+  const manifest = manifestOf({
+    settings: { singleton: true },
+    invoices: {
+      count: 2,
+      fields: {
+        customerId: { type: 'integer', ref: 'customer', required: true },
+        settingsId: { type: 'integer', ref: 'settings', required: true },
+      },
+    },
+  })
+  assert.deepEqual(foreseen(manifest), [])
+})

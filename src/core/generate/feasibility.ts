@@ -35,6 +35,9 @@ export function generationIssues(manifest: Manifest, input: FeasibilityInput): I
     walkFields(resource, (field, path, topLevelName) => {
       if (isMaintained(resource, topLevelName)) return
       if (field.ref !== undefined) {
+        // a ref to an unknown resource or to a singleton is a manifest problem, reported as such
+        const target = manifest.resources[field.ref]
+        if (target === undefined || target.singleton) return
         const problem = refProblem(field, field.ref, resource, existing, count, topLevelName, input)
         if (problem !== undefined) issues.push(problem(path))
         return
