@@ -526,6 +526,8 @@ describe('a failing journal write', () => {
         assert.rejects(promise, (error: unknown) => {
           assert.ok(error instanceof RestmockError)
           assert.equal(error.code, 'persistence_failed')
+          // the detail reaches HTTP clients: it never names where the state lives
+          assert.ok(!error.message.includes(file), error.message)
           return true
         }),
       ),

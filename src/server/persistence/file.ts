@@ -164,9 +164,12 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
     try {
       await append(encodeBatch(lines))
     } catch (error) {
+      // the client sees only the error code; the path and the system's message go to the operator's log
+      const code = (error as NodeJS.ErrnoException).code
+      log(`${journalPath}: could not save a change: ${(error as Error).message}`)
       throw new RestmockError(
         'persistence_failed',
-        `Could not save the change to ${journalPath}: ${(error as Error).message}`,
+        `The change could not be saved to the state file${code === undefined ? '' : ` (${code})`} and was rolled back`,
         { cause: error },
       )
     }
