@@ -13,12 +13,19 @@ after(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
 })
 
-function spawnCli(args: readonly string[]): {
+function spawnCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): {
   child: ChildProcess
   output: Promise<string>
   exit: Promise<number | null>
 } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   children.push(child)
   let text = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -72,4 +79,53 @@ test('--error-rate 1 and --latency fail every request; --no-admin removes /__res
   assert.notEqual(admin.status, 200)
   await admin.arrayBuffer()
   child.kill('SIGTERM')
+})
+
+test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin grants one origin', async () => {
+  const { child } = spawnCli(
+    [DB, '--in-memory', '-p', '0', '--quiet', '--admin-origin', 'http://localhost:5173'],
+    {
+      RESTMOCK_ADMIN_TOKEN: 'from-env',
+    },
+  )
+  const url = await listening(child)
+  const missing = await fetch(`${url}/__restmock/health`)
+  assert.equal(missing.status, 401)
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="restmock"')
+  await missing.arrayBuffer()
+  const auth = { authorization: 'Bearer from-env' }
+  const ok = await fetch(`${url}/__restmock/health`, {
+    headers: { ...auth, origin: 'http://localhost:5173' },
+  })
+  assert.equal(ok.status, 200)
+  assert.equal(ok.headers.get('access-control-allow-origin'), 'http://localhost:5173')
+  await ok.arrayBuffer()
+  const other = await fetch(`${url}/__restmock/health`, { headers: { ...auth, origin: 'http://evil.test' } })
+  assert.equal(other.headers.get('access-control-allow-origin'), null)
+  await other.arrayBuffer()
+  const plain = await fetch(`${url}/__restmock/reset`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/plain' },
+  })
+  assert.equal(plain.status, 415)
+  await plain.arrayBuffer()
+  assert.equal((await fetch(`${url}/posts/1`)).status, 200, 'resources need no admin token')
+  child.kill('SIGTERM')
+
+  const flag = spawnCli([DB, '--in-memory', '-p', '0', '--quiet', '--admin-token', 'from-flag'], {
+    RESTMOCK_ADMIN_TOKEN: 'from-env',
+  })
+  const flagUrl = await listening(flag.child)
+  const byFlag = await fetch(`${flagUrl}/__restmock/health`, {
+    headers: { authorization: 'Bearer from-flag' },
+  })
+  assert.equal(byFlag.status, 200, 'the flag wins over the variable')
+  await byFlag.arrayBuffer()
+  flag.child.kill('SIGTERM')
+})
+
+test('a bad --admin-origin stops the start with a message naming the flag', async () => {
+  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--admin-origin', 'localhost:5173/app'])
+  assert.equal(await exit, 1)
+  assert.match(await output, /--admin-origin/)
 })
