@@ -42,6 +42,8 @@ export function toStartOptions(args: ServeArgs): StartOptions {
   if (args.locale !== undefined) options.locale = args.locale
   if (args['base-path'] !== undefined) options.basePath = args['base-path']
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
+  if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
+  if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']
   return options
 }
 
