@@ -30,7 +30,7 @@ describe('admin: info, health, 404 and 405', () => {
       records: 2,
     })
     assert.deepEqual(info.simulation, { simulate: { latency: 5 }, resources: {}, routes: {} })
-    assert.deepEqual(info.requests, { recorded: 0, capacity: 1000 })
+    assert.deepEqual(info.requests, { recorded: 0, capacity: 1000, bytes: 0, maxBytes: 16 * 1024 * 1024 })
     assert.ok((info.endpoints as string[]).includes('GET|POST|DELETE /__restmock/faults'))
   })
 

@@ -46,7 +46,12 @@ export function registerStateRoutes(app: Hono, admin: AdminContext): void {
           })),
           simulation: describeConfig(runtime.simulator.config),
           faults: runtime.simulator.listFaults().length,
-          requests: { recorded: runtime.journal.size, capacity: runtime.journal.capacity },
+          requests: {
+            recorded: runtime.journal.size,
+            capacity: runtime.journal.capacity,
+            bytes: runtime.journal.bytes,
+            maxBytes: runtime.journal.maxBytes,
+          },
           endpoints: ENDPOINTS,
         },
       }),
