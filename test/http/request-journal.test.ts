@@ -116,10 +116,17 @@ describe('journal entries: request and response', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     try {
       await (await fetch(`${url}/api/customers/1`, { headers: { authorization: 'Bearer abc' } })).text()
+      const missing = await fetch(`${url}/api/customers/99`)
+      assert.equal(
+        ((await missing.json()) as { code: string }).code,
+        'not_found',
+        'the client gets the body too',
+      )
       const { requests } = (await (await fetch(`${url}${ADMIN}/requests`)).json()) as { requests: Entry[] }
       assert.equal(requests[0]?.headers.authorization, '[redacted]')
       assert.equal(requests[0]?.headers.host, url.slice('http://'.length))
       assert.equal((requests[0]?.response?.body as { id?: number } | undefined)?.id, 1)
+      assert.equal((requests[1]?.response?.body as { code?: string } | undefined)?.code, 'not_found')
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }

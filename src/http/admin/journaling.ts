@@ -79,7 +79,7 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
         answer = { headers: received, body: null }
         bytes += headersBytes(received)
         const streaming = received['content-type']?.startsWith('text/event-stream') === true
-        if (!noBody && !streaming && response.body !== null) unread = response.clone().body ?? undefined
+        if (!noBody && !streaming) unread = bodyCopy(response)
       }
       entry.response = answer
     }
@@ -115,4 +115,14 @@ function headersBytes(headers: Readonly<Record<string, string | string[] | undef
     bytes += name.length + (typeof value === 'string' ? value.length : String(value).length)
   }
   return bytes
+}
+
+/** A copy of a response body to read for the journal; undefined when there is none or it cannot be had. */
+function bodyCopy(response: Response): ReadableStream<Uint8Array> | undefined {
+  try {
+    if (response.body === null || response.bodyUsed) return undefined
+    return response.clone().body ?? undefined
+  } catch {
+    return undefined
+  }
 }
