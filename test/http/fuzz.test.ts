@@ -410,6 +410,10 @@ type Expect = (request: FuzzRequest) => number | undefined
 async function fuzz(app: MockApp, count: number, make: (index: number) => FuzzRequest, expect?: Expect) {
   const failures: Failure[] = []
   let unsendable = 0
+  // how many refusals were checked, and how many writes changed the state: a run in which the rules
+  // above were never tested proves nothing
+  let refusals = 0
+  let changes = 0
   for (let index = 0; index < count; index++) {
     const request = make(index)
     const fail = (rule: string, detail: string): void => void failures.push({ rule, request, index, detail })
@@ -456,7 +460,11 @@ async function fuzz(app: MockApp, count: number, make: (index: number) => FuzzRe
           fail('4xx body has status and code', `${status} ${clip(text)}`)
       }
       if ((await fingerprint(app)) !== before) fail('4xx changes nothing', `${status} ${clip(text)}`)
-    } else if (
+      refusals++
+    } else if (status < 300 && (await fingerprint(app)) !== before) {
+      changes++
+    }
+    if (
       request.path.startsWith('/__restmock') &&
       status < 300 &&
       !['GET', 'HEAD', 'OPTIONS'].includes(request.method)
@@ -464,10 +472,22 @@ async function fuzz(app: MockApp, count: number, make: (index: number) => FuzzRe
       await app.reset() // an admin call that worked may have set faults or latency: start clean again
     }
   }
-  return { failures, unsendable }
+  return { failures, unsendable, refusals, changes }
 }
 
-function report(seed: number, result: { failures: Failure[] }): void {
+function report(
+  seed: number,
+  result: { failures: Failure[]; refusals: number; changes: number },
+  minimum: { refusals: number; changes: number },
+): void {
+  assert.ok(
+    result.refusals >= minimum.refusals,
+    `seed ${seed}: only ${result.refusals} refusals were checked`,
+  )
+  assert.ok(
+    result.changes >= minimum.changes,
+    `seed ${seed}: only ${result.changes} requests changed the state`,
+  )
   if (result.failures.length === 0) return
   const byRule = new Map<string, number>()
   for (const { rule, request } of result.failures) {
@@ -489,21 +509,21 @@ describe('fuzz: hostile requests never crash, never 5xx, and a refusal changes n
     const seed = seedFor(1)
     const r = mulberry32(seed)
     const t = manifestTarget()
-    report(seed, await fuzz(t.app, 550, () => chaos(r, t)))
+    report(seed, await fuzz(t.app, 550, () => chaos(r, t)), { refusals: 250, changes: 30 })
   })
 
   test('manifest mock with an 8 KiB body limit', async () => {
     const seed = seedFor(2)
     const r = mulberry32(seed)
     const t = manifestTarget(8 * 1024)
-    report(seed, await fuzz(t.app, 250, () => chaos(r, t)))
+    report(seed, await fuzz(t.app, 250, () => chaos(r, t)), { refusals: 100, changes: 15 })
   })
 
   test('zero-config db.json mock', async () => {
     const seed = seedFor(3)
     const r = mulberry32(seed)
     const t = zeroConfigTarget()
-    report(seed, await fuzz(t.app, 450, () => chaos(r, t)))
+    report(seed, await fuzz(t.app, 450, () => chaos(r, t)), { refusals: 150, changes: 50 })
   })
 })
 
@@ -564,14 +584,14 @@ describe('fuzz: input past the limits is refused with 400', () => {
     const seed = seedFor(4)
     const r = mulberry32(seed)
     const t = manifestTarget()
-    report(seed, await fuzz(t.app, 120, () => limits(r, t), expect))
+    report(seed, await fuzz(t.app, 120, () => limits(r, t), expect), { refusals: 80, changes: 0 })
   })
 
   test('zero-config db.json mock, and nesting of 50 levels still accepted', async () => {
     const seed = seedFor(5)
     const r = mulberry32(seed)
     const t = zeroConfigTarget()
-    report(seed, await fuzz(t.app, 120, () => limits(r, t), expect))
+    report(seed, await fuzz(t.app, 120, () => limits(r, t), expect), { refusals: 80, changes: 0 })
     const fifty = await t.app.request('/posts', {
       method: 'POST',
       headers: JSON_HEADERS,

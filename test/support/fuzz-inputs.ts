@@ -141,12 +141,16 @@ const BAD_UTF8: readonly number[][] = [
   [0xf8, 0x88, 0x80, 0x80, 0x80],
 ]
 
-/** A JSON object whose string value under `key` holds invalid UTF-8 bytes (an otherwise valid body). */
+/**
+ * A JSON object whose string value under `key` holds invalid UTF-8 bytes (an otherwise valid body). Each bad
+ * sequence is followed by a character that cannot continue it, so two of them never make a valid one.
+ */
 export function invalidUtf8(r: Rng, key: string): Uint8Array {
   const encoder = new TextEncoder()
   const bytes = [...encoder.encode(`{${JSON.stringify(key)}:"ok `)]
   const count = int(r, 1, 3)
-  for (let i = 0; i < count; i++) bytes.push(...pick(r, BAD_UTF8), ...encoder.encode(pick(r, ['', 'x', 'é'])))
+  for (let i = 0; i < count; i++)
+    bytes.push(...pick(r, BAD_UTF8), ...encoder.encode(pick(r, ['x', ' ', 'é'])))
   bytes.push(...encoder.encode('"}'))
   return Uint8Array.from(bytes)
 }
