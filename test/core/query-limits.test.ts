@@ -87,4 +87,62 @@ describe('query limits', () => {
     assert.deepEqual(ids(values), ids([['v:in', '0,1,2']]))
     assert.deepEqual(ids(values), [1, 2, 3, 5, 12, 13])
   })
+
+  test('repeated text operators and _like patterns select the union of each value alone', () => {
+    const words = deepFreeze(
+      [
+        'Alpha',
+        'beta',
+        'GAMMA ray',
+        'delta-x',
+        'a.b',
+        'x'.repeat(3000),
+        'Ünïcode',
+        '',
+        'alphabet',
+        'ab|cd',
+      ].map((v, i) => ({ id: i + 1, v })),
+    )
+    const run = (query: ReadonlyArray<readonly [string, string]>) =>
+      executeListQuery(
+        words,
+        parseListQuery(query, things, zeroConfig),
+        relationReader({ things: words }),
+      ).items.map((r) => r.id)
+    const values = [
+      'alpha',
+      'ET',
+      '^g',
+      'a$',
+      '(?<n>x)',
+      '(?<n>a)',
+      'a.b',
+      'a\\.b',
+      '(al|be)',
+      'x+',
+      'x'.repeat(2500),
+      'ü',
+      '|',
+      '[',
+      'ab\\|cd',
+      'zzz',
+    ]
+    for (const key of ['v_like', 'v:contains', 'v:startsWith', 'v:endsWith']) {
+      const usable = values.filter((v) => {
+        try {
+          run([[key, v]])
+          return true
+        } catch {
+          return false
+        }
+      })
+      const together = run(usable.map((v) => [key, v] as const))
+      const expected = new Set(usable.flatMap((v) => run([[key, v]])))
+      assert.deepEqual(
+        together,
+        words.map((r) => r.id).filter((id) => expected.has(id)),
+        key,
+      )
+    }
+  })
 })

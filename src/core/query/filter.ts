@@ -1,7 +1,7 @@
 import type { FieldType } from '../manifest/types.ts'
 import type { Rec } from '../state.ts'
 import { compareToOperand, looseEquals, type Operand, parseNumber, toOperand } from './compare.ts'
-import { literalMatcher } from './escape-regexp.ts'
+import { combinedRegExps, literalsMatcher } from './escape-regexp.ts'
 import type { FieldCatalog, ResolvedField } from './field-catalog.ts'
 import type { FilterOp } from './filter-key.ts'
 import { parseFilterKey } from './filter-key.ts'
@@ -60,15 +60,19 @@ function valueTest(op: FilterOp, texts: readonly string[], key: string): ValueTe
     case 'contains':
     case 'startsWith':
     case 'endsWith':
-      return textTest(texts.map((text) => literalMatcher(text, op)))
-    case 'like':
-      return textTest(
-        texts.map((text) => {
-          const like = compileLike(text)
-          if (!like.ok) throw invalidQuery(key, text, like.reason)
-          return like
-        }),
-      )
+      return textTest(literalsMatcher(texts, op))
+    case 'like': {
+      // patterns that run natively are joined into one regexp: 1,000 values cost one pass, not 1,000
+      const native: string[] = []
+      const others: Array<{ test(input: string): boolean }> = []
+      for (const text of texts) {
+        const like = compileLike(text)
+        if (!like.ok) throw invalidQuery(key, text, like.reason)
+        if (like.native !== undefined) native.push(like.native)
+        else others.push(like)
+      }
+      return textTest([...combinedRegExps(native), ...others])
+    }
   }
 }
 

@@ -4,7 +4,14 @@ import { type LikeNode, parseLike } from './like-syntax.ts'
 /** Longer `_like` patterns are refused: a filter value is a search term, not a program. */
 export const MAX_LIKE_PATTERN_LENGTH = 256
 
-export type LikeResult = { ok: true; test: (input: string) => boolean } | { ok: false; reason: string }
+export type LikeResult =
+  | {
+      ok: true
+      test: (input: string) => boolean
+      /** set when the pattern runs on the native engine: it may then be combined with others (combinedRegExps) */
+      native?: string
+    }
+  | { ok: false; reason: string }
 
 /**
  * Compiles a `_like` value: a case-insensitive JavaScript regular expression that can never hang the server.
@@ -23,7 +30,7 @@ export function compileLike(pattern: string): LikeResult {
   }
   const parsed = parseLike(pattern)
   if (!parsed.ok) return parsed
-  if (!canBacktrack(parsed.node)) return { ok: true, test: (input) => native.test(input) }
+  if (!canBacktrack(parsed.node)) return { ok: true, test: (input) => native.test(input), native: pattern }
   return compileMatcher(parsed.node)
 }
 
