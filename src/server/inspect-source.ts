@@ -12,8 +12,7 @@ import { MANIFEST_CHECKS } from './manifest-checks.ts'
 
 /** A manifest read without stopping at its first problem, with its seed data when that can be read. */
 export interface ManifestSource {
-  /** as given (for messages) */
-  name: string
+  /** absolute path of the manifest */
   path: string
   raw: unknown
   /** 1-based line of a dotted path in the manifest */
@@ -60,7 +59,6 @@ export function readManifestSource(
         ? resolve(dirname(absolute), manifestData)
         : undefined
   const source: ManifestSource = {
-    name: path,
     path: absolute,
     raw: value,
     lineOf: parsed.lineOf,
