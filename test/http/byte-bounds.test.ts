@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { cachedSelection } from '../../src/core/query/selection-cache.ts'
 import { RateLimiter } from '../../src/core/simulation/rate-limiter.ts'
 import { DEFAULT_IDEMPOTENCY_BYTES, IdempotencyCache } from '../../src/http/idempotency.ts'
 import { createMock } from '../../src/index.ts'
@@ -94,5 +95,27 @@ describe('rate limiter: bounded in keys and bytes', () => {
     assert.equal(limiter.size, 3)
     assert.equal(limiter.hit('a', policy, 0).headers['RateLimit-Remaining'], '1', 'a was forgotten')
     assert.equal(limiter.hit('d', policy, 0).headers['RateLimit-Remaining'], '0')
+  })
+})
+
+describe('list selection cache: bounded in bytes', () => {
+  test('selections past the byte budget are evicted oldest first; one larger than it is not kept', () => {
+    const records = Array.from({ length: 1000 }, (_, id) => ({ id }))
+    let computed = 0
+    const select = (n: number) => () => {
+      computed++
+      return records.slice(0, n)
+    }
+    // each selection of 100 records costs about 900 bytes: three fit in 3,000
+    for (const key of ['a', 'b', 'c', 'd']) cachedSelection(records, key, select(100), 3_000)
+    assert.equal(computed, 4)
+    cachedSelection(records, 'd', select(100), 3_000)
+    cachedSelection(records, 'b', select(100), 3_000)
+    assert.equal(computed, 4, 'b and d are still cached')
+    cachedSelection(records, 'a', select(100), 3_000)
+    assert.equal(computed, 5, 'a was evicted')
+    cachedSelection(records, 'big', select(1000), 3_000)
+    cachedSelection(records, 'big', select(1000), 3_000)
+    assert.equal(computed, 7, 'a selection larger than the budget is computed each time')
   })
 })

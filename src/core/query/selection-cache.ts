@@ -2,24 +2,33 @@ import type { Rec } from '../state.ts'
 
 /** Selections kept per collection version; the least recently used goes first. */
 const MAX_SELECTIONS_PER_VERSION = 16
+/** Bytes kept per collection version: keys plus one reference (8 bytes) per selected record. */
+export const MAX_SELECTION_BYTES = 32 * 1024 * 1024
 
-const selections = new WeakMap<readonly Rec[], Map<string, readonly Rec[]>>()
+interface Selections {
+  byKey: Map<string, readonly Rec[]>
+  bytes: number
+}
+
+const selections = new WeakMap<readonly Rec[], Selections>()
 
 /**
  * The filtered and sorted records for `key`, computed once per version of a collection. A version is the
  * stored array itself: the store replaces it on every change and never mutates it, so a cached selection
- * can never be stale, and it is garbage-collected with its version.
+ * can never be stale, and it is garbage-collected with its version. Bounded in entries and in bytes.
  */
 export function cachedSelection(
   records: readonly Rec[],
   key: string,
   select: () => readonly Rec[],
+  maxBytes = MAX_SELECTION_BYTES,
 ): readonly Rec[] {
-  let byKey = selections.get(records)
-  if (byKey === undefined) {
-    byKey = new Map()
-    selections.set(records, byKey)
+  let cache = selections.get(records)
+  if (cache === undefined) {
+    cache = { byKey: new Map(), bytes: 0 }
+    selections.set(records, cache)
   }
+  const { byKey } = cache
   const hit = byKey.get(key)
   if (hit !== undefined) {
     byKey.delete(key)
@@ -27,7 +36,18 @@ export function cachedSelection(
     return hit
   }
   const selected = select()
+  const bytes = sizeOf(key, selected)
+  if (bytes > maxBytes) return selected
   byKey.set(key, selected)
-  if (byKey.size > MAX_SELECTIONS_PER_VERSION) byKey.delete(byKey.keys().next().value!)
+  cache.bytes += bytes
+  for (const [oldest, value] of byKey) {
+    if (byKey.size <= MAX_SELECTIONS_PER_VERSION && cache.bytes <= maxBytes) break
+    byKey.delete(oldest)
+    cache.bytes -= sizeOf(oldest, value)
+  }
   return selected
+}
+
+function sizeOf(key: string, selected: readonly Rec[]): number {
+  return 64 + key.length + 8 * selected.length
 }
