@@ -150,6 +150,8 @@ const counts = {
   socketErrors: 0,
 }
 const fiveHundreds: string[] = []
+/** status of the first answer to each piece of garbage (0: the connection closed without one) */
+const garbageAnswers: Record<number, number> = {}
 const socketErrors: string[] = []
 let total = 0
 
@@ -189,22 +191,38 @@ function abortMidBody(base: string): Promise<void> {
   })
 }
 
-/** Bytes that are not HTTP; the server must answer 400 or close, and keep serving. */
+const GARBAGE = [
+  'GARBAGE\r\n\r\n',
+  'GET / HTTP/1.1\r\nBad Header\r\n\r\n',
+  'GET /\x00 HTTP/9\r\n\r\n',
+  `GET /api/posts HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+  'POST /api/posts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+  'POST /api/posts HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+  'GET /api/posts/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/posts/2 HTTP/1.1\r\nHost: x\r\n\r\n',
+  // the whole request, then gone before the answer
+  'GET /api/posts?_embed=comments HTTP/1.1\r\nHost: x\r\n\r\n',
+]
+
+/**
+ * Bytes that are not valid HTTP (or a client that leaves before the answer); resolves to the status of
+ * the first answer, 0 when there was none. The server must answer 4xx or close, and keep serving.
+ */
 function garbageHttp(base: string): Promise<number> {
   return new Promise((resolve) => {
     const url = new URL(base)
-    const socket = connect(Number(url.port), url.hostname, () =>
-      socket.write(
-        pick(['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nBad Header\r\n\r\n', 'GET /\x00 HTTP/9\r\n\r\n']),
-      ),
-    )
-    let text = ''
+    const text = pick(GARBAGE)
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(text)
+      if (text.includes('_embed')) socket.destroy()
+    })
+    socket.setTimeout(2000, () => socket.destroy())
+    let answer = ''
     socket.on('data', (chunk) => {
-      text += chunk
+      answer += chunk
       socket.destroy()
     })
     socket.on('error', () => {})
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)))
   })
 }
 
@@ -321,6 +339,7 @@ async function oneRequest(base: string): Promise<Answer | undefined> {
     const status = await garbageHttp(base)
     if (status >= 500) fiveHundreds.push(`garbage HTTP answered ${status}`)
     counts.garbage++
+    garbageAnswers[status] = (garbageAnswers[status] ?? 0) + 1
     return undefined
   }
   // the request journal, read while it fills (bounded in entries and bytes)
@@ -424,6 +443,7 @@ async function main(): Promise<number> {
       `\nrequests: ${total} in ${elapsed.toFixed(1)} s = ${Math.round(total / elapsed)} req/s (server CPU ${cpu.toFixed(1)} s)`,
     )
     console.log(`statuses: ${JSON.stringify(counts)}`)
+    console.log(`answers to garbage HTTP: ${JSON.stringify(garbageAnswers)}`)
     console.log(
       `rss: start ${mb(rss[0]!)}, after warm-up ${mb(warm)}, peak ${mb(Math.max(...rss))}, end ${mb(end)}, at rest ${mb(rest)} (x${growth.toFixed(2)} of warm-up)`,
     )
