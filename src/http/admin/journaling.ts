@@ -45,7 +45,7 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
     const durationMs = options.now() - start
     const headers = headersOf(request, env)
     const queryString = queryStringOf(request.url)
-    let bytes = ENTRY_OVERHEAD + path.length + queryString.length + headersBytes(headers)
+    let bytes = ENTRY_OVERHEAD + path.length + queryString.length + requestHeadersBytes(env, headers)
     const entry: Omit<JournalEntry, 'id'> = {
       time: Math.round(options.clock() - durationMs),
       method: request.method,
@@ -106,6 +106,18 @@ function headersOf(request: Request, env: unknown): Readonly<Record<string, stri
   const incoming = incomingOf(env)
   if (incoming === undefined) return Object.fromEntries(request.headers)
   return incoming.headers
+}
+
+/** On Node the raw header list (an array, quicker to walk than the parsed object). */
+function requestHeadersBytes(
+  env: unknown,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): number {
+  const raw = incomingOf(env)?.rawHeaders
+  if (raw === undefined) return headersBytes(headers)
+  let bytes = 0
+  for (let i = 0; i < raw.length; i++) bytes += raw[i]!.length
+  return bytes
 }
 
 function headersBytes(headers: Readonly<Record<string, string | string[] | undefined>>): number {
