@@ -227,28 +227,46 @@ function garbageHttp(base: string): Promise<number> {
 }
 
 type Collection = 'authors' | 'posts' | 'comments'
-/** ids this client created or saw; a collection at its cap deletes instead of creating: the state stays bounded */
-const ids: Record<Collection, number[]> = { authors: [], posts: [], comments: [] }
-// set from the seeded state: what it started with, plus some room
-const caps: Record<Collection, number> = { authors: 0, posts: 0, comments: 0 }
-const idOf = (resource: Collection): number => (ids[resource].length > 0 ? pick(ids[resource]) : 1)
+/** ids of the seeded records and of those this client created, less those it deleted */
+const known: Record<Collection, number[]> = { authors: [], posts: [], comments: [] }
+/**
+ * Records this client created and has not deleted. Deletes take only these, and new posts and comments
+ * hang off them half the time, so cascades stay small and the seeded state stays about the same size
+ * however long the soak runs; at the cap a create deletes instead.
+ */
+const created: Record<Collection, number[]> = { authors: [], posts: [], comments: [] }
+const CREATED_CAP = 300
 let emails = 0
 
-function takeId(resource: Collection): number {
-  const list = ids[resource]
-  if (list.length === 0) return 1
-  const at = randomInt(random, 0, list.length - 1)
-  const [id] = list.splice(at, 1)
-  return id!
+const idOf = (resource: Collection): number => {
+  const list = created[resource].length > 0 && random() < 0.5 ? created[resource] : known[resource]
+  return list.length > 0 ? pick(list) : 1
 }
 
-const remove = (base: string, resource: Collection): Promise<Answer> =>
-  send(base, 'DELETE', `/api/${resource}/${takeId(resource)}`)
+function forget(list: number[], id: number): void {
+  const at = list.indexOf(id)
+  if (at === -1) return
+  list[at] = list[list.length - 1]!
+  list.pop()
+}
+
+function remove(base: string, resource: Collection): Promise<Answer> {
+  const list = created[resource]
+  if (list.length === 0) return send(base, 'GET', `/api/${resource}/${idOf(resource)}`)
+  const id = list[randomInt(random, 0, list.length - 1)]!
+  forget(list, id)
+  forget(known[resource], id)
+  return send(base, 'DELETE', `/api/${resource}/${id}`)
+}
 
 async function create(base: string, resource: Collection, body: () => unknown): Promise<Answer> {
-  if (ids[resource].length >= caps[resource]) return remove(base, resource)
+  if (created[resource].length >= CREATED_CAP) return remove(base, resource)
   const answer = await send(base, 'POST', `/api/${resource}`, JSON.stringify(body()))
-  if (answer.status === 201) ids[resource].push(JSON.parse(answer.body).id)
+  if (answer.status === 201) {
+    const { id } = JSON.parse(answer.body) as { id: number }
+    created[resource].push(id)
+    known[resource].push(id)
+  }
   return answer
 }
 
@@ -385,10 +403,8 @@ async function main(): Promise<number> {
       Collection,
       { id: number }[]
     >
-    for (const resource of Object.keys(ids) as Collection[]) {
-      ids[resource] = seed[resource].map((record) => record.id)
-      caps[resource] = ids[resource].length + 100
-    }
+    for (const resource of Object.keys(known) as Collection[])
+      known[resource] = seed[resource].map((record) => record.id)
 
     const rss: number[] = [await rssMb(pid)]
     const cpuAtStart = await cpuSeconds(pid)
