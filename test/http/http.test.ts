@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createMock } from '../../src/index.ts'
-import { crmMock, expectProblem, json } from '../support/helpers.ts'
+import { crmApp, crmMock, expectProblem, json } from '../support/helpers.ts'
 
 describe('collections', () => {
   test('GET list and item with ETag; If-None-Match -> 304', async () => {
@@ -366,7 +366,7 @@ describe('request errors', () => {
   })
 
   test('an unexpected exception answers 500 internal and the server keeps serving', async () => {
-    const app = crmMock()
+    const app = crmApp()
     const logged: unknown[] = []
     const original = console.error
     console.error = (...args: unknown[]) => logged.push(args)
@@ -389,7 +389,7 @@ describe('request errors', () => {
   })
 
   test('a failed commit answers 503 persistence_failed and rolls back', async () => {
-    const app = crmMock()
+    const app = crmApp()
     const engine = app.engine as unknown as { persistence: { commit: () => Promise<void> } }
     engine.persistence = { ...engine.persistence, commit: () => Promise.reject(new Error('disk full')) }
     await expectProblem(
@@ -440,7 +440,7 @@ describe('zero-config (json-server db.json)', () => {
 
 describe('copy on write', () => {
   test('records handed out are frozen and never change afterwards', async () => {
-    const app = crmMock()
+    const app = crmApp()
     const before = app.engine.get('customers', 1)
     assert.ok(Object.isFrozen(before))
     assert.throws(() => {

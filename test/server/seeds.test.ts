@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createMock, type MockApp } from '../../src/index.ts'
+import { createMock, type InProcessMock } from '../../src/index.ts'
 import { json } from '../support/helpers.ts'
 
 /** The shipped examples in seeds/ load, serve every seeded record, and behave as their README says. */
@@ -15,8 +15,8 @@ const readSeed = (name: string): Record<string, Row[] | Row> =>
 
 const demoData = readSeed('restmock.data.json')
 const dbJson = readSeed('db.json')
-const demo = (): MockApp => createMock({ source: seedPath('restmock.yaml') })
-const zeroConfig = (): MockApp => createMock({ source: seedPath('db.json') })
+const demo = (): InProcessMock => createMock({ source: seedPath('restmock.yaml') })
+const zeroConfig = (): InProcessMock => createMock({ source: seedPath('db.json') })
 
 function rows(data: Record<string, Row[] | Row>, name: string): Row[] {
   const value = data[name]
@@ -24,13 +24,13 @@ function rows(data: Record<string, Row[] | Row>, name: string): Row[] {
   return value
 }
 
-async function getJson<T = Row>(app: MockApp, path: string): Promise<T> {
+async function getJson<T = Row>(app: InProcessMock, path: string): Promise<T> {
   const response = await app.request(path)
   assert.equal(response.status, 200, `GET ${path}`)
   return (await response.json()) as T
 }
 
-async function send(app: MockApp, method: string, path: string, body?: unknown): Promise<Response> {
+async function send(app: InProcessMock, method: string, path: string, body?: unknown): Promise<Response> {
   return body === undefined ? app.request(path, { method }) : app.request(path, json(method, body))
 }
 
@@ -47,7 +47,7 @@ async function expectCode(response: Response, status: number, code: string): Pro
   assert.equal(((await response.json()) as { code: string }).code, code)
 }
 
-async function servesEveryRecord(app: MockApp, data: Record<string, Row[] | Row>, basePath: string) {
+async function servesEveryRecord(app: InProcessMock, data: Record<string, Row[] | Row>, basePath: string) {
   for (const [name, value] of Object.entries(data)) {
     const served = await getJson<Row | Row[]>(app, `${basePath}/${name}`)
     assert.deepEqual(served, value, `${basePath}/${name} serves the seed unchanged`)

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, test } from 'node:test'
-import { type RunningMock, startMock } from '../../src/index.ts'
+import { type RunningMock, startMock } from '../../src/server/start-mock.ts'
 import { fixture } from '../support/helpers.ts'
 
 let dir: string
@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 async function start(options: Parameters<typeof startMock>[0]): Promise<RunningMock> {
-  const mock = await startMock({ port: 0, ...options })
+  const mock = await startMock({ port: 0, persist: true, ...options })
   running.push(mock)
   return mock
 }

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { createMock, type MockApp } from '../../src/index.ts'
+import { createMock, type InProcessMock } from '../../src/index.ts'
+import { createMockApp, type MockApp } from '../../src/server/create-mock.ts'
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname
 
+/** The CRM mock as the internal app, for tests that reach into the engine (fault injection, frozen records). */
+export function crmApp(): MockApp {
+  return createMockApp({
+    manifest: readFileSync(fixture('crm.yaml'), 'utf8'),
+    data: JSON.parse(readFileSync(fixture('crm.data.json'), 'utf8')),
+  })
+}
+
 /** A fresh in-process mock of the test CRM manifest (new state for every call). */
-export function crmMock(options: { bodyLimit?: number; cors?: boolean } = {}): MockApp {
+export function crmMock(options: { bodyLimit?: number; cors?: boolean } = {}): InProcessMock {
   return createMock({
     manifest: readFileSync(fixture('crm.yaml'), 'utf8'),
     data: JSON.parse(readFileSync(fixture('crm.data.json'), 'utf8')),
