@@ -32,9 +32,12 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
   if (declared > limit) throw tooLarge(limit)
   // a body of known size (the HTTP parser enforces Content-Length) takes the server's direct fast path;
   // a chunked one is streamed so that reading stops at the limit
-  const bytes = Number.isFinite(declared)
-    ? new Uint8Array(await request.arrayBuffer())
-    : await readBytes(request, limit)
+  const bytes = await (Number.isFinite(declared)
+    ? request.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+    : readBytes(request, limit)
+  ).catch((error: unknown) => {
+    throw error instanceof RestmockError ? error : clientGone(error)
+  })
   const text = decodeUtf8(bytes)
   if (text.trim() === '')
     throw new RestmockError('invalid_body', 'the request body is empty; send a JSON object')
@@ -74,6 +77,13 @@ async function readBytes(request: Request, limit: number): Promise<Uint8Array> {
     chunks.push(value)
   }
   return Buffer.concat(chunks)
+}
+
+/** The body stream failed: the client went away mid-body. Nobody reads the answer; the log shows a 400, not a bug. */
+function clientGone(cause: unknown): RestmockError {
+  return new RestmockError('bad_request', 'the client closed the connection before the whole body arrived', {
+    cause,
+  })
 }
 
 function tooLarge(limit: number): RestmockError {

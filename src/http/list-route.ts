@@ -1,7 +1,13 @@
 import type { Context } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import type { ResourceDef } from '../core/manifest/types.ts'
-import { buildLinkHeader, executeListQuery, parseListQuery, type QueryParams } from '../core/query/index.ts'
+import {
+  buildLinkHeader,
+  checkParamCount,
+  executeListQuery,
+  parseListQuery,
+  type QueryParams,
+} from '../core/query/index.ts'
 import type { NestedScope } from './nested-scope.ts'
 import { recordsJson } from './records-json.ts'
 import type { Responder } from './respond.ts'
@@ -36,5 +42,14 @@ export function handleList(
 export function queryPairs(url: string): QueryParams {
   const question = url.indexOf('?')
   if (question === -1 || question === url.length - 1) return []
-  return [...new URLSearchParams(url.slice(question + 1))]
+  const query = url.slice(question + 1)
+  // refuse a flood of parameters before building them (URLSearchParams would decode every one)
+  checkParamCount(countParams(query))
+  return [...new URLSearchParams(query)]
+}
+
+function countParams(query: string): number {
+  let count = 1
+  for (let at = query.indexOf('&'); at !== -1; at = query.indexOf('&', at + 1)) count++
+  return count
 }

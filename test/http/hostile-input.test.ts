@@ -136,6 +136,25 @@ describe('hostile query strings', () => {
       const problem = await expectProblem(await app.request(`${path}?${params(1001)}`), 400, 'invalid_query')
       assert.match(problem.detail, /1,?000/)
     }
+    // a flood far past the limit is refused before it is decoded, with the count in the detail
+    const flood = await expectProblem(await app.request(`/posts?${params(200_000)}`), 400, 'invalid_query')
+    assert.match(flood.detail, /200,000/)
+  })
+})
+
+describe('a client gone mid-body', () => {
+  test('a body stream that fails is a 400 bad_request, not a 500, and nothing changes', async () => {
+    const app = crmMock()
+    const before = await snapshot(app)
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"name":"Half'))
+        controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
+      },
+    })
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' }
+    await expectProblem(await app.request('/api/customers', init as RequestInit), 400, 'bad_request')
+    assert.equal(await snapshot(app), before)
   })
 })
 

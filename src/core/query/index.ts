@@ -5,6 +5,6 @@
  */
 export { executeListQuery, shapeItem } from './execute.ts'
 export { buildLinkHeader } from './link-header.ts'
-export { isStrict, parseItemQuery, parseListQuery, type QueryParams } from './parse-query.ts'
+export { checkParamCount, isStrict, parseItemQuery, parseListQuery, type QueryParams } from './parse-query.ts'
 export { findChildRelation } from './relation-names.ts'
 export type { ItemQuery, ListQuery, ListResult, PageInfo, RelationReader } from './types.ts'

@@ -43,7 +43,7 @@ export function isStrict(resource: ResourceDef, manifest: Manifest): boolean {
  * ignored. Throws nothing but RestmockError.
  */
 export function parseListQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ListQuery {
-  checkCount(params)
+  checkParamCount(params.length)
   const strict = isStrict(resource, manifest)
   const catalog = fieldCatalog(resource, strict)
   const controls = new Map<string, string[]>()
@@ -91,7 +91,7 @@ export function parseListQuery(params: QueryParams, resource: ResourceDef, manif
  */
 export function parseItemQuery(params: QueryParams, resource: ResourceDef, manifest: Manifest): ItemQuery {
   if (params.length === 0) return AS_STORED
-  checkCount(params)
+  checkParamCount(params.length)
   const controls = new Map<string, string[]>()
   for (const [key, value] of params) {
     if (key !== '_embed' && key !== '_expand' && key !== '_fields') continue
@@ -139,11 +139,12 @@ function parseShape(
   return { fields: requested.length === 0 ? undefined : requested, embed, expand }
 }
 
-function checkCount(params: QueryParams): void {
-  if (params.length <= MAX_QUERY_PARAMS) return
+/** More than MAX_QUERY_PARAMS parameters -> 400, checked before anything is built from them. */
+export function checkParamCount(count: number): void {
+  if (count <= MAX_QUERY_PARAMS) return
   throw new RestmockError(
     'invalid_query',
-    `the query string has ${params.length.toLocaleString('en-US')} parameters; at most ${MAX_QUERY_PARAMS.toLocaleString('en-US')} are accepted`,
+    `the query string has ${count.toLocaleString('en-US')} parameters; at most ${MAX_QUERY_PARAMS.toLocaleString('en-US')} are accepted`,
   )
 }
 
