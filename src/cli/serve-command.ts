@@ -74,7 +74,7 @@ function printBanner(mock: RunningMock, options: StartOptions): void {
   for (const resource of Object.values(manifest.resources)) {
     const kind = resource.singleton
       ? 'singleton'
-      : `${mock.engine.store.collection(resource.name)?.size ?? 0} records`
+      : plural(mock.engine.store.collection(resource.name)?.size ?? 0, 'record')
     lines.push(
       `  ${resource.name.padEnd(width)}  ${mock.url}${manifest.basePath}/${resource.name}  (${kind})`,
     )
@@ -97,4 +97,8 @@ function printBanner(mock: RunningMock, options: StartOptions): void {
 function isLoopback(host: string): boolean {
   const address = host.toLowerCase().replace(/^::ffff:/, '')
   return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address)
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

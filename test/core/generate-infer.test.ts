@@ -68,6 +68,19 @@ test('string fields get generators from their names', () => {
   assert.ok(new Set(rows.map((r) => r.city)).size > 30, 'cities vary')
 })
 
+test('network addresses are not street addresses', () => {
+  const rows = generate('devices', {
+    ipAddress: { type: 'string' },
+    mac_address: { type: 'string' },
+    address: { type: 'string' },
+  })
+  for (const row of rows) {
+    assert.match(row.ipAddress as string, /^\d{1,3}(\.\d{1,3}){3}$/)
+    assert.match(row.mac_address as string, /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/)
+    assert.match(row.address as string, /\p{L}/u)
+  }
+})
+
 test('the resource decides what a plain "name" is', () => {
   const [product] = generate('products', { name: { type: 'string' }, description: { type: 'string' } })
   const [company] = generate('vendors', { name: { type: 'string' } })

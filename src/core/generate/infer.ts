@@ -89,6 +89,10 @@ export const TEXT_RULES: ReadonlyArray<readonly [RegExp, (resource: string) => T
   [/(^|_)(job_?title|position|occupation|profession)$/, () => (f) => f.person.jobTitle()],
   [/(^|_)(title|headline|subject|heading)$/, titleFor],
   [/(^|_)(phone|mobile|tel|telephone|fax|cell)(_?(number|no))?$/, () => (f) => f.phone.number()],
+  // before the address rules: ip_address and mac_address are not street addresses
+  [/(^|_)(ip|ip_?address|ipv4)$/, () => (f) => f.internet.ipv4()],
+  [/(^|_)ipv6$/, () => (f) => f.internet.ipv6()],
+  [/(^|_)mac(_address)?$/, () => (f) => f.internet.mac()],
   [
     /(^|_)(address_?2|address_line_?2|secondary_address|apartment|suite)$/,
     () => (f) => f.location.secondaryAddress(),
@@ -112,9 +116,6 @@ export const TEXT_RULES: ReadonlyArray<readonly [RegExp, (resource: string) => T
   ],
   [/(^|_)slug$/, () => (f) => f.lorem.slug({ min: 2, max: 4 })],
   [/(^|_)colou?r$/, () => (f) => f.color.human()],
-  [/(^|_)(ip|ip_?address|ipv4)$/, () => (f) => f.internet.ipv4()],
-  [/(^|_)ipv6$/, () => (f) => f.internet.ipv6()],
-  [/(^|_)mac(_address)?$/, () => (f) => f.internet.mac()],
   [/(^|_)user_?agent$/, () => (f) => f.internet.userAgent()],
   [/(^|_)(domain|domain_name|hostname|host)$/, () => (f) => f.internet.domainName()],
   [/(^|_)password$/, () => (f) => f.internet.password()],
