@@ -33,13 +33,13 @@ export interface MockOptions {
 }
 
 export interface StartOptions extends MockOptions {
-  /** default 3000; 0 picks a free port */
+  /** default 0: a free port (the CLI's default is 3000) */
   port?: number
   /** default 127.0.0.1 */
   host?: string
   /** state file; default next to the manifest (<name>.state.json) or the db.json itself */
   db?: string
-  /** keep state on disk (default true when serving a source file, false for in-memory manifests) */
+  /** keep state on disk (default: only when `db` is given; the CLI persists unless --in-memory) */
   persist?: boolean
   /** start again from the seed, discarding the saved state */
   reset?: boolean
