@@ -307,6 +307,14 @@ export function replaceInferenceSection(document: string, table: string): string
   return `${document.slice(0, start + START_MARKER.length)}\n\n${table}\n\n${document.slice(end)}`
 }
 
+/** A markdown table without its alignment padding (the formatter pads cells; the content is what counts). */
+export function normalizeTable(table: string): string {
+  return table
+    .split('\n')
+    .map((line) => line.replace(/\s*\|\s*/g, '|').replace(/\|-{3,}(?=\|)/g, '|---'))
+    .join('\n')
+}
+
 /** The table as the document holds it now, or undefined without markers. */
 export function documentedInferenceTable(document: string): string | undefined {
   const start = document.indexOf(START_MARKER)
