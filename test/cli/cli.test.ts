@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { copyFile, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -9,7 +9,6 @@ import { serveCli } from '../support/running-cli.ts'
 
 const SEEDS = join(ROOT, 'seeds')
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
-const HAS_FILE_PERSISTENCE = existsSync(join(ROOT, 'src', 'server', 'persistence', 'index.ts'))
 
 /** Resolve with the first `count` stdout lines of a running process. */
 function firstLines(child: ChildProcess, count: number, timeoutMs = 8000): Promise<string[]> {
@@ -247,9 +246,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
     )
   })
 
-  test('a default state file that is not valid JSON: exit 1, clear message, file untouched', {
-    skip: !HAS_FILE_PERSISTENCE && 'src/server/persistence/index.ts is not written yet',
-  }, async () => {
+  test('a default state file that is not valid JSON: exit 1, clear message, file untouched', async () => {
     const dir = await tempDir()
     await writeFile(
       join(dir, 'restmock.yaml'),
@@ -264,9 +261,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
     assert.equal(await readFile(join(dir, 'restmock.state.json'), 'utf8'), corrupt)
   })
 
-  test('--db pointing at a corrupt state file: exit 1, clear message, file untouched', {
-    skip: !HAS_FILE_PERSISTENCE && 'src/server/persistence/index.ts is not written yet',
-  }, async () => {
+  test('--db pointing at a corrupt state file: exit 1, clear message, file untouched', async () => {
     const dir = await tempDir()
     await copyFile(join(SEEDS, 'db.json'), join(dir, 'db.json'))
     const corrupt = '{"posts": ['
