@@ -7,7 +7,7 @@ import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import type { Issue } from '../core/manifest/types.ts'
 import { checkManifest, type ManifestReport } from '../core/manifest/validate.ts'
 import { loadFakerSync } from './faker-sync.ts'
-import { readData } from './load-source.ts'
+import { readData, readSourceFile } from './load-source.ts'
 import { MANIFEST_CHECKS } from './manifest-checks.ts'
 
 /** A manifest read without stopping at its first problem, with its seed data when that can be read. */
@@ -40,7 +40,7 @@ export function readManifestSource(
   options: { dataPath?: string } = {},
 ): ManifestSource | undefined {
   const absolute = resolve(path)
-  const parsed = parseYamlOrJson(readManifestText(absolute), path)
+  const parsed = parseYamlOrJson(readSourceFile(absolute, 'source'), path)
   const value = parsed.value
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
   if (isObject && 'openapi' in value) return undefined
@@ -144,15 +144,4 @@ export function dataLines(source: ManifestSource): ((path: string) => number | u
 export function displayPath(path: string): string {
   const near = relative(process.cwd(), path)
   return near !== '' && near.length < path.length ? near : path
-}
-
-function readManifestText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`
-    throw new ConfigError(`source ${path} ${reason}`, [])
-  }
 }

@@ -87,7 +87,8 @@ export function readData(path: string): unknown {
   return data
 }
 
-function readSourceFile(path: string, what: string): string {
+/** A source file's text, or a ConfigError saying what is wrong with the path. */
+export function readSourceFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { createMock, type InProcessMock } from '../../src/index.ts'
+import { createMock, type InProcessMock, type Problem } from '../../src/index.ts'
 import { createMockApp, type MockApp } from '../../src/server/create-mock.ts'
+
+export type { Problem }
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname
 
@@ -28,16 +30,6 @@ export function json(method: string, body: unknown, headers: Record<string, stri
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   }
-}
-
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  code: string
-  detail: string
-  instance: string
-  errors?: { pointer: string; detail: string }[]
 }
 
 /** Asserts an RFC 9457 problem response with this status and code, and returns its body. */
