@@ -6,9 +6,11 @@
  * Exits 1 on any 5xx, an unexpected socket error, RSS growth past the threshold after warm-up, an
  * unclean stop or a state that did not survive the restart.
  *
- *   npm run soak [-- --seconds 60] [--quick] [--concurrency 16] [--max-growth 1.5]
+ *   npm run soak [-- --seconds 60] [--quick] [--concurrency 16] [--max-growth 1.5] [--no-build]
+ *
+ * The CLI runs from dist/, so the soak builds it first (`npm run build`) unless told not to.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { connect } from 'node:net'
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'max-growth': { type: 'string', default: '1.5' },
     seed: { type: 'string', default: '1' },
+    'no-build': { type: 'boolean', default: false },
   },
 })
 const SECONDS = args.quick ? 15 : Number(args.seconds)
@@ -392,6 +395,13 @@ const sizes = (state: Record<string, unknown>): string =>
     .join(', ')
 
 async function main(): Promise<number> {
+  if (!args['no-build']) {
+    const build = spawnSync('npm', ['run', 'build', '--silent'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: 'inherit',
+    })
+    if (build.status !== 0) throw new Error('npm run build failed')
+  }
   const dir = await mkdtemp(join(tmpdir(), 'restmock-soak-'))
   const problems: string[] = []
   try {
