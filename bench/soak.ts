@@ -33,7 +33,7 @@ const SECONDS = args.quick ? 15 : Number(args.seconds)
 const CONCURRENCY = Number(args.concurrency)
 const MAX_GROWTH = Number(args['max-growth'])
 const SAMPLE_MS = 10_000
-const REST_SECONDS = 14
+const REST_SECONDS = 20
 const random = createRandom(Number(args.seed))
 const pick = <T>(list: readonly T[]): T => list[randomInt(random, 0, list.length - 1)]!
 
