@@ -10,7 +10,7 @@ export type Undo = Mutation | { op: 'restore'; resource: string; record: Rec; po
  * through `apply`, which returns the inverse mutation (used to roll back when persisting fails).
  */
 export class Store {
-  readonly collections = new Map<string, Collection>()
+  readonly collections: Map<string, Collection> = new Map()
   private readonly singletons = new Map<string, Rec>()
   /** keys of a loaded state that the manifest does not declare: kept and written back, never served */
   private extras: Record<string, Rec[] | Rec> = {}

@@ -7,7 +7,7 @@ import { requestHeader } from './request-header.ts'
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024
+export const DEFAULT_BODY_LIMIT: number = 1024 * 1024
 
 /** Read a request body that must be one JSON object (415 / 413 / 400 otherwise). */
 export async function readJsonObject(c: Context, limit: number): Promise<Record<string, unknown>> {

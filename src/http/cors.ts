@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { requestHeader } from './request-header.ts'
 
-export const EXPOSED_HEADERS = [
+export const EXPOSED_HEADERS: string = [
   'Location',
   'ETag',
   'X-Total-Count',

@@ -21,7 +21,7 @@ export interface IdempotencyLimits {
 }
 
 export const DEFAULT_IDEMPOTENCY_ENTRIES = 1000
-export const DEFAULT_IDEMPOTENCY_BYTES = 16 * 1024 * 1024
+export const DEFAULT_IDEMPOTENCY_BYTES: number = 16 * 1024 * 1024
 
 /** Fixed cost of one entry beside its strings (Map slot, objects, header array). */
 const ENTRY_OVERHEAD = 160

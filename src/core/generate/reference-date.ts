@@ -4,7 +4,7 @@ import type { StateData } from '../state.ts'
  * Generated dates lie around a reference instant, never around the clock, so the same seed gives the same
  * data on every run, machine and day. Without seed data to go by, it is this fixed instant.
  */
-export const GENERATION_EPOCH = new Date('2026-11-01T00:00:00Z')
+export const GENERATION_EPOCH: Date = new Date('2026-11-01T00:00:00Z')
 
 /**
  * The latest createdAt/updatedAt in the seed data (generated records then look as recent as the

@@ -3,7 +3,7 @@ import type { Rec } from '../state.ts'
 /** Selections kept per collection version; the least recently used goes first. */
 const MAX_SELECTIONS_PER_VERSION = 16
 /** Bytes kept per collection version: keys plus one reference (8 bytes) per selected record. */
-export const MAX_SELECTION_BYTES = 32 * 1024 * 1024
+export const MAX_SELECTION_BYTES: number = 32 * 1024 * 1024
 
 interface Selections {
   byKey: Map<string, readonly Rec[]>
@@ -21,7 +21,7 @@ export function cachedSelection(
   records: readonly Rec[],
   key: string,
   select: () => readonly Rec[],
-  maxBytes = MAX_SELECTION_BYTES,
+  maxBytes: number = MAX_SELECTION_BYTES,
 ): readonly Rec[] {
   let cache = selections.get(records)
   if (cache === undefined) {

@@ -19,7 +19,7 @@ export interface RateLimiterLimits {
 }
 
 export const DEFAULT_RATE_LIMIT_KEYS = 50_000
-export const DEFAULT_RATE_LIMIT_BYTES = 8 * 1024 * 1024
+export const DEFAULT_RATE_LIMIT_BYTES: number = 8 * 1024 * 1024
 export const DEFAULT_RATE_LIMIT_KEY_LENGTH = 256
 
 interface Window {

@@ -53,7 +53,7 @@ export interface JournalFilter {
 
 export const DEFAULT_JOURNAL_CAPACITY = 1000
 /** Default limit on the bytes the journal keeps (bodies, headers, paths), beyond its entry count. */
-export const DEFAULT_JOURNAL_BYTES = 16 * 1024 * 1024
+export const DEFAULT_JOURNAL_BYTES: number = 16 * 1024 * 1024
 
 /**
  * The last requests in a ring buffer, bounded twice: at most `capacity` entries, and at most `maxBytes`
@@ -70,7 +70,7 @@ export class RequestJournal {
   #bytes = 0
   #nextId = 1
 
-  constructor(capacity = DEFAULT_JOURNAL_CAPACITY, maxBytes = DEFAULT_JOURNAL_BYTES) {
+  constructor(capacity: number = DEFAULT_JOURNAL_CAPACITY, maxBytes: number = DEFAULT_JOURNAL_BYTES) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal capacity must be >= 1')
     if (!(maxBytes >= 1)) throw new RangeError('journal byte limit must be >= 1')
     this.capacity = capacity

@@ -1,7 +1,7 @@
 import type { TruncatedBody } from '../../core/simulation/request-journal.ts'
 
 /** Bodies longer than this (UTF-8 bytes) are kept as a truncated prefix. */
-export const JOURNAL_BODY_LIMIT = 64 * 1024
+export const JOURNAL_BODY_LIMIT: number = 64 * 1024
 
 /** What a body costs the journal's byte limit, roughly. */
 export function keptBytes(kept: unknown): number {
@@ -16,12 +16,12 @@ export function keptBytes(kept: unknown): number {
  * the limit; then its first `limit` bytes, copied so the whole text can be collected. Text that is at
  * most `limit` characters but more bytes is cut when the journal is read (see `shownText`).
  */
-export function keepText(text: string, limit = JOURNAL_BODY_LIMIT): string | TruncatedBody {
+export function keepText(text: string, limit: number = JOURNAL_BODY_LIMIT): string | TruncatedBody {
   return text.length > limit ? truncate(text, limit) : text
 }
 
 /** The same at read time, exact: the text, or a prefix when its UTF-8 form is longer than the limit. */
-export function shownText(text: string, limit = JOURNAL_BODY_LIMIT): string | TruncatedBody {
+export function shownText(text: string, limit: number = JOURNAL_BODY_LIMIT): string | TruncatedBody {
   if (text.length * 3 <= limit || Buffer.byteLength(text) <= limit) return text
   return truncate(text, limit)
 }
@@ -33,7 +33,7 @@ export function shownText(text: string, limit = JOURNAL_BODY_LIMIT): string | Tr
 export function keepRequestBody(
   value: unknown,
   declared: number,
-  limit = JOURNAL_BODY_LIMIT,
+  limit: number = JOURNAL_BODY_LIMIT,
 ): { kept: unknown; bytes: number } {
   if (typeof value === 'string') {
     const kept = keepText(value, limit)
@@ -49,7 +49,7 @@ export function keepRequestBody(
 /** Reads a response body (a clone) to the end, keeping at most `limit` bytes of it. */
 export async function readKept(
   body: ReadableStream<Uint8Array>,
-  limit = JOURNAL_BODY_LIMIT,
+  limit: number = JOURNAL_BODY_LIMIT,
 ): Promise<string | TruncatedBody> {
   const reader = body.getReader()
   const kept: Uint8Array[] = []

@@ -9,7 +9,7 @@ import { encodeBatch, encodeMutation, parseJournal } from './journal-format.ts'
 import { parseStateFile } from './state-file.ts'
 import type { Persistence } from './types.ts'
 
-export const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024
+export const DEFAULT_COMPACT_AFTER_BYTES: number = 8 * 1024 * 1024
 
 export interface FilePersistenceOptions {
   /** The state file: a plain pretty JSON snapshot in seed-data shape. The journal is `<file>.journal`. */
