@@ -7,9 +7,10 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { generateData, loadFaker } from '../src/core/generate/index.ts'
+import { loadFaker } from '../src/core/generate/faker.ts'
+import { generateData } from '../src/core/generate/generate-data.ts'
+import type { FieldDef, Manifest } from '../src/core/manifest/model.ts'
 import { parseYamlOrJson } from '../src/core/manifest/parse-text.ts'
-import type { FieldDef, Manifest } from '../src/core/manifest/types.ts'
 import { validateManifest } from '../src/core/manifest/validate.ts'
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled CLI from dist/ (built by `npm run build`, and by npm before packing or publishing).
-const entry = new URL('../dist/cli/index.js', import.meta.url)
+const entry = new URL('../dist/cli/main.js', import.meta.url)
 let cli
 try {
   cli = await import(entry.href)

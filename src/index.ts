@@ -4,7 +4,7 @@
  * journal, state).
  */
 export { ConfigError } from './core/errors.ts'
-export type { FieldDef, Issue, Manifest, ResourceDef } from './core/manifest/types.ts'
+export type { FieldDef, Issue, Manifest, ResourceDef } from './core/manifest/model.ts'
 export { AdminApiError, type AdminClient } from './library/admin-client.ts'
 export type {
   DbState,

@@ -1,5 +1,5 @@
-import type { ResourceDef } from './manifest/types.ts'
-import { type IdKey, idKey, type Rec, type RecordId } from './state.ts'
+import type { ResourceDef } from './manifest/model.ts'
+import { type IdKey, idKey, type Rec, type RecordId } from './store.ts'
 
 /** Index key of a field value; undefined for values that are never indexed (null, objects). */
 function valueKey(value: unknown): string | undefined {

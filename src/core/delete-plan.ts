@@ -1,7 +1,7 @@
 import { RestmockError } from './errors.ts'
-import type { Manifest, Relation } from './manifest/types.ts'
-import { idKey, type Mutation, type Rec, type RecordId } from './state.ts'
+import type { Manifest, Relation } from './manifest/model.ts'
 import type { Store } from './store.ts'
+import { idKey, type Mutation, type Rec, type RecordId } from './store.ts'
 
 interface Doomed {
   resource: string

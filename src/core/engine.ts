@@ -2,14 +2,14 @@ import type { Collection } from './collection.ts'
 import { planDelete } from './delete-plan.ts'
 import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
-import type { Manifest, ResourceDef } from './manifest/types.ts'
+import type { Manifest, ResourceDef } from './manifest/model.ts'
 import type { Random } from './random.ts'
-import { applyDefaults, clientFields, managedFields, mergePatch } from './record-shape.ts'
+import { applyDefaults, clientFields, managedFields, mergePatch } from './records.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
-import type { Mutation, Rec, RecordId, StateData } from './state.ts'
+import type { Mutation, Rec, RecordId, StateData } from './store.ts'
 import { Store, type Undo } from './store.ts'
 
-/** What the engine needs from persistence (see src/server/persistence/types.ts). */
+/** What the engine needs from persistence (see src/server/persistence/persistence.ts). */
 export interface Committer {
   commit(mutations: readonly Mutation[]): Promise<void>
   reset(state: StateData): Promise<void>

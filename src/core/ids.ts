@@ -1,5 +1,6 @@
-import type { IdStrategy } from './manifest/types.ts'
+import type { IdStrategy } from './manifest/model.ts'
 import { type Random, randomUuid } from './random.ts'
+import { idKey, type Rec, type RecordId } from './store.ts'
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -33,4 +34,34 @@ export function idProblem(strategy: IdStrategy, id: unknown, zeroConfig: boolean
   if (strategy === 'integer') return Number.isSafeInteger(id) ? undefined : 'must be an integer'
   if (strategy === 'uuid') return typeof id === 'string' && UUID.test(id) ? undefined : 'must be a UUID'
   return typeof id === 'string' && id !== '' ? undefined : 'must be a non-empty string'
+}
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const STRING_ID_LENGTH = 10
+
+/** New ids for a collection: integers continue after the largest existing one; uuid and string ids never clash. */
+export function idGenerator(strategy: IdStrategy, existing: readonly Rec[], random: Random): () => RecordId {
+  if (strategy === 'integer') {
+    let last = 0
+    for (const record of existing) {
+      if (typeof record.id === 'number' && record.id > last) last = record.id
+    }
+    return () => ++last
+  }
+  const used = new Set(existing.map((record) => idKey(record.id)))
+  const make =
+    strategy === 'uuid'
+      ? () => randomUuid(random)
+      : () => {
+          let id = ''
+          for (let i = 0; i < STRING_ID_LENGTH; i++)
+            id += ID_ALPHABET[Math.floor(random() * ID_ALPHABET.length)]
+          return id
+        }
+  return () => {
+    let id = make()
+    while (used.has(idKey(id))) id = make()
+    used.add(idKey(id))
+    return id
+  }
 }

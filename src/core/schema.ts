@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import type { FieldError } from './errors.ts'
-import type { FieldDef, ResourceDef } from './manifest/types.ts'
+import type { FieldDef, ResourceDef } from './manifest/model.ts'
 
 type JsonSchema = Record<string, unknown>
 

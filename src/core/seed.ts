@@ -1,11 +1,10 @@
-import { didYouMean } from './did-you-mean.ts'
-import { ConfigError } from './errors.ts'
+import { ConfigError, didYouMean } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
-import type { Issue, Manifest, ResourceDef } from './manifest/types.ts'
+import type { Issue, Manifest, ResourceDef } from './manifest/model.ts'
 import type { Random } from './random.ts'
-import { applyDefaults } from './record-shape.ts'
+import { applyDefaults } from './records.ts'
 import { compileResourceValidator } from './schema.ts'
-import { type IdKey, idKey, type Rec, type StateData } from './state.ts'
+import { type IdKey, idKey, type Rec, type StateData } from './store.ts'
 
 export interface PrepareOptions {
   /** where the data came from, for messages ("seeds/crm.data.json") */

@@ -1,15 +1,15 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
-import { isAdminPath } from './admin/admin-router.ts'
+import { isAdminPath } from './admin/admin-api.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
-import { pathOf } from './request-facts.ts'
+import { Responder } from './reply.ts'
+import { pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
-import { Responder } from './respond.ts'
-import { createSimulationLayer, type SimulationOptions } from './simulation/layer.ts'
+import { createSimulationLayer, type SimulationOptions } from './simulation/simulation-hook.ts'
 
 export interface AppOptions {
   engine: Engine

@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
 import { RestmockError } from '../core/errors.ts'
-import { isObject } from '../core/record-shape.ts'
-import { decodeUtf8, parseJsonText } from '../core/safe-json.ts'
-import { rememberBody } from './request-facts.ts'
-import { requestHeader } from './request-header.ts'
+import { decodeUtf8, parseJsonText } from '../core/json-text.ts'
+import { isObject } from '../core/records.ts'
+import { rememberBody, requestHeader } from './request.ts'
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { requestHeader } from './request-header.ts'
+import { requestHeader } from './request.ts'
 
 export const EXPOSED_HEADERS: string = [
   'Location',

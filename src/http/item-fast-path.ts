@@ -1,8 +1,8 @@
 import type { Engine } from '../core/engine.ts'
-import type { ResourceDef } from '../core/manifest/types.ts'
-import { representationOf } from '../core/representation.ts'
-import { headerOf } from './request-header.ts'
-import type { Responder } from './respond.ts'
+import type { ResourceDef } from '../core/manifest/model.ts'
+import { representationOf } from '../core/records.ts'
+import type { Responder } from './reply.ts'
+import { headerOf } from './request.ts'
 
 export type FastPath = (request: Request, env: unknown, path: string) => Response | undefined
 

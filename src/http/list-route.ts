@@ -1,16 +1,13 @@
 import type { Context } from 'hono'
 import type { Engine } from '../core/engine.ts'
-import type { ResourceDef } from '../core/manifest/types.ts'
-import {
-  buildLinkHeader,
-  checkParamCount,
-  executeListQuery,
-  parseListQuery,
-  type QueryParams,
-} from '../core/query/index.ts'
-import type { NestedScope } from './nested-scope.ts'
-import { recordsJson } from './records-json.ts'
-import type { Responder } from './respond.ts'
+import { RestmockError } from '../core/errors.ts'
+import type { ResourceDef } from '../core/manifest/model.ts'
+import { findChildRelation } from '../core/query/embed.ts'
+import { executeListQuery } from '../core/query/execute.ts'
+import { buildLinkHeader } from '../core/query/paging.ts'
+import { checkParamCount, parseListQuery, type QueryParams } from '../core/query/parse-query.ts'
+import type { RecordId } from '../core/store.ts'
+import { type Responder, recordsJson } from './reply.ts'
 
 /**
  * GET /name (or GET /parent/:id/name when `scope` is given): filters, q, sort, paging and relations
@@ -52,4 +49,37 @@ function countParams(query: string): number {
   let count = 1
   for (let at = query.indexOf('&'); at !== -1; at = query.indexOf('&', at + 1)) count++
   return count
+}
+
+/** GET/POST /parent/:id/child: the child records are those whose `field` holds the parent's id. */
+export interface NestedScope {
+  field: string
+  /** the parent's id as stored (its own type: POST sets the foreign key to exactly this) */
+  parentId: RecordId
+}
+
+/** Resolves /parent/:id/child; 404 when the child is not related to the parent or the parent does not exist. */
+export function nestedScope(
+  engine: Engine,
+  parent: ResourceDef,
+  id: string,
+  childName: string,
+): { child: ResourceDef; scope: NestedScope } {
+  const base = engine.manifest.basePath
+  if (parent.singleton) {
+    throw new RestmockError('not_found', `${parent.name} is a singleton: use ${base}/${parent.name}`)
+  }
+  const child = engine.resource(childName)
+  const relation =
+    child === undefined ? undefined : findChildRelation(engine.manifest, parent.name, childName)
+  if (child === undefined || relation === undefined) {
+    const related = engine.manifest.relations.filter((r) => r.parent === parent.name).map((r) => r.child)
+    const list = related.length === 0 ? 'none' : [...new Set(related)].join(', ')
+    throw new RestmockError(
+      'not_found',
+      `${base}/${parent.name}/:id/${childName} does not exist: no ${childName} field refers to ${parent.name}; nested collections of ${parent.name}: ${list}`,
+    )
+  }
+  const record = engine.get(parent.name, id as RecordId)
+  return { child, scope: { field: relation.field, parentId: record.id as RecordId } }
 }

@@ -1,4 +1,4 @@
-import { noteOf } from './simulation/notes.ts'
+import { noteOf } from './simulation/middleware.ts'
 
 export interface RequestLogEntry {
   method: string

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts'
-import { createMockApp } from '../server/create-mock.ts'
+import { createMockApp } from '../server/build-mock.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
 import { startMock as startServer } from '../server/start-mock.ts'
 import { type AdminClient, type AdminTransport, adminClient } from './admin-client.ts'

@@ -1,7 +1,6 @@
-import { didYouMean } from '../core/did-you-mean.ts'
-import { ConfigError } from '../core/errors.ts'
+import { ConfigError, didYouMean } from '../core/errors.ts'
+import type { Issue } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
-import type { Issue } from '../core/manifest/types.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
 
 /** Describes what is wrong with one option value, or undefined when it is fine. */

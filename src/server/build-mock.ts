@@ -1,13 +1,86 @@
+import { randomInt } from 'node:crypto'
 import type { Hono } from 'hono'
 import { type Committer, Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
+import type { Manifest } from '../core/manifest/model.ts'
+import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import { validateManifest } from '../core/manifest/validate.ts'
+import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
-import type { StateData } from '../core/state.ts'
+import { prepareState } from '../core/seed.ts'
+import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
+import type { StateData } from '../core/store.ts'
 import type { AdminAccess } from '../http/admin/admin-guard.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
-import type { Assembled } from './assemble.ts'
+import { flagsOf, type SimulationOptions } from '../http/simulation/simulation-hook.ts'
+import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
-import type { simulationSetup } from './simulation-setup.ts'
+import { createMemoryPersistence } from './persistence/persistence.ts'
+import { generateSeedRecords, MANIFEST_CHECKS } from './seed-generation.ts'
+
+export interface Assembled {
+  manifest: Manifest
+  seed: StateData
+  /** the effective random seed (printed so a run can be reproduced) */
+  randomSeed: number
+}
+
+/** A manifest given in code: an object, or YAML/JSON text. */
+export function manifestFromOptions(options: MockOptions): Manifest {
+  if (options.manifest === undefined) {
+    if (options.data === undefined) throw new ConfigError('give a source, a manifest or data to serve', [])
+    return inferManifest(options.data, 'data')
+  }
+  if (typeof options.manifest === 'string') {
+    const parsed = parseYamlOrJson(options.manifest, 'manifest')
+    return validateManifest(parsed.value, {
+      source: 'manifest',
+      lineOf: parsed.lineOf,
+      checks: MANIFEST_CHECKS,
+    })
+  }
+  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS })
+}
+
+/** Manifest + raw seed data + options -> the normalized seed state everything starts from. */
+export function assemble(manifest: Manifest, data: unknown, source: string, options: MockOptions): Assembled {
+  const effective: Manifest =
+    options.basePath === undefined ? manifest : { ...manifest, basePath: normalizeBase(options.basePath) }
+  const randomSeed = options.seed ?? manifest.seed ?? randomInt(0, 2 ** 31)
+  const random = createRandom(deriveSeed(randomSeed, 'seed-ids'))
+  const seed = prepareState(effective, data ?? {}, { source, random, strict: true })
+  // generated records (`count`) are added by the callers: withGeneratedRecords (startMock, lazily) and
+  // generateSeedRecords (createMock), so faker stays unloaded when nothing needs generating
+  return { manifest: { ...effective, seed: randomSeed }, seed, randomSeed }
+}
+
+export function assembleLoaded(loaded: LoadedSource, options: MockOptions): Assembled {
+  const source = loaded.dataPath ?? loaded.path
+  return assemble(loaded.manifest, loaded.data, source, options)
+}
+
+function normalizeBase(basePath: string): string {
+  if (basePath === '' || basePath === '/') return ''
+  if (!basePath.startsWith('/'))
+    throw new ConfigError(`--base-path must start with "/", got "${basePath}"`, [])
+  return basePath.replace(/\/+$/, '')
+}
+
+/**
+ * The simulation runtime of one mock (policy from the manifest with --latency / --error-rate laid over
+ * it, scripted faults, request journal) and the app options that mount it. The runtime is returned so
+ * the mock's `reset()` can reset it along with the state, as `POST /__restmock/reset` does.
+ */
+export function simulationSetup(
+  manifest: Manifest,
+  options: MockOptions,
+): { runtime: SimulationRuntime; appOptions: SimulationOptions } {
+  const runtime = createSimulationRuntime(manifest, flagsOf(options))
+  const appOptions: SimulationOptions = { runtime }
+  if (options.prefer !== undefined) appOptions.prefer = options.prefer
+  if (options.admin !== undefined) appOptions.admin = options.admin
+  return { runtime, appOptions }
+}
 
 export interface MockParts {
   engine: Engine
@@ -94,4 +167,37 @@ function originOf(value: unknown): string {
     url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === ''
   if (url.origin === 'null' || !bare || !/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/?$/i.test(value)) throw problem
   return url.origin
+}
+
+/** The in-process mock as the server builds it; the library hands users a narrower InProcessMock. */
+export type MockApp = Hono & {
+  engine: Engine
+  /** the effective random seed */
+  seed: number
+  /** back to the seed, with runtime simulation changes, scripted faults and the journal cleared */
+  reset(): Promise<void>
+}
+
+/**
+ * An in-process mock: a Hono app (`await app.request('/customers')`), no socket, no files written,
+ * state in memory. `source` may name a manifest or db.json (read synchronously; with `data` given too,
+ * that data replaces the source's seed data).
+ */
+export function createMockApp(options: MockOptions): MockApp {
+  const assembled = generateSeedRecords(
+    options.source === undefined
+      ? assemble(manifestFromOptions(options), options.data, 'data', options)
+      : assembleLoaded(loadFromSource(options.source, options), options),
+    options.locale,
+  )
+  const { engine, app, reset } = buildMock(assembled, options, {
+    persistence: createMemoryPersistence(),
+    simulation: simulationSetup(assembled.manifest, options),
+  })
+  return Object.assign(app, { engine, seed: assembled.randomSeed, reset })
+}
+
+function loadFromSource(source: string, options: MockOptions): LoadedSource {
+  const loaded = loadSource(source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
+  return options.data === undefined ? loaded : { ...loaded, data: options.data }
 }

@@ -3,12 +3,11 @@ import { readFileSync, statSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../core/errors.ts'
+import type { Issue } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
-import type { Issue } from '../core/manifest/types.ts'
 import { checkManifest, type ManifestReport } from '../core/manifest/validate.ts'
-import { loadFakerSync } from './faker-sync.ts'
 import { readData, readSourceFile } from './load-source.ts'
-import { MANIFEST_CHECKS } from './manifest-checks.ts'
+import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
 
 /** A manifest read without stopping at its first problem, with its seed data when that can be read. */
 export interface ManifestSource {

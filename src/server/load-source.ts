@@ -1,11 +1,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
-import { inferManifest } from '../core/manifest/infer.ts'
+import type { Manifest } from '../core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
-import type { Manifest } from '../core/manifest/types.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate.ts'
-import { MANIFEST_CHECKS } from './manifest-checks.ts'
+import { inferManifest } from '../core/manifest/zero-config.ts'
+import { MANIFEST_CHECKS } from './seed-generation.ts'
+
+/** Why a file could not be used, in words that follow its name ("<file> is a folder"). */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EISDIR') return 'is a folder'
+  if (code === 'ENOENT') return 'is in a folder that does not exist'
+  if (code === 'EACCES' || code === 'EPERM') return 'is not writable'
+  return `cannot be used (${(error as Error).message})`
+}
 
 export interface LoadedSource {
   kind: 'manifest' | 'db'

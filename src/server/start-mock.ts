@@ -5,21 +5,25 @@ import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
-import type { StateData } from '../core/state.ts'
-import { type Assembled, assemble, assembleLoaded, manifestFromOptions } from './assemble.ts'
-import { buildMock } from './build-mock.ts'
-import { fileErrorReason } from './file-error.ts'
-import { withGeneratedRecords } from './generate-seed.ts'
+import type { StateData } from '../core/store.ts'
+import {
+  type Assembled,
+  assemble,
+  assembleLoaded,
+  buildMock,
+  manifestFromOptions,
+  simulationSetup,
+} from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
-import { type LoadedSource, loadSource } from './load-source.ts'
+import { fileErrorReason, type LoadedSource, loadSource } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
 import { listenNodeServer } from './node-server.ts'
 import type { StartOptions } from './options.ts'
 import type { PersistenceStats } from './persistence/file.ts'
 import { acquireStateLock, type StateLock } from './persistence/lock.ts'
-import { createMemoryPersistence } from './persistence/memory.ts'
-import type { Persistence } from './persistence/types.ts'
-import { simulationSetup } from './simulation-setup.ts'
+import type { Persistence } from './persistence/persistence.ts'
+import { createMemoryPersistence } from './persistence/persistence.ts'
+import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
 
 export interface RunningMock {
@@ -114,7 +118,7 @@ async function startLocked(
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
       ? createMemoryPersistence()
-      : (await import('./persistence/index.ts')).createFilePersistence({
+      : (await import('./persistence/file.ts')).createFilePersistence({
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
           sync: options.sync === true,

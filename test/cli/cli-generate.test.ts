@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { progressBar, renderProgress } from '../../src/cli/progress-bar.ts'
+import { progressBar, renderProgress } from '../../src/cli/generate.ts'
 import { ROOT, run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 
 const DEMO = join(ROOT, 'seeds', 'restmock.yaml')

@@ -108,7 +108,7 @@ describe('the npm package', () => {
       'bin/restmock.js',
       'dist/index.js',
       'dist/index.d.ts',
-      'dist/cli/index.js',
+      'dist/cli/main.js',
       'seeds/restmock.yaml',
       'seeds/db.json',
     ]) {

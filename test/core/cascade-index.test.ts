@@ -5,7 +5,7 @@ import { RestmockError } from '../../src/core/errors.ts'
 import { validateManifest } from '../../src/core/manifest/validate.ts'
 import { createRandom, type Random, randomInt } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
-import type { Rec } from '../../src/core/state.ts'
+import type { Rec } from '../../src/core/store.ts'
 
 const BLOG = {
   resources: {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { BOOLEAN_RULES, DATE_RULES, NUMBER_RULES, TEXT_RULES } from '../../src/core/generate/infer.ts'
+import {
+  BOOLEAN_RULES,
+  DATE_RULES,
+  NUMBER_RULES,
+  TEXT_RULES,
+} from '../../src/core/generate/name-inference.ts'
 import {
   buildInferenceTable,
   DOC_PATH,
@@ -20,7 +25,7 @@ const RULE_LISTS: ReadonlyArray<readonly [string, ReadonlyArray<readonly [RegExp
 ]
 
 describe('field-name inference table in docs/data-generation.md', () => {
-  test('matches the rules in src/core/generate/infer.ts', () => {
+  test('matches the rules in src/core/generate/name-inference.ts', () => {
     const documented = documentedInferenceTable(readFileSync(DOC_PATH, 'utf8'))
     assert.ok(documented !== undefined, 'docs/data-generation.md has lost its inference-table markers')
     assert.equal(

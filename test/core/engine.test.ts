@@ -5,7 +5,7 @@ import { ConfigError, type FieldError, RestmockError } from '../../src/core/erro
 import { validateManifest } from '../../src/core/manifest/validate.ts'
 import { createRandom } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
-import { idKey, type Mutation, type Rec, type StateData } from '../../src/core/state.ts'
+import { idKey, type Mutation, type Rec, type StateData } from '../../src/core/store.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
 import { compileChecker } from '../../src/core/generate/check.ts'
-import { generateData, loadFaker } from '../../src/core/generate/index.ts'
-import type { Manifest } from '../../src/core/manifest/types.ts'
-import type { StateData } from '../../src/core/state.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
+import type { Manifest } from '../../src/core/manifest/model.ts'
+import type { StateData } from '../../src/core/store.ts'
 import { demoManifest, manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { generateData, loadFaker } from '../../src/core/generate/index.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
 import { demoManifest, NOW } from '../support/generate-fixtures.ts'
 
 const counts = { customers: 30, stylists: 5, services: 8, appointments: 40, invoices: 25, reviews: 20 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { fakerIssues, generateData, loadFaker } from '../../src/core/generate/index.ts'
+import { fakerIssues, loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
 import { manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker

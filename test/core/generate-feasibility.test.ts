@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
+import { loadFaker } from '../../src/core/generate/faker.ts'
 import { generationIssues } from '../../src/core/generate/feasibility.ts'
-import { generateData, loadFaker } from '../../src/core/generate/index.ts'
-import type { Issue, Manifest } from '../../src/core/manifest/types.ts'
-import type { StateData } from '../../src/core/state.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
+import type { Issue, Manifest } from '../../src/core/manifest/model.ts'
+import type { StateData } from '../../src/core/store.ts'
 import { type FieldInput, manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
 import { formatValidator } from '../../src/core/generate/check.ts'
-import { generateData, loadFaker } from '../../src/core/generate/index.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
 import { manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { generateData, loadFaker, refCycleIssues } from '../../src/core/generate/index.ts'
-import type { StateData } from '../../src/core/state.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
+import { refCycleIssues } from '../../src/core/generate/order.ts'
+import type { StateData } from '../../src/core/store.ts'
 import { demoManifest, manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker

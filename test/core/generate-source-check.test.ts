@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { loadFaker } from '../../src/core/generate/index.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
 import { checkSource, type SourceCheckResult } from '../../src/core/generate/source-check.ts'
 import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
 import { checkManifest } from '../../src/core/manifest/validate.ts'
-import { MANIFEST_CHECKS } from '../../src/server/manifest-checks.ts'
+import { MANIFEST_CHECKS } from '../../src/server/seed-generation.ts'
 
 let faker: Faker
 

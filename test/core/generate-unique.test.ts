@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { generateData, loadFaker } from '../../src/core/generate/index.ts'
+import { loadFaker } from '../../src/core/generate/faker.ts'
+import { generateData } from '../../src/core/generate/generate-data.ts'
 import type { FieldInput } from '../support/generate-fixtures.ts'
 import { manifestOf, NOW } from '../support/generate-fixtures.ts'
 

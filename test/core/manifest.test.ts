@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { ConfigError } from '../../src/core/errors.ts'
-import { inferManifest } from '../../src/core/manifest/infer.ts'
+import type { Issue, Manifest } from '../../src/core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
-import type { Issue, Manifest } from '../../src/core/manifest/types.ts'
 import { checkManifest, validateManifest } from '../../src/core/manifest/validate.ts'
+import { inferManifest } from '../../src/core/manifest/zero-config.ts'
 
 const seedFile = (name: string): string => new URL(`../../seeds/${name}`, import.meta.url).pathname
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { RestmockError } from '../../src/core/errors.ts'
-import { executeListQuery, parseItemQuery, parseListQuery } from '../../src/core/query/index.ts'
-import { MAX_QUERY_PARAMS } from '../../src/core/query/parse-query.ts'
-import type { Rec } from '../../src/core/state.ts'
+import { executeListQuery } from '../../src/core/query/execute.ts'
+import { MAX_QUERY_PARAMS, parseItemQuery, parseListQuery } from '../../src/core/query/parse-query.ts'
+import type { Rec } from '../../src/core/store.ts'
 import { deepFreeze, manifest, relationReader, resource } from '../support/query-fixtures.ts'
 
 const things = resource('things')

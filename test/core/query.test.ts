@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { RestmockError } from '../../src/core/errors.ts'
-import {
-  buildLinkHeader,
-  executeListQuery,
-  type ListResult,
-  parseItemQuery,
-  parseListQuery,
-  shapeItem,
-} from '../../src/core/query/index.ts'
-import type { Rec } from '../../src/core/state.ts'
+import { executeListQuery, type ListResult, shapeItem } from '../../src/core/query/execute.ts'
+import { buildLinkHeader } from '../../src/core/query/paging.ts'
+import { parseItemQuery, parseListQuery } from '../../src/core/query/parse-query.ts'
+import type { Rec } from '../../src/core/store.ts'
 import {
   blog,
   blogManifest,

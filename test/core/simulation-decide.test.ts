@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { pickWeighted, sampleLatency } from '../../src/core/simulation/sample.ts'
-import { type SimulationRequest, Simulator } from '../../src/core/simulation/simulator.ts'
-import type { SimulationConfig, SimulationPolicy } from '../../src/core/simulation/types.ts'
+import type { SimulationConfig, SimulationPolicy } from '../../src/core/simulation/policy.ts'
+import { validateRoutes } from '../../src/core/simulation/routes.ts'
+import {
+  pickWeighted,
+  type SimulationRequest,
+  Simulator,
+  sampleLatency,
+} from '../../src/core/simulation/simulator.ts'
 import { validateSimulation } from '../../src/core/simulation/validate-policy.ts'
-import { validateRoutes } from '../../src/core/simulation/validate-routes.ts'
 
 function policy(raw: unknown): SimulationPolicy {
   const result = validateSimulation(raw, 'simulate')

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ConfigError } from '../../src/core/errors.ts'
-import type { Manifest } from '../../src/core/manifest/types.ts'
-import { describeConfig, describePolicy } from '../../src/core/simulation/describe-policy.ts'
-import { parseDuration } from '../../src/core/simulation/duration.ts'
-import { simulationConfigFrom } from '../../src/core/simulation/from-manifest.ts'
+import type { Manifest } from '../../src/core/manifest/model.ts'
+import { parseDuration } from '../../src/core/simulation/policy.ts'
+import {
+  describeConfig,
+  describePolicy,
+  simulationConfigFrom,
+} from '../../src/core/simulation/policy-levels.ts'
+import { validateRoutes } from '../../src/core/simulation/routes.ts'
 import { validateSimulation } from '../../src/core/simulation/validate-policy.ts'
-import { validateRoutes } from '../../src/core/simulation/validate-routes.ts'
 
 function policyOf(raw: unknown) {
   const { policy, issues } = validateSimulation(raw, 'simulate')

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { checkJournalFilter, type JournalEntry, RequestJournal } from '../../src/core/request-journal.ts'
+import type { RateLimitPolicy } from '../../src/core/simulation/policy.ts'
 import { RateLimiter } from '../../src/core/simulation/rate-limiter.ts'
-import {
-  checkJournalFilter,
-  type JournalEntry,
-  RequestJournal,
-} from '../../src/core/simulation/request-journal.ts'
-import { compilePathPattern } from '../../src/core/simulation/route-pattern.ts'
-import { RouteTable } from '../../src/core/simulation/route-table.ts'
+import { compilePathPattern, RouteTable } from '../../src/core/simulation/routes.ts'
 import { ScriptedFaults, validateScriptedFault } from '../../src/core/simulation/scripted-faults.ts'
-import type { RateLimitPolicy } from '../../src/core/simulation/types.ts'
 
 describe('path patterns and route tables', () => {
   test('literals, :params and a trailing *', () => {

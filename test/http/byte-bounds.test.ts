@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { cachedSelection } from '../../src/core/query/selection-cache.ts'
+import { cachedSelection } from '../../src/core/query/shape.ts'
 import { RateLimiter } from '../../src/core/simulation/rate-limiter.ts'
 import { DEFAULT_IDEMPOTENCY_BYTES, IdempotencyCache } from '../../src/http/idempotency.ts'
 import { createMock } from '../../src/index.ts'

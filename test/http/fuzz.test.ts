@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { MockApp } from '../../src/server/create-mock.ts'
+import type { MockApp } from '../../src/server/build-mock.ts'
 import { deepJson, type FuzzRequest, mulberry32 } from '../support/fuzz-inputs.ts'
 import { chaos, JSON_HEADERS, pastTheLimits } from '../support/fuzz-requests.ts'
 import { manifestTarget, type Target, zeroConfigTarget } from '../support/fuzz-targets.ts'

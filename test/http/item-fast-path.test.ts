@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createApp } from '../../src/http/app.ts'
 import { itemFastPath } from '../../src/http/item-fast-path.ts'
-import { pathOf } from '../../src/http/request-facts.ts'
-import { Responder } from '../../src/http/respond.ts'
+import { Responder } from '../../src/http/reply.ts'
+import { pathOf } from '../../src/http/request.ts'
 import { simulatedCrm } from '../support/simulation-helpers.ts'
 
 const ORIGIN = { origin: 'http://localhost:5173' }

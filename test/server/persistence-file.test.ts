@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { ConfigError, RestmockError } from '../../src/core/errors.ts'
 import { createRandom, type Random, randomInt } from '../../src/core/random.ts'
-import { idKey, type Mutation, type Rec, type StateData } from '../../src/core/state.ts'
+import { idKey, type Mutation, type Rec, type StateData } from '../../src/core/store.ts'
 import { createFilePersistence, type FilePersistenceOptions } from '../../src/server/persistence/file.ts'
 import {
   createNodeFs,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { applyMutations, createStateBuilder } from '../../src/core/apply-mutation.ts'
 import { ConfigError, RestmockError } from '../../src/core/errors.ts'
-import type { Mutation, StateData } from '../../src/core/state.ts'
+import type { Mutation, StateData } from '../../src/core/store.ts'
+import { applyMutations, createStateBuilder } from '../../src/core/store.ts'
 import { createGroupCommit } from '../../src/server/persistence/group-commit.ts'
 import { encodeBatch, encodeMutation, parseJournal } from '../../src/server/persistence/journal-format.ts'
-import { createMemoryPersistence } from '../../src/server/persistence/memory.ts'
+import { createMemoryPersistence } from '../../src/server/persistence/persistence.ts'
 import { parseStateFile } from '../../src/server/persistence/state-file.ts'
 
 const bytes = (text: string): Uint8Array => Buffer.from(text)

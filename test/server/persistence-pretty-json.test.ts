@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createRandom, randomInt } from '../../src/core/random.ts'
-import type { StateData } from '../../src/core/state.ts'
+import type { StateData } from '../../src/core/store.ts'
 import { prettyStateJson } from '../../src/server/persistence/pretty-json.ts'
 
 const neverYield = { yieldTurn: async () => {}, now: () => 0, budgetMs: 10 }

@@ -3,8 +3,8 @@
  * enums, nested objects and arrays, and a zero-config db.json; each with what a request generator needs
  * to know about it (routes, fields, plausible bodies).
  */
-import type { Rec, StateData } from '../../src/core/state.ts'
-import { createMockApp, type MockApp } from '../../src/server/create-mock.ts'
+import type { Rec, StateData } from '../../src/core/store.ts'
+import { createMockApp, type MockApp } from '../../src/server/build-mock.ts'
 import { chance, int, jsonValue, pick, type Rng } from './fuzz-inputs.ts'
 
 const MANIFEST = {

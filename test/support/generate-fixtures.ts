@@ -1,4 +1,4 @@
-import type { FieldDef, Manifest, ResourceDef } from '../../src/core/manifest/types.ts'
+import type { FieldDef, Manifest, ResourceDef } from '../../src/core/manifest/model.ts'
 
 /** Test helpers: normalized manifest objects with every default filled in, written compactly. */
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createMock, type InProcessMock, type Problem } from '../../src/index.ts'
-import { createMockApp, type MockApp } from '../../src/server/create-mock.ts'
+import { createMockApp, type MockApp } from '../../src/server/build-mock.ts'
 
 export type { Problem }
 

@@ -1,6 +1,6 @@
 /**
  * Builds the field-name inference table of docs/data-generation.md from the rules in
- * src/core/generate/infer.ts, so the docs cannot drift from the code.
+ * src/core/generate/name-inference.ts, so the docs cannot drift from the code.
  *
  *   node --import tsx test/support/inference-table.ts           prints the table
  *   node --import tsx test/support/inference-table.ts --write   rewrites it in docs/data-generation.md
@@ -13,7 +13,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import type { Faker } from '@faker-js/faker'
 import { type DateRange, randomInstant } from '../../src/core/generate/dates.ts'
-import { BOOLEAN_RULES, DATE_RULES, NUMBER_RULES, TEXT_RULES } from '../../src/core/generate/infer.ts'
+import {
+  BOOLEAN_RULES,
+  DATE_RULES,
+  NUMBER_RULES,
+  TEXT_RULES,
+} from '../../src/core/generate/name-inference.ts'
 
 export const DOC_PATH = new URL('../../docs/data-generation.md', import.meta.url)
 export const START_MARKER = '<!-- inference-table:start -->'

@@ -1,6 +1,6 @@
-import type { FieldDef, Manifest, Relation, ResourceDef } from '../../src/core/manifest/types.ts'
-import type { RelationReader } from '../../src/core/query/index.ts'
-import { idKey, type Rec } from '../../src/core/state.ts'
+import type { FieldDef, Manifest, Relation, ResourceDef } from '../../src/core/manifest/model.ts'
+import type { RelationReader } from '../../src/core/query/execute.ts'
+import { idKey, type Rec } from '../../src/core/store.ts'
 
 /** Frozen all the way down: a query that mutates a stored record throws instead of passing silently. */
 export function deepFreeze<T>(value: T): T {

@@ -5,9 +5,9 @@ import { Engine, IN_MEMORY } from '../../src/core/engine.ts'
 import { validateManifest } from '../../src/core/manifest/validate.ts'
 import { createRandom } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
-import { simulationCheck } from '../../src/core/simulation/manifest-check.ts'
+import { simulationCheck } from '../../src/core/simulation/validate-policy.ts'
 import { createApp } from '../../src/http/app.ts'
-import type { SimulationOptions } from '../../src/http/simulation/layer.ts'
+import type { SimulationOptions } from '../../src/http/simulation/simulation-hook.ts'
 import { fixture } from './helpers.ts'
 
 /** A fake clock and sleep: sleeping records the delay and moves the clock, nothing really waits. */

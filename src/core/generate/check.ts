@@ -1,6 +1,6 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js'
-import type { FieldDef } from '../manifest/types.ts'
-import { codePointLength } from './text.ts'
+import type { FieldDef } from '../manifest/model.ts'
+import { codePointLength } from './primitives.ts'
 
 /**
  * The rule of `field` that `value` breaks, described for a human, or undefined when it satisfies all of

@@ -1,4 +1,5 @@
 import type { Random } from '../random.ts'
+import type { StateData } from '../store.ts'
 
 /** How far from `now` a date-like field lies; see inferDateRange for which names map where. */
 export type DateRange = 'recent' | 'years' | 'birth' | 'future' | 'around'
@@ -67,4 +68,30 @@ export function recentTimestamps(now: Date, random: Random): { createdAt: string
   const edited =
     random() < 0.4 ? created : created + Math.floor((random() * (now.getTime() - created)) / 1000) * 1000
   return { createdAt: formatDateTime(created), updatedAt: formatDateTime(edited) }
+}
+
+/**
+ * Generated dates lie around a reference instant, never around the clock, so the same seed gives the same
+ * data on every run, machine and day. Without seed data to go by, it is this fixed instant.
+ */
+export const GENERATION_EPOCH: Date = new Date('2026-11-01T00:00:00Z')
+
+/**
+ * The latest createdAt/updatedAt in the seed data (generated records then look as recent as the
+ * hand-written ones), else GENERATION_EPOCH.
+ */
+export function referenceDate(existing: StateData | undefined): Date {
+  let latest = Number.NEGATIVE_INFINITY
+  for (const value of Object.values(existing ?? {})) {
+    const records = Array.isArray(value) ? value : [value]
+    for (const record of records) {
+      for (const key of ['createdAt', 'updatedAt']) {
+        const text = record?.[key]
+        if (typeof text !== 'string') continue
+        const time = Date.parse(text)
+        if (time > latest) latest = time
+      }
+    }
+  }
+  return Number.isFinite(latest) ? new Date(latest) : GENERATION_EPOCH
 }

@@ -1,9 +1,9 @@
-import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/types.ts'
-import type { Rec, StateData } from '../state.ts'
-import { inferHint } from './infer.ts'
+import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/model.ts'
+import type { Rec, StateData } from '../store.ts'
+import { inferHint } from './name-inference.ts'
 import { gridSize, numberGrid } from './numbers.ts'
+import { walkFields } from './primitives.ts'
 import { uniqueKey } from './unique.ts'
-import { walkFields } from './walk-fields.ts'
 
 export interface FeasibilityInput {
   /** records to generate per collection (only collections that get records) */

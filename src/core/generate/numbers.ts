@@ -1,4 +1,4 @@
-import type { FieldDef } from '../manifest/types.ts'
+import type { FieldDef } from '../manifest/model.ts'
 
 /**
  * Numbers are drawn as whole multiples of 10^-decimals between `low` and `high` (inclusive, in those

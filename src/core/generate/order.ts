@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.ts'
-import type { FieldDef, Issue, Manifest } from '../manifest/types.ts'
-import { walkFields } from './walk-fields.ts'
+import type { FieldDef, Issue, Manifest } from '../manifest/model.ts'
+import { walkFields } from './primitives.ts'
 
 /** A top-level ref filled in after every resource exists, because it closes a cycle. */
 export interface DeferredRef {

@@ -1,15 +1,15 @@
 import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../errors.ts'
-import type { Issue, Manifest, ResourceDef } from '../manifest/types.ts'
+import type { Issue, Manifest, ResourceDef } from '../manifest/model.ts'
 import { type ManifestReport, withLine } from '../manifest/validate.ts'
+import { declaredRelations } from '../manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../random.ts'
-import { declaredRelations } from '../relations.ts'
 import { collectionsToGenerate, prepareState } from '../seed.ts'
-import type { StateData } from '../state.ts'
+import type { StateData } from '../store.ts'
+import { referenceDate } from './dates.ts'
 import { generationIssues } from './feasibility.ts'
 import { generateData } from './generate-data.ts'
-import { referenceDate } from './reference-date.ts'
-import { walkFields } from './walk-fields.ts'
+import { walkFields } from './primitives.ts'
 
 export interface SourceCheckInput {
   /** the manifest's own problems and what could be read of it */

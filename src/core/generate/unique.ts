@@ -1,8 +1,13 @@
-import type { FieldDef } from '../manifest/types.ts'
+import type { FieldDef } from '../manifest/model.ts'
 import type { Random } from '../random.ts'
 import type { Checker } from './check.ts'
-import { generationError, OMIT, type ValueGenerator } from './context.ts'
-import { codePointLength, truncateCodePoints } from './text.ts'
+import {
+  codePointLength,
+  generationError,
+  OMIT,
+  truncateCodePoints,
+  type ValueGenerator,
+} from './primitives.ts'
 
 /** Attempts per value for open-ended generators (names, emails, patterns) before giving up. */
 const MAX_ATTEMPTS = 1000

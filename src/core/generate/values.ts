@@ -1,16 +1,23 @@
-import type { FieldDef } from '../manifest/types.ts'
+import type { FieldDef } from '../manifest/model.ts'
 import { randomUuid } from '../random.ts'
 import { type Checker, compileChecker } from './check.ts'
-import { coerceToField } from './coerce.ts'
-import { type GeneratorContext, generationError, OMIT, type ValueGenerator } from './context.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
-import { resolveFakerMethod } from './faker-methods.ts'
+import { resolveFakerMethod } from './faker.ts'
 import { noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
-import { type Hint, inferHint, normalizeName } from './infer.ts'
+import { type Hint, inferHint, normalizeName } from './name-inference.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
+import {
+  codePointLength,
+  coerceToField,
+  deck,
+  drawWithoutRepeats,
+  fitLength,
+  type GeneratorContext,
+  generationError,
+  OMIT,
+  type ValueGenerator,
+} from './primitives.ts'
 import { compilePattern, UnsupportedPatternError } from './regex-generator.ts'
-import { deck, drawWithoutRepeats } from './samplers.ts'
-import { codePointLength, fitLength } from './text.ts'
 
 /** How often a generator may produce an invalid value before its repair, fallback or error takes over. */
 const RETRIES = 10

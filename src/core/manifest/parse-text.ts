@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { ConfigError } from '../errors.ts'
-import { jsonErrorOffset } from '../json-error-offset.ts'
+import { jsonErrorOffset } from '../json-text.ts'
 
 export interface ParsedText {
   value: unknown

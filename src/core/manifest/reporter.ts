@@ -1,5 +1,5 @@
-import { didYouMean } from '../did-you-mean.ts'
-import type { Issue } from './types.ts'
+import { didYouMean } from '../errors.ts'
+import type { Issue } from './model.ts'
 
 export type PlainObject = Record<string, unknown>
 

@@ -1,6 +1,6 @@
 import { CONSTRAINT_KEYWORDS, compileValidator, fieldSchema } from '../schema.ts'
+import type { FakerSpec, FieldDef, FieldType, OnDelete, StringFormat } from './model.ts'
 import { describeValue, isPlainObject, joinPath, type PlainObject, type Reporter } from './reporter.ts'
-import type { FakerSpec, FieldDef, FieldType, OnDelete, StringFormat } from './types.ts'
 
 export const FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'number', 'boolean', 'object', 'array']
 export const STRING_FORMATS: readonly StringFormat[] = ['email', 'uri', 'uuid', 'date', 'date-time']

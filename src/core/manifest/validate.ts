@@ -1,9 +1,8 @@
-import { didYouMean } from '../did-you-mean.ts'
-import { ConfigError } from '../errors.ts'
-import { declaredRelations } from '../relations.ts'
+import { ConfigError, didYouMean } from '../errors.ts'
+import type { IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
 import { isPlainObject, joinPath, Reporter } from './reporter.ts'
-import type { IdStrategy, Issue, Manifest, ResourceDef } from './types.ts'
 import { validateFieldMap } from './validate-field.ts'
+import { declaredRelations } from './zero-config.ts'
 
 const TOP_LEVEL_KEYS = [
   'name',

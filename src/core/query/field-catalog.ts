@@ -1,5 +1,5 @@
-import type { FieldDef, FieldType, ResourceDef } from '../manifest/types.ts'
-import { unknownName } from './invalid-query.ts'
+import type { FieldDef, FieldType, ResourceDef } from '../manifest/model.ts'
+import { unknownName } from './parse-query.ts'
 
 /** The declared type at a path; undefined means any type (zero-config, or no declaration that deep). */
 export interface ResolvedField {

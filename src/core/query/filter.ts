@@ -1,13 +1,18 @@
-import type { FieldType } from '../manifest/types.ts'
-import type { Rec } from '../state.ts'
-import { compareToOperand, looseEquals, type Operand, parseNumber, toOperand } from './compare.ts'
-import { combinedRegExps, literalsMatcher } from './escape-regexp.ts'
+import type { FieldType } from '../manifest/model.ts'
+import type { Rec } from '../store.ts'
+import {
+  compareToOperand,
+  compileGetter,
+  type Getter,
+  looseEquals,
+  type Operand,
+  parseNumber,
+  splitPath,
+  toOperand,
+} from './compare.ts'
 import type { FieldCatalog, ResolvedField } from './field-catalog.ts'
-import type { FilterOp } from './filter-key.ts'
-import { parseFilterKey } from './filter-key.ts'
-import { invalidQuery } from './invalid-query.ts'
-import { compileLike } from './like.ts'
-import { compileGetter, type Getter, splitPath } from './path.ts'
+import { combinedRegExps, compileLike, literalMatcher, literalsMatcher } from './like.ts'
+import { type FilterOp, invalidQuery, parseFilterKey } from './parse-query.ts'
 
 /** One filter parameter (all its repeated values), compiled once per request. */
 export interface Filter {
@@ -193,4 +198,40 @@ function valueProblem(type: FieldType, field: string, text: string): string | un
     return `${field} is a boolean field: the value must be true or false`
   }
   return undefined
+}
+
+const NUMBER_CHARS = /^[-+.0-9eE]+$/
+
+/**
+ * `q=text`: case-insensitive substring over every value of a record, nested objects and arrays included
+ * (keys are not searched). A tight recursive scan: no serialization, no per-record allocation for strings.
+ */
+export function compileSearch(text: string): (record: Rec) => boolean {
+  const pattern = literalMatcher(text, 'contains')
+  const needle = text.toLowerCase()
+  // numbers and booleans are turned into text only when the needle could occur in them
+  const numbers = NUMBER_CHARS.test(text)
+  const booleans = 'true'.includes(needle) || 'false'.includes(needle)
+
+  const scan = (value: unknown): boolean => {
+    switch (typeof value) {
+      case 'string':
+        return pattern.test(value)
+      case 'number':
+        return numbers && String(value).toLowerCase().includes(needle)
+      case 'boolean':
+        return booleans && String(value).includes(needle)
+      case 'object':
+        if (value === null) return false
+        if (Array.isArray(value)) {
+          for (const element of value) if (scan(element)) return true
+          return false
+        }
+        for (const key in value) if (scan((value as Record<string, unknown>)[key])) return true
+        return false
+      default:
+        return false
+    }
+  }
+  return scan
 }

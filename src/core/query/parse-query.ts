@@ -1,12 +1,6 @@
-import { RestmockError } from '../errors.ts'
-import type { Manifest, ResourceDef } from '../manifest/types.ts'
-import { type FieldCatalog, fieldCatalog } from './field-catalog.ts'
-import { compileFilter, type Filter } from './filter.ts'
-import { parseFilterKey } from './filter-key.ts'
-import { compileSearch } from './full-text.ts'
-import { invalidQuery, unknownName } from './invalid-query.ts'
-import { type PagingParams, parseWindow } from './paging.ts'
-import { splitPath } from './path.ts'
+import { didYouMean, RestmockError } from '../errors.ts'
+import type { Manifest, ResourceDef } from '../manifest/model.ts'
+import { splitPath } from './compare.ts'
 import {
   type EmbedSpec,
   type ExpandSpec,
@@ -14,9 +8,12 @@ import {
   expandNames,
   resolveEmbed,
   resolveExpand,
-} from './relation-names.ts'
+} from './embed.ts'
+import type { ItemQuery, ListQuery } from './execute.ts'
+import { type FieldCatalog, fieldCatalog } from './field-catalog.ts'
+import { compileFilter, compileSearch, type Filter } from './filter.ts'
+import { type PagingParams, parseWindow } from './paging.ts'
 import { parseSort, splitList } from './sort.ts'
-import type { ItemQuery, ListQuery } from './types.ts'
 
 /** Query-string pairs in order, repeated keys included (e.g. from URLSearchParams). */
 export type QueryParams = ReadonlyArray<readonly [string, string]>
@@ -155,4 +152,76 @@ function namesKnownField(key: string, catalog: FieldCatalog): boolean {
 
 function isNotEmpty(text: string): boolean {
   return text !== ''
+}
+
+export type FilterOp =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'in'
+  | 'contains'
+  | 'startsWith'
+  | 'endsWith'
+  | 'like'
+
+const COLON_OPERATORS: readonly FilterOp[] = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'contains',
+  'startsWith',
+  'endsWith',
+]
+
+const COLON_BY_LOWER = new Map(COLON_OPERATORS.map((op) => [op.toLowerCase(), op]))
+const SUFFIX = /^(.+)_(gte|gt|lte|lt|ne|like)$/
+
+export type FilterKey = { ok: true; field: string; op: FilterOp } | { ok: false; problem: string }
+
+/**
+ * Splits a filter parameter name into field and operator: `views_gte` (json-server 0.17), `views:gte` (v1),
+ * or a plain `views` (equality). A declared field whose own name ends like an operator stays a field.
+ */
+export function parseFilterKey(key: string, catalog: FieldCatalog): FilterKey {
+  const colon = key.lastIndexOf(':')
+  if (colon > 0) {
+    const name = key.slice(colon + 1)
+    const op = COLON_BY_LOWER.get(name.toLowerCase())
+    if (op !== undefined) return { ok: true, field: key.slice(0, colon), op }
+    if (catalog.strict) {
+      return {
+        ok: false,
+        problem: unknownName(
+          'operator',
+          `:${name}`,
+          COLON_OPERATORS.map((o) => `:${o}`),
+        ),
+      }
+    }
+    return { ok: true, field: key, op: 'eq' }
+  }
+  const suffix = SUFFIX.exec(key)
+  if (suffix !== null && !(catalog.strict && catalog.names.includes(key))) {
+    return { ok: true, field: suffix[1]!, op: suffix[2] as FilterOp }
+  }
+  return { ok: true, field: key, op: 'eq' }
+}
+
+/** A 400 `invalid_query` whose detail names the parameter (with its value) and what is wrong with it. */
+export function invalidQuery(param: string, value: string | undefined, problem: string): RestmockError {
+  const shown = value === undefined ? param : `${param}=${value}`
+  return new RestmockError('invalid_query', `query parameter "${shown}": ${problem}`)
+}
+
+/** "unknown field "tittle" (did you mean "title"?); allowed: id, title, views" */
+export function unknownName(what: string, name: string, allowed: readonly string[]): string {
+  const list = allowed.length === 0 ? 'none' : allowed.join(', ')
+  return `unknown ${what} "${name}"${didYouMean(name, allowed)}; allowed: ${list}`
 }

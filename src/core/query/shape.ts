@@ -1,5 +1,5 @@
-import type { Rec } from '../state.ts'
-import type { ItemQuery, RelationReader } from './types.ts'
+import type { Rec } from '../store.ts'
+import type { ItemQuery, RelationReader } from './execute.ts'
 
 export function shapeIsIdentity(shape: ItemQuery): boolean {
   return shape.fields === undefined && shape.embed.length === 0 && shape.expand.length === 0
@@ -41,4 +41,56 @@ function setField(target: Record<string, unknown>, key: string, value: unknown):
   if (key === '__proto__')
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
+}
+
+/** Selections kept per collection version; the least recently used goes first. */
+const MAX_SELECTIONS_PER_VERSION = 16
+/** Bytes kept per collection version: keys plus one reference (8 bytes) per selected record. */
+export const MAX_SELECTION_BYTES: number = 32 * 1024 * 1024
+
+interface Selections {
+  byKey: Map<string, readonly Rec[]>
+  bytes: number
+}
+
+const selections = new WeakMap<readonly Rec[], Selections>()
+
+/**
+ * The filtered and sorted records for `key`, computed once per version of a collection. A version is the
+ * stored array itself: the store replaces it on every change and never mutates it, so a cached selection
+ * can never be stale, and it is garbage-collected with its version. Bounded in entries and in bytes.
+ */
+export function cachedSelection(
+  records: readonly Rec[],
+  key: string,
+  select: () => readonly Rec[],
+  maxBytes: number = MAX_SELECTION_BYTES,
+): readonly Rec[] {
+  let cache = selections.get(records)
+  if (cache === undefined) {
+    cache = { byKey: new Map(), bytes: 0 }
+    selections.set(records, cache)
+  }
+  const { byKey } = cache
+  const hit = byKey.get(key)
+  if (hit !== undefined) {
+    byKey.delete(key)
+    byKey.set(key, hit)
+    return hit
+  }
+  const selected = select()
+  const bytes = sizeOf(key, selected)
+  if (bytes > maxBytes) return selected
+  byKey.set(key, selected)
+  cache.bytes += bytes
+  for (const [oldest, value] of byKey) {
+    if (byKey.size <= MAX_SELECTIONS_PER_VERSION && cache.bytes <= maxBytes) break
+    byKey.delete(oldest)
+    cache.bytes -= sizeOf(oldest, value)
+  }
+  return selected
+}
+
+function sizeOf(key: string, selected: readonly Rec[]): number {
+  return 64 + key.length + 8 * selected.length
 }

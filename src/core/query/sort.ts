@@ -1,8 +1,7 @@
-import type { Rec } from '../state.ts'
-import { compareCodePoints } from './compare.ts'
+import type { Rec } from '../store.ts'
+import { compareCodePoints, compileGetter, type Getter, splitPath } from './compare.ts'
 import type { FieldCatalog } from './field-catalog.ts'
-import { invalidQuery } from './invalid-query.ts'
-import { compileGetter, type Getter, splitPath } from './path.ts'
+import { invalidQuery } from './parse-query.ts'
 
 export interface SortKey {
   field: string

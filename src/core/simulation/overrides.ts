@@ -1,7 +1,5 @@
-import { didYouMean } from '../did-you-mean.ts'
-import { RestmockError } from '../errors.ts'
-import { parseDuration } from './duration.ts'
-import { FAULT_KINDS, type FaultKind, type RequestOverrides } from './types.ts'
+import { didYouMean, RestmockError } from '../errors.ts'
+import { FAULT_KINDS, type FaultKind, parseDuration, type RequestOverrides } from './policy.ts'
 
 /** Longest delay one request may ask for: long enough for any UI test, short enough not to pin sockets. */
 export const MAX_REQUEST_DELAY_MS = 300_000

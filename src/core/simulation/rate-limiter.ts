@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RateLimitPolicy } from './types.ts'
+import type { RateLimitPolicy } from './policy.ts'
 
 export interface RateLimitOutcome {
   limited: boolean

@@ -1,10 +1,8 @@
+import type { Issue } from '../manifest/model.ts'
 import { describeValue, joinPath, Reporter } from '../manifest/reporter.ts'
-import type { Issue } from '../manifest/types.ts'
-import { DURATION_HINT, parseDuration } from './duration.ts'
 import { MAX_REQUEST_DELAY_MS } from './overrides.ts'
-import { checkPathPattern, compilePathPattern, type PathPattern } from './route-pattern.ts'
-import { FAULT_KINDS, type FaultKind } from './types.ts'
-import { parseRouteMethod } from './validate-routes.ts'
+import { DURATION_HINT, FAULT_KINDS, type FaultKind, parseDuration } from './policy.ts'
+import { checkPathPattern, compilePathPattern, type PathPattern, parseRouteMethod } from './routes.ts'
 
 /** "Let `after` matching requests through, then apply to the next `times`." Path relative to basePath. */
 export interface ScriptedFaultSpec {

@@ -1,14 +1,9 @@
 import { createRandom, deriveSeed, type Random } from '../random.ts'
-import { RateLimiter } from './rate-limiter.ts'
-import { isEmptyPolicy, type PolicyLevel, type ResolvedPolicy, resolvePolicy } from './resolve.ts'
-import { splitPath } from './route-pattern.ts'
-import { RouteTable } from './route-table.ts'
-import { pickWeighted, sampleLatency } from './sample.ts'
-import { type ScriptedFault, type ScriptedFaultSpec, ScriptedFaults } from './scripted-faults.ts'
 import type {
   DecisionSource,
   FaultKind,
   FaultPlan,
+  Latency,
   RateLimitBy,
   RequestOverrides,
   RoutePolicy,
@@ -16,7 +11,12 @@ import type {
   SimulationConfig,
   SimulationDecision,
   SimulationPolicy,
-} from './types.ts'
+  Weighted,
+} from './policy.ts'
+import { isEmptyPolicy, type PolicyLevel, type ResolvedPolicy, resolvePolicy } from './policy-levels.ts'
+import { RateLimiter } from './rate-limiter.ts'
+import { RouteTable, splitPath } from './routes.ts'
+import { type ScriptedFault, type ScriptedFaultSpec, ScriptedFaults } from './scripted-faults.ts'
 import { DEFAULT_DRIBBLE_CHUNKS, DEFAULT_DRIBBLE_MS, DEFAULT_RETRY_AFTER_SECONDS } from './validate-policy.ts'
 
 export interface SimulationRequest {
@@ -279,4 +279,36 @@ function clientKey(by: RateLimitBy, request: SimulationRequest): string {
       return value == null || value === '' ? ip : `header:${value}`
     }
   }
+}
+
+/**
+ * A latency in whole ms from two uniform draws in [0, 1). Both draws are always taken by the caller,
+ * whatever the distribution, so changing one policy never shifts the random stream of later requests.
+ */
+export function sampleLatency(latency: Latency | undefined, u1: number, u2: number): number {
+  if (latency === undefined) return 0
+  switch (latency.kind) {
+    case 'fixed':
+      return Math.round(latency.ms)
+    case 'uniform':
+      return Math.min(latency.max, Math.floor(latency.min + u1 * (latency.max - latency.min + 1)))
+    case 'lognormal': {
+      // Box-Muller: a standard normal from two uniforms; 1 - u1 keeps the logarithm finite
+      const normal = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2)
+      const ms = latency.median * Math.exp(latency.sigma * normal)
+      return Math.round(latency.max === undefined ? ms : Math.min(ms, latency.max))
+    }
+  }
+}
+
+/** The option whose share of the total weight contains `u` (a uniform draw in [0, 1)). */
+export function pickWeighted<T>(options: Weighted<T>, u: number): T {
+  let total = 0
+  for (const option of options) total += option.weight
+  let threshold = u * total
+  for (const option of options) {
+    threshold -= option.weight
+    if (threshold < 0) return option.value
+  }
+  return options.at(-1)!.value
 }

@@ -1,18 +1,21 @@
-import { didYouMean } from '../did-you-mean.ts'
+import { didYouMean } from '../errors.ts'
+import type { Issue } from '../manifest/model.ts'
 import { describeValue, isPlainObject, joinPath, type PlainObject, Reporter } from '../manifest/reporter.ts'
-import type { Issue } from '../manifest/types.ts'
-import { DURATION_HINT, parseDuration } from './duration.ts'
+import type { ManifestCheck } from '../manifest/validate.ts'
 import {
+  DURATION_HINT,
   type ErrorPolicy,
   FAULT_KINDS,
   type FaultKind,
   type FaultPolicy,
   type Latency,
+  parseDuration,
   type RateLimitBy,
   type RateLimitPolicy,
   type SimulationPolicy,
   type Weighted,
-} from './types.ts'
+} from './policy.ts'
+import { validateRoutes } from './routes.ts'
 
 export const POLICY_KEYS = ['latency', 'errors', 'faults', 'rateLimit', 'timeout'] as const
 const LOGNORMAL_KEYS = ['distribution', 'median', 'sigma', 'max']
@@ -274,4 +277,19 @@ function readDuration(
     `must be ${rules.positive ? 'a positive duration: ' : ''}${hint}, got ${describeValue(raw)}`,
   )
   return undefined
+}
+
+/**
+ * The manifest validator's hook for simulation: checks `simulate` at the top level and in every resource,
+ * and the `routes` map (whose paths must name a resource), each problem at its dotted location.
+ */
+export const simulationCheck: ManifestCheck = (manifest) => {
+  const issues: Issue[] = [...validateSimulation(manifest.simulate, 'simulate').issues]
+  for (const [name, resource] of Object.entries(manifest.resources)) {
+    if (resource.simulate !== undefined) {
+      issues.push(...validateSimulation(resource.simulate, `resources.${name}.simulate`).issues)
+    }
+  }
+  issues.push(...validateRoutes(manifest.routes, 'routes', Object.keys(manifest.resources)).issues)
+  return issues
 }

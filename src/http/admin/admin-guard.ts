@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
 import { RestmockError } from '../../core/errors.ts'
 import { problemResponse } from '../problem.ts'
-import { pathOf } from '../request-facts.ts'
-import { headerOf } from '../request-header.ts'
-import type { Responder } from '../respond.ts'
+import type { Responder } from '../reply.ts'
+import { headerOf, pathOf } from '../request.ts'
 
 /** Who may use the admin API (it can read and change everything). */
 export interface AdminAccess {

@@ -2,9 +2,8 @@ import type { Hono } from 'hono'
 import { RestmockError } from '../../core/errors.ts'
 import { type ScriptedFault, validateScriptedFault } from '../../core/simulation/scripted-faults.ts'
 import { readJsonObject } from '../body.ts'
-import { ADMIN_BASE, adminRoute, NO_CONTENT, param } from './admin-router.ts'
-import type { AdminContext } from './context.ts'
-import { invalidAdminBody } from './problems.ts'
+import type { AdminContext } from './admin-api.ts'
+import { ADMIN_BASE, adminRoute, invalidAdminBody, NO_CONTENT, param } from './admin-api.ts'
 
 /** Scripted faults: `{ method, path, status | fault | delay, times, after }`. */
 export function registerFaultRoutes(app: Hono, admin: AdminContext): void {

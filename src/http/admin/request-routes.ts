@@ -1,14 +1,9 @@
 import type { Hono } from 'hono'
-import { didYouMean } from '../../core/did-you-mean.ts'
-import { RestmockError } from '../../core/errors.ts'
-import {
-  checkJournalFilter,
-  type JournalEntry,
-  type JournalFilter,
-} from '../../core/simulation/request-journal.ts'
-import { adminRoute, NO_CONTENT } from './admin-router.ts'
-import type { AdminContext } from './context.ts'
-import { describeEntry } from './journal-view.ts'
+import { didYouMean, RestmockError } from '../../core/errors.ts'
+import { checkJournalFilter, type JournalEntry, type JournalFilter } from '../../core/request-journal.ts'
+import { describeEntry } from '../journal/journal-view.ts'
+import type { AdminContext } from './admin-api.ts'
+import { adminRoute, NO_CONTENT } from './admin-api.ts'
 
 const FILTERS = ['method', 'path', 'status'] as const
 

@@ -1,13 +1,11 @@
 import type { Hono } from 'hono'
-import { didYouMean } from '../../core/did-you-mean.ts'
-import { RestmockError } from '../../core/errors.ts'
-import { describeConfig, describePolicy } from '../../core/simulation/describe-policy.ts'
+import { didYouMean, RestmockError } from '../../core/errors.ts'
+import { describeConfig, describePolicy } from '../../core/simulation/policy-levels.ts'
+import { validateRoutes } from '../../core/simulation/routes.ts'
 import { validateSimulation } from '../../core/simulation/validate-policy.ts'
-import { validateRoutes } from '../../core/simulation/validate-routes.ts'
 import { readJsonObject } from '../body.ts'
-import { adminRoute, param } from './admin-router.ts'
-import type { AdminContext } from './context.ts'
-import { invalidAdminBody } from './problems.ts'
+import type { AdminContext } from './admin-api.ts'
+import { adminRoute, invalidAdminBody, param } from './admin-api.ts'
 
 /** GET/PUT of each simulation level at runtime; `{}` clears a level, DELETE clears them all. */
 export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {

@@ -2,11 +2,10 @@ import type { Hono } from 'hono'
 import { ConfigError } from '../../core/errors.ts'
 import { createRandom, deriveSeed } from '../../core/random.ts'
 import { prepareState } from '../../core/seed.ts'
-import { describeConfig } from '../../core/simulation/describe-policy.ts'
+import { describeConfig } from '../../core/simulation/policy-levels.ts'
 import { readJsonObject } from '../body.ts'
-import { ADMIN_BASE, adminRoute, NO_CONTENT } from './admin-router.ts'
-import type { AdminContext } from './context.ts'
-import { invalidAdminBody } from './problems.ts'
+import type { AdminContext } from './admin-api.ts'
+import { ADMIN_BASE, adminRoute, invalidAdminBody, NO_CONTENT } from './admin-api.ts'
 
 const ENDPOINTS = [
   'GET /__restmock',

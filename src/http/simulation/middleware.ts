@@ -1,17 +1,54 @@
 import type { Context, Next } from 'hono'
 import { RestmockError } from '../../core/errors.ts'
 import { parseOverrides } from '../../core/simulation/overrides.ts'
+import type { RequestOverrides, SimulationDecision } from '../../core/simulation/policy.ts'
 import type { Simulator } from '../../core/simulation/simulator.ts'
-import type { RequestOverrides, SimulationDecision } from '../../core/simulation/types.ts'
 import { problemResponse } from '../problem.ts'
-import { incomingOf } from '../request-facts.ts'
-import { requestHeader } from '../request-header.ts'
-import type { Responder } from '../respond.ts'
-import { actOutFault } from './connection-faults.ts'
-import { failureResponse } from './failure-response.ts'
-import { nodeBindings } from './node-bindings.ts'
-import { setNote } from './notes.ts'
-import type { Sleep } from './sleep.ts'
+import type { Responder } from '../reply.ts'
+import { incomingOf, nodeBindings, requestHeader } from '../request.ts'
+import { actOutFault, failureResponse } from './connection-faults.ts'
+
+/** What simulation did to a request, for the request journal and log (which run outside the middleware). */
+export interface SimulationNote {
+  /** such as "latency 120ms", "failure 503 (scripted)", "fault reset (request)" */
+  simulated: string
+  /** true when a connection fault meant no response was sent */
+  noResponse: boolean
+}
+
+const notes = new WeakMap<Request, SimulationNote>()
+
+export function setNote(c: Context, note: SimulationNote): void {
+  notes.set(c.req.raw, note)
+}
+
+export function noteOf(request: Request): SimulationNote | undefined {
+  return notes.get(request)
+}
+
+/** Waits `ms`, or less when `signal` aborts first. Injected so tests never wait for real. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** Real timers: a delay never blocks the event loop and is cancelled when the client goes away. */
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    // setTimeout fires at once for delays above 2^31-1 ms; hold that long (about 24.8 days) at most
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    )
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 
 export interface SimulationMiddlewareOptions {
   simulator: Simulator

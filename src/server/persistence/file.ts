@@ -1,13 +1,13 @@
 import { basename, dirname, join } from 'node:path'
-import { createStateBuilder, type StateBuilder } from '../../core/apply-mutation.ts'
 import { RestmockError } from '../../core/errors.ts'
-import { escapeRegExp } from '../../core/query/escape-regexp.ts'
-import type { Mutation, StateData } from '../../core/state.ts'
+import { escapeRegExp } from '../../core/query/like.ts'
+import type { Mutation, StateData } from '../../core/store.ts'
+import { createStateBuilder, type StateBuilder } from '../../core/store.ts'
 import { createNodeFs, type JournalHandle, type PersistenceFs } from './fs-layer.ts'
 import { createGroupCommit } from './group-commit.ts'
 import { encodeBatch, encodeMutation, parseJournal } from './journal-format.ts'
+import type { Persistence } from './persistence.ts'
 import { parseStateFile } from './state-file.ts'
-import type { Persistence } from './types.ts'
 
 export const DEFAULT_COMPACT_AFTER_BYTES: number = 8 * 1024 * 1024
 

@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import { type FileHandle, open, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { TextFile } from 'lowdb/node'
-import type { StateData } from '../../core/state.ts'
+import type { StateData } from '../../core/store.ts'
 import { prettyStateJson } from './pretty-json.ts'
 
 /** Snapshot serialization yields to requests after this long. */

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib'
 import { ConfigError } from '../../core/errors.ts'
-import { recordText } from '../../core/representation.ts'
-import type { Mutation } from '../../core/state.ts'
+import { recordText } from '../../core/records.ts'
+import type { Mutation } from '../../core/store.ts'
 
 /**
  * One journal line (without its newline): `JSON.stringify(mutation)`. Records are immutable, so encoding

@@ -1,4 +1,4 @@
-import type { StateData } from '../../core/state.ts'
+import type { StateData } from '../../core/store.ts'
 
 export interface SliceOptions {
   /** gives the event loop a turn (requests are served in it) */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.ts'
-import { jsonErrorOffset } from '../../core/json-error-offset.ts'
-import type { StateData } from '../../core/state.ts'
+import { jsonErrorOffset } from '../../core/json-text.ts'
+import type { StateData } from '../../core/store.ts'
 
 /**
  * Parses the state file (seed-data shape: arrays are collections, objects singletons). A file that does

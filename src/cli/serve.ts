@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs'
+import type { Argv } from 'yargs'
+import { validateSimulation } from '../core/simulation/validate-policy.ts'
+import type { StartOptions } from '../server/options.ts'
+import { waitForShutdown } from '../server/signals.ts'
+import { type RunningMock, startMock } from '../server/start-mock.ts'
+import { EXIT_OK, UsageError } from './output.ts'
+import { withYoungGenerationHeld } from './young-generation.ts'
+
+const DEFAULT_SOURCES = ['restmock.yaml', 'restmock.yml', 'restmock.json', 'db.json'] as const
+
+/** The source given, or the first of restmock.yaml|.yml|.json, db.json in the working directory. */
+export function findSource(given: string | undefined): string {
+  if (given !== undefined) return given
+  const found = DEFAULT_SOURCES.find((name) => existsSync(name))
+  if (found !== undefined) return found
+  throw new UsageError(
+    `no source given and none of ${DEFAULT_SOURCES.join(', ')} is in this folder.\n` +
+      '  Try: restmock seeds/restmock.yaml   or   restmock db.json   (restmock --help for more)',
+  )
+}
+
+export interface ServeArgs {
+  source?: string
+  port: number
+  host: string
+  db?: string
+  'in-memory'?: boolean
+  data?: string
+  seed?: number
+  locale?: string
+  reset: boolean
+  sync: boolean
+  'base-path'?: string
+  quiet: boolean
+  cors: boolean
+  'body-limit'?: number
+  latency?: string
+  'error-rate'?: number
+  prefer: boolean
+  admin: boolean
+  'admin-token'?: string
+  'admin-origin'?: string
+}
+
+export function serveOptions(yargs: Argv): Argv<ServeArgs> {
+  return yargs
+    .positional('source', { type: 'string', describe: 'manifest (restmock.yaml) or json-server db.json' })
+    .option('port', { alias: 'p', type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
+    .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
+    .option('db', {
+      type: 'string',
+      describe: 'state file (default: <manifest>.state.json, or the db.json itself)',
+    })
+    .option('in-memory', { type: 'boolean', describe: 'keep no state file' })
+    .option('data', { type: 'string', describe: "seed data file or folder (overrides the manifest's data)" })
+    .option('seed', { type: 'number', describe: 'random seed (reproducible ids, data and simulation)' })
+    .option('locale', {
+      type: 'string',
+      describe: 'faker locale for generated records, e.g. de (default: en)',
+    })
+    .option('reset', {
+      type: 'boolean',
+      default: false,
+      describe: 'discard saved state and start from the seed',
+    })
+    .option('sync', {
+      type: 'boolean',
+      default: false,
+      describe: 'fsync each write before answering (survives power loss; slower)',
+    })
+    .option('base-path', {
+      type: 'string',
+      describe: "prefix for every resource route (overrides the manifest's)",
+    })
+    .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
+    .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
+    .option('latency', {
+      type: 'string',
+      describe: 'simulated latency of every response in ms: 200, or a range such as 50-300',
+    })
+    .option('error-rate', {
+      type: 'number',
+      describe: 'share of requests that fail with a simulated 500, from 0 to 1 (such as 0.05)',
+    })
+    .option('prefer', {
+      type: 'boolean',
+      default: true,
+      describe: 'honour Prefer: status=/delay=/fault= and _status/_delay/_fault (--no-prefer to ignore)',
+    })
+    .option('admin', {
+      type: 'boolean',
+      default: true,
+      describe: 'admin API under /__restmock (--no-admin to remove it)',
+    })
+    .option('admin-token', {
+      type: 'string',
+      // an empty variable counts as unset
+      default: process.env.RESTMOCK_ADMIN_TOKEN || undefined,
+      // never print the token itself in --help
+      defaultDescription: '$RESTMOCK_ADMIN_TOKEN',
+      describe: 'require Authorization: Bearer <token> on every admin request',
+    })
+    .option('admin-origin', {
+      type: 'string',
+      describe:
+        'the one web origin allowed to call the admin API from a browser (CORS), such as http://localhost:5173',
+    })
+    .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
+}
+
+export function toStartOptions(args: ServeArgs): StartOptions {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${String(args.port)}`)
+  }
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+    throw new UsageError(`--seed must be a whole number, got ${String(args.seed)}`)
+  }
+  const bodyLimit = args['body-limit']
+  if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) {
+    throw new UsageError(`--body-limit must be a positive number of bytes, got ${String(bodyLimit)}`)
+  }
+  const latency = args.latency
+  if (latency !== undefined) checkSimulationFlag('--latency', { latency })
+  const errorRate = args['error-rate']
+  if (errorRate !== undefined) checkSimulationFlag('--error-rate', { errors: { rate: errorRate } })
+  const options: StartOptions = {
+    source: findSource(args.source),
+    port: args.port,
+    host: args.host,
+    persist: args['in-memory'] !== true,
+    reset: args.reset,
+    sync: args.sync,
+    cors: args.cors,
+    prefer: args.prefer,
+    admin: args.admin,
+    logRequests: !args.quiet,
+  }
+  if (latency !== undefined) options.latency = latency
+  if (errorRate !== undefined) options.errorRate = errorRate
+  if (args.db !== undefined) options.db = args.db
+  if (args.data !== undefined) options.dataPath = args.data
+  if (args.seed !== undefined) options.seed = args.seed
+  if (args.locale !== undefined) options.locale = args.locale
+  if (args['base-path'] !== undefined) options.basePath = args['base-path']
+  if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
+  if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
+  if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']
+  return options
+}
+
+function checkSimulationFlag(flag: string, policy: Record<string, unknown>): void {
+  const [issue] = validateSimulation(policy, '').issues
+  if (issue !== undefined) throw new UsageError(`${flag} ${issue.message}`)
+}
+
+/**
+ * Serve until SIGINT/SIGTERM, then stop accepting, let in-flight requests finish, flush and release the
+ * state file; resolves to the exit code.
+ */
+export async function runServe(args: ServeArgs): Promise<number> {
+  const options = toStartOptions(args)
+  const mock = await withYoungGenerationHeld(() => startMock(options))
+  // listen for signals before the banner tells anyone the server is up
+  const stopped = waitForShutdown(() => mock.close())
+  printBanner(mock, options)
+  await stopped
+  process.stdout.write('restmock stopped\n')
+  return EXIT_OK
+}
+
+function printBanner(mock: RunningMock, options: StartOptions): void {
+  const { manifest } = mock.engine
+  const lines = [`restmock listening on ${mock.url}`]
+  const width = Math.max(...Object.keys(manifest.resources).map((name) => name.length))
+  for (const resource of Object.values(manifest.resources)) {
+    const kind = resource.singleton
+      ? 'singleton'
+      : plural(mock.engine.store.collection(resource.name)?.size ?? 0, 'record')
+    lines.push(
+      `  ${resource.name.padEnd(width)}  ${mock.url}${manifest.basePath}/${resource.name}  (${kind})`,
+    )
+  }
+  lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
+  lines.push(`  seed: ${mock.seed}`)
+  if (options.admin !== false) {
+    lines.push(`  admin: ${mock.url}/__restmock`)
+    if (options.adminToken === undefined && !isLoopback(mock.host)) {
+      lines.push(
+        `warning: the admin API at ${mock.url}/__restmock is reachable from the network without a token; ` +
+          'set --admin-token or RESTMOCK_ADMIN_TOKEN, or use --no-admin',
+      )
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  const address = host.toLowerCase().replace(/^::ffff:/, '')
+  return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address)
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

@@ -1,0 +1,81 @@
+import { ConfigError } from '../core/errors.ts'
+import { checkSource } from '../core/generate/source-check.ts'
+import type { StateData } from '../core/store.ts'
+import { assembleLoaded } from '../server/build-mock.ts'
+import {
+  dataLines,
+  displayPath,
+  effectiveSeed,
+  fakerForManifest,
+  readManifestSource,
+} from '../server/inspect-source.ts'
+import { loadSource } from '../server/load-source.ts'
+import { EXIT_OK } from './output.ts'
+
+export interface ValidateArgs {
+  source: string
+  data?: string
+}
+
+/**
+ * Check a source the way serving does, every stage in one pass: the manifest, its seed data, and that
+ * the `count` records can be generated. Every problem is listed (a ConfigError: exit 1), or a one-line
+ * summary is printed (exit 0).
+ */
+export async function runValidate(args: ValidateArgs): Promise<number> {
+  const dataOption = args.data === undefined ? {} : { dataPath: args.data }
+  const source = readManifestSource(args.source, dataOption)
+  if (source === undefined) {
+    // a json-server data file: inferring its manifest and checking its records already lists everything
+    const loaded = loadSource(args.source, dataOption)
+    const { manifest, seed } = assembleLoaded(loaded, {})
+    const kind = loaded.kind === 'db' ? 'json-server data file' : 'manifest'
+    print(args.source, kind, Object.keys(manifest.resources).length, seed, 0)
+    return EXIT_OK
+  }
+  const lineOf = dataLines(source)
+  const dataLabel = source.dataPath === undefined ? 'data' : displayPath(source.dataPath)
+  const result = checkSource({
+    report: source.report,
+    lineOf: source.lineOf,
+    declared: declaredResources(source.raw),
+    data: source.data,
+    dataLabel,
+    ...(lineOf === undefined ? {} : { dataLineOf: lineOf }),
+    seed: effectiveSeed(source),
+    faker: fakerForManifest(source),
+  })
+  // the manifest's problems in the order of its lines, then those of the seed data
+  const issues = [...result.issues]
+  issues.sort((a, b) => (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY))
+  issues.push(...source.dataIssues, ...result.dataIssues)
+  if (issues.length > 0) {
+    // a data file that does not exist is the manifest's problem (its `data` path), not the file's
+    const inManifest = result.issues.length > 0 || source.dataMissing
+    const inData = result.dataIssues.length > 0 || (source.dataIssues.length > 0 && !source.dataMissing)
+    const files = [...(inManifest ? [args.source] : []), ...(inData ? [dataLabel] : [])]
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
+    const verb = files.length === 1 ? 'has' : 'have'
+    throw new ConfigError(`${files.join(' and ')} ${verb} ${count}:`, issues, args.source)
+  }
+  const manifest = source.report.manifest!
+  const generated = Object.values(result.generated).reduce((sum, n) => sum + n, 0)
+  print(args.source, 'manifest', Object.keys(manifest.resources).length, result.state ?? {}, generated)
+  return EXIT_OK
+}
+
+function print(source: string, kind: string, resources: number, seed: StateData, generated: number): void {
+  let records = 0
+  for (const value of Object.values(seed)) records += Array.isArray(value) ? value.length : 0
+  const plus = generated === 0 ? '' : ` (+${generated} generated at start from \`count\`)`
+  process.stdout.write(
+    `${source}: valid ${kind}, ${resources} resource${resources === 1 ? '' : 's'}, ${records} seed record${records === 1 ? '' : 's'}${plus}\n`,
+  )
+}
+
+function declaredResources(raw: unknown): string[] {
+  const resources = (raw as { resources?: unknown } | null)?.resources
+  return typeof resources === 'object' && resources !== null && !Array.isArray(resources)
+    ? Object.keys(resources)
+    : []
+}

@@ -1,0 +1,119 @@
+import { type Context, Hono } from 'hono'
+import type { Engine } from '../../core/engine.ts'
+import { RestmockError } from '../../core/errors.ts'
+import type { Issue } from '../../core/manifest/model.ts'
+import type { SimulationRuntime } from '../../core/simulation/policy-levels.ts'
+import { optionsHeaders } from '../cors.ts'
+import { problemResponse, toRestmockError } from '../problem.ts'
+import type { Responder } from '../reply.ts'
+import { registerFaultRoutes } from './fault-routes.ts'
+import { registerRequestRoutes } from './request-routes.ts'
+import { registerSimulationRoutes } from './simulation-routes.ts'
+import { registerStateRoutes } from './state-routes.ts'
+
+/** What the admin API works on. */
+export interface AdminContext {
+  engine: Engine
+  runtime: SimulationRuntime
+  /** body limit for admin requests (PUT /db carries a whole state) */
+  bodyLimit: number
+  /** builds responses with the CORS headers */
+  responder: Responder
+  /** lower-case names of the request and response headers the journal shows as `[redacted]` */
+  redactHeaders: ReadonlySet<string>
+  /** wall-clock epoch ms */
+  clock: () => number
+  /** back to the start: seed state, configured simulation, no scripted faults, empty journal */
+  reset(): Promise<void>
+}
+
+export const ADMIN_BASE = '/__restmock'
+
+/** What an admin handler answers: a JSON body (200 unless `status` says otherwise), or 204 without one. */
+export interface AdminReply {
+  status?: 200 | 201
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+type AdminHandler = (c: Context) => AdminReply | Promise<AdminReply>
+export type AdminMethods = Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', AdminHandler>>
+
+export const NO_CONTENT: AdminReply = {}
+
+/** One admin path: its methods, OPTIONS with `Allow`, and 405 with `Allow` for the others. */
+export function adminRoute(app: Hono, path: string, methods: AdminMethods, responder: Responder): void {
+  const allow = [...Object.keys(methods), ...(methods.GET === undefined ? [] : ['HEAD']), 'OPTIONS'].join(
+    ', ',
+  )
+  app.all(`${ADMIN_BASE}${path}`, async (c) => {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    if (method === 'OPTIONS')
+      return responder.empty(c, 204, optionsHeaders(allow, c, responder.grantsPreflight(c)))
+    const handler = methods[method as keyof AdminMethods]
+    if (handler === undefined) {
+      throw new RestmockError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed here; allowed: ${allow}`,
+        {
+          headers: { allow },
+        },
+      )
+    }
+    const reply = await handler(c)
+    if (reply.body === undefined) return responder.empty(c, 204, reply.headers)
+    return responder.json(c, reply.status ?? 200, JSON.stringify(reply.body), reply.headers)
+  })
+}
+
+/** True for /__restmock and everything under it. */
+export function isAdminPath(path: string): boolean {
+  return path.startsWith(ADMIN_BASE) && (path.length === ADMIN_BASE.length || path[ADMIN_BASE.length] === '/')
+}
+
+/** A path parameter that the route pattern guarantees. */
+export function param(c: Context, name: string): string {
+  return c.req.param(name) ?? ''
+}
+
+/** Admin body problems as a 422 listing each with a JSON pointer, like resource validation. */
+export function invalidAdminBody(issues: readonly Issue[]): RestmockError {
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
+  return new RestmockError('validation_failed', `the body has ${count}`, {
+    errors: issues.map((issue) => ({ pointer: pointerOf(issue.path), detail: issue.message })),
+  })
+}
+
+/** Dotted location (`errors.status.200`, `invoices[0].customerId`) -> RFC 6901 pointer (`/invoices/0/customerId`). */
+export function pointerOf(path: string): string {
+  if (path === '') return ''
+  return path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .map((key) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+    .join('')
+}
+
+/**
+ * The admin API as an app of its own, which the main app hands /__restmock requests to. Kept out of
+ * the main router on purpose: static admin paths beside `/:name` would push Hono from its RegExpRouter
+ * to the slower TrieRouter for every resource request.
+ */
+export function createAdminApp(admin: AdminContext, logError: (error: unknown) => void): Hono {
+  const app = new Hono({ strict: false })
+  app.onError((error, c) =>
+    problemResponse(toRestmockError(error, logError), c.req.path, admin.responder.cors(c)),
+  )
+  app.notFound((c) => {
+    const error = new RestmockError(
+      'not_found',
+      `no admin endpoint ${c.req.method} ${c.req.path}; see GET ${ADMIN_BASE}`,
+    )
+    return problemResponse(error, c.req.path, admin.responder.cors(c))
+  })
+  registerStateRoutes(app, admin)
+  registerSimulationRoutes(app, admin)
+  registerFaultRoutes(app, admin)
+  registerRequestRoutes(app, admin)
+  return app
+}
