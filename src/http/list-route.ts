@@ -11,7 +11,7 @@ import { type Responder, recordsJson } from './reply.ts'
 
 /**
  * GET /name (or GET /parent/:id/name when `scope` is given): filters, q, sort, paging and relations
- * (DESIGN 3.3), with X-Total-Count always and a Link header when paged.
+ * (docs/queries.md), with X-Total-Count always and a Link header when paged.
  */
 export function handleList(
   c: Context,

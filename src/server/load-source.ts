@@ -25,7 +25,7 @@ export interface LoadedSource {
   data: unknown
   /** absolute path of the data file or folder, when there is one */
   dataPath?: string
-  /** where state is kept when --db is not given (DESIGN 2.4) */
+  /** where state is kept when --db is not given (docs/persistence.md) */
   defaultStateFile: string
 }
 

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 /**
- * Enforces the layering of DESIGN 9: core is pure, only server/cli touch files, core and http never
+ * Enforces the layering described in docs/architecture.md: core is pure, only server/cli touch files, core and http never
  * reach up into the layers that compose them. Sources are tokenized (comments, strings, template
  * literals and regex literals understood) so the check is not fooled by text that merely looks like
  * an import, and it sees static imports, `export ... from`, `import('...')` and `require('...')`.

@@ -28,7 +28,7 @@ const ID_STRATEGIES: readonly IdStrategy[] = ['integer', 'uuid', 'string']
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 const RESERVED_FIELDS = ['id']
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt']
-/** Keys the product will support (DESIGN sections 5 and 2.3) but this version does not yet. */
+/** Keys reserved for features this version does not have yet (auth, OpenAPI sources). */
 const NOT_YET_SUPPORTED: Record<string, string> = { auth: 'auth simulation is not supported yet' }
 
 /** Extra checks contributed by other modules (simulation policies, faker method paths). */
