@@ -1,11 +1,14 @@
 import type { IdStrategy } from './manifest/model.ts'
 import { type Random, randomUuid } from './random.ts'
-import { idKey, type Rec, type RecordId } from './store.ts'
+import { type IdKey, idKey, type Rec, type RecordId } from './store.ts'
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** A new id for a collection; `exists` lets random strategies retry on the (rare) collision. */
+/**
+ * A new id for a collection: `nextInteger` for integer ids, otherwise a uuid (version 4) or 8 lowercase
+ * alphanumerics from `random`; `exists` lets those retry on the (rare) collision.
+ */
 export function generateId(
   strategy: IdStrategy,
   nextInteger: number,
@@ -36,31 +39,20 @@ export function idProblem(strategy: IdStrategy, id: unknown, zeroConfig: boolean
   return typeof id === 'string' && id !== '' ? undefined : 'must be a non-empty string'
 }
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
-const STRING_ID_LENGTH = 10
-
-/** New ids for a collection: integers continue after the largest existing one; uuid and string ids never clash. */
-export function idGenerator(strategy: IdStrategy, existing: readonly Rec[], random: Random): () => RecordId {
-  if (strategy === 'integer') {
-    let last = 0
-    for (const record of existing) {
-      if (typeof record.id === 'number' && record.id > last) last = record.id
-    }
-    return () => ++last
+/**
+ * Ids for a batch of new records (generated data): integers continue after the largest existing one;
+ * uuid and string ids come from generateId and never clash with existing or earlier ones.
+ */
+export function idSequence(strategy: IdStrategy, existing: readonly Rec[], random: Random): () => RecordId {
+  let last = 0
+  const used = new Set<IdKey>()
+  for (const record of existing) {
+    if (typeof record.id === 'number' && record.id > last) last = record.id
+    used.add(idKey(record.id))
   }
-  const used = new Set(existing.map((record) => idKey(record.id)))
-  const make =
-    strategy === 'uuid'
-      ? () => randomUuid(random)
-      : () => {
-          let id = ''
-          for (let i = 0; i < STRING_ID_LENGTH; i++)
-            id += ID_ALPHABET[Math.floor(random() * ID_ALPHABET.length)]
-          return id
-        }
   return () => {
-    let id = make()
-    while (used.has(idKey(id))) id = make()
+    const id = generateId(strategy, last + 1, random, (candidate) => used.has(idKey(candidate)))
+    if (typeof id === 'number') last = id
     used.add(idKey(id))
     return id
   }

@@ -77,6 +77,21 @@ test('refs use existing records, and integer ids continue after the existing one
   assert.ok(orders.every((o) => o.userId === 7 || o.userId === 9))
 })
 
+test('generated string and uuid ids look like the ones a POST gets and avoid existing ids', () => {
+  const manifest = manifestOf({
+    tags: { count: 200, id: 'string', fields: { label: { type: 'string' } } },
+    files: { count: 50, id: 'uuid', fields: { name: { type: 'string' } } },
+  })
+  const existing = { tags: [{ id: 'seed', label: 'kept' }] }
+  const state = generateData(manifest, faker, { seed: 3, now: NOW, existing })
+  const tags = rows(state, 'tags')
+  assert.deepEqual(tags[0], existing.tags[0])
+  assert.ok(tags.slice(1).every((tag) => /^[0-9a-z]{8}$/.test(String(tag.id))))
+  assert.equal(idsOf(state, 'tags').size, 201)
+  const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+  assert.ok(rows(state, 'files').every((file) => uuidV4.test(String(file.id))))
+})
+
 test('a ref whose field is a string holds the id as a string', () => {
   const manifest = manifestOf({
     users: { count: 3, fields: {} },

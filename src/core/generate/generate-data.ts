@@ -1,6 +1,6 @@
 import type { Faker } from '@faker-js/faker'
 import { ConfigError, didYouMean } from '../errors.ts'
-import { idGenerator } from '../ids.ts'
+import { idSequence } from '../ids.ts'
 import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/model.ts'
 import { createRandom, deriveSeed, type Random } from '../random.ts'
 import type { Rec, RecordId, StateData } from '../store.ts'
@@ -85,7 +85,7 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     const random = createRandom(deriveSeed(seed, `generate:${name}`))
     faker.seed(deriveSeed(seed, `faker:${name}`))
     const existing = existingRecords(state, name)
-    const nextId = idGenerator(resource.id, existing, random)
+    const nextId = idSequence(resource.id, existing, random)
     const context = contextFor(name, random)
     const fields = generatedFields(resource).map(([field, def]) =>
       deferred.has(field)
