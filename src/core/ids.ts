@@ -2,7 +2,9 @@ import type { IdStrategy } from './manifest/model.ts'
 import { type Random, randomUuid } from './random.ts'
 import { type IdKey, idKey, type Rec, type RecordId } from './store.ts'
 
+// String ids are 8 of these (36^8, about 2.8e12 values): short in URLs, and a collision, retried, is rare.
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
+const STRING_ID_LENGTH = 8
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -17,7 +19,7 @@ export function generateId(
 ): string | number {
   if (strategy === 'integer') return nextInteger
   for (;;) {
-    const id = strategy === 'uuid' ? randomUuid(random) : randomString(random, 8)
+    const id = strategy === 'uuid' ? randomUuid(random) : randomString(random, STRING_ID_LENGTH)
     if (!exists(id)) return id
   }
 }
