@@ -99,10 +99,28 @@ export function resourceSchema(resource: ResourceDef, kind: 'input' | 'stored'):
 
 export type RecordValidator = (value: unknown) => FieldError[]
 
+// Compiled once per distinct schema: generation compiles a validator per field of every run.
+const compiled = new Map<string, ValidateFunction>()
+
 /** Compile a schema into a function returning every problem as pointer + human detail ([] = valid). */
 export function compileValidator(schema: JsonSchema): RecordValidator {
-  const validate: ValidateFunction = ajv().compile(schema)
-  return (value) => (validate(value) ? [] : formatErrors(validate.errors ?? [], schema))
+  const key = JSON.stringify(schema)
+  let validate = compiled.get(key)
+  if (validate === undefined) {
+    validate = ajv().compile(schema)
+    compiled.set(key, validate)
+  }
+  const check = validate
+  return (value) => (check(value) ? [] : formatErrors(check.errors ?? [], schema))
+}
+
+/** Whether a string is a valid `format` (email, uri, uuid, date, date-time), judged as records are. */
+export function formatCheck(format: string): (value: string) => boolean {
+  const added = ajv().formats[format]
+  const test = typeof added === 'object' && !(added instanceof RegExp) ? added.validate : added
+  if (test instanceof RegExp) return (value) => test.test(value)
+  if (typeof test === 'function') return (value) => (test as (value: string) => boolean)(value)
+  throw new Error(`unknown format "${format}"`)
 }
 
 export function compileResourceValidator(resource: ResourceDef, kind: 'input' | 'stored'): RecordValidator {

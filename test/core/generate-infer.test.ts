@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
-import { formatValidator } from '../../src/core/generate/check.ts'
 import { loadFaker } from '../../src/core/generate/faker.ts'
 import { generateData } from '../../src/core/generate/generate-data.ts'
+import { formatCheck } from '../../src/core/schema.ts'
 import { manifestOf, NOW } from '../support/generate-fixtures.ts'
 
 let faker: Faker
@@ -12,11 +12,11 @@ before(async () => {
   faker = await loadFaker()
 })
 
-const isEmail = formatValidator('email')
-const isUri = formatValidator('uri')
-const isUuid = formatValidator('uuid')
-const isDate = formatValidator('date')
-const isDateTime = formatValidator('date-time')
+const isEmail = formatCheck('email')
+const isUri = formatCheck('uri')
+const isUuid = formatCheck('uuid')
+const isDate = formatCheck('date')
+const isDateTime = formatCheck('date-time')
 const YEAR = 365 * 86_400_000
 const ago = (text: string): number => (NOW.getTime() - Date.parse(text)) / YEAR
 

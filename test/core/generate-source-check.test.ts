@@ -108,7 +108,7 @@ describe('checkSource: every stage in one pass', () => {
     assert.match(messages[2]!, /10 records need distinct values but only 3 are possible/)
     assert.match(
       messages[4]!,
-      /lorem\.word produced "\w+", which breaks the field's rules \(must match pattern/,
+      /lorem\.word produced "\w+", which breaks the field's rules \(must match the pattern/,
     )
     // invoices (needs customers, whose definition is broken) and labels (needs vendors, whose seed
     // data is broken) are not generated: "no records to point at" would be a consequence, not a cause

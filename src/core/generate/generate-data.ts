@@ -4,11 +4,10 @@ import { idSequence } from '../ids.ts'
 import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/model.ts'
 import { createRandom, deriveSeed, type Random } from '../random.ts'
 import type { Rec, RecordId, StateData } from '../store.ts'
-import { compileChecker } from './check.ts'
 import { recentTimestamps } from './dates.ts'
 import { generationIssues } from './feasibility.ts'
 import { planGeneration } from './order.ts'
-import { type GeneratorContext, OMIT, type ValueGenerator } from './primitives.ts'
+import { fieldChecker, type GeneratorContext, OMIT, type ValueGenerator } from './primitives.ts'
 import { uniqueGenerator, uniqueKey } from './unique.ts'
 import { compileField } from './values.ts'
 
@@ -198,7 +197,7 @@ function topLevelGenerator(
     if (value !== undefined && value !== null) taken.add(uniqueKey(def, value))
   }
   const generate = compileField(name, def, path, context, taken.size + count)
-  return uniqueGenerator(generate, def, path, taken, compileChecker(def), context.random)
+  return uniqueGenerator(generate, def, path, taken, fieldChecker(def), context.random)
 }
 
 /** Sets each field (a deferred ref gets a placeholder to keep the field order), then the timestamps. */

@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../errors.ts'
 import type { FieldDef, ResourceDef } from '../manifest/model.ts'
 import type { Random } from '../random.ts'
+import { compileValidator, fieldSchema, type RecordValidator } from '../schema.ts'
 import type { RecordId } from '../store.ts'
 import { formatDate, formatDateTime } from './dates.ts'
 
@@ -23,6 +24,23 @@ export interface GeneratorContext {
 
 export function generationError(path: string, message: string): ConfigError {
   return new ConfigError('Cannot generate data', [{ path, message }])
+}
+
+/** The rule of a field that a value breaks, described for a human, or undefined when the value fits. */
+export type Checker = (value: unknown) => string | undefined
+
+/**
+ * Judges values by the field's JSON Schema, compiled as for validating records (same Ajv, same formats).
+ * Compiled on first use: many generators (enums, numbers, uuids) never need to check a value.
+ */
+export function fieldChecker(field: FieldDef): Checker {
+  let validate: RecordValidator | undefined
+  return (value) => {
+    validate ??= compileValidator(fieldSchema(field, { forInput: false }))
+    const problem = validate(value)[0]
+    if (problem === undefined) return undefined
+    return problem.pointer === '' ? problem.detail : `${problem.pointer.slice(1)}: ${problem.detail}`
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FieldDef } from '../manifest/model.ts'
 import type { Random } from '../random.ts'
-import type { Checker } from './check.ts'
 import {
+  type Checker,
   codePointLength,
   generationError,
   OMIT,

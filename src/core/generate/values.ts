@@ -1,16 +1,17 @@
 import type { FieldDef } from '../manifest/model.ts'
 import { randomUuid } from '../random.ts'
-import { type Checker, compileChecker } from './check.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
 import { resolveFakerMethod } from './faker.ts'
 import { noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
 import { type Hint, inferHint, normalizeName } from './name-inference.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
 import {
+  type Checker,
   codePointLength,
   coerceToField,
   deck,
   drawWithoutRepeats,
+  fieldChecker,
   fitLength,
   type GeneratorContext,
   generationError,
@@ -59,7 +60,7 @@ function baseGenerator(
   context: GeneratorContext,
   needed: number | undefined,
 ): ValueGenerator {
-  const check = compileChecker(field)
+  const check = fieldChecker(field)
   if (field.ref !== undefined) return refGenerator(field, field.ref, path, context, check, needed)
   if (field.faker !== undefined) return fakerGenerator(field, path, context, check)
   if (field.enum !== undefined) {
