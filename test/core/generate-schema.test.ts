@@ -9,7 +9,7 @@ import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
 import { validateManifest } from '../../src/core/manifest/validate.ts'
 import { createRandom } from '../../src/core/random.ts'
 import { clientFields } from '../../src/core/records.ts'
-import { compileResourceValidator } from '../../src/core/schema.ts'
+import { compileResourceValidator, compileValidator, formatCheck } from '../../src/core/schema.ts'
 import { prepareState } from '../../src/core/seed.ts'
 import type { Rec, StateData } from '../../src/core/store.ts'
 import { MANIFEST_CHECKS } from '../../src/server/seed-generation.ts'
@@ -115,4 +115,26 @@ test('a large generated collection stays valid and unique', () => {
     },
   })
   assertServable(manifest, state, 'large')
+})
+
+test('formatCheck judges a format exactly as record validation does, and refuses a format it does not know', () => {
+  const samples: Record<string, string[]> = {
+    email: ['ada@example.com', 'ada@', 'not an email'],
+    uri: ['https://example.com/a?b=1', 'example.com', '/relative'],
+    uuid: ['0b3c0b6e-8f6a-4a57-9d0b-2f4e5a6b7c8d', '0b3c0b6e-8f6a-4a57-9d0b', 'x'],
+    date: ['2026-02-28', '2026-02-30', '2026-2-1'],
+    'date-time': ['2026-01-31T09:30:00Z', '2026-01-31 09:30', '2026-01-31T25:00:00Z'],
+  }
+  for (const [format, values] of Object.entries(samples)) {
+    const check = formatCheck(format)
+    const validate = compileValidator({ type: 'string', format })
+    assert.equal(check(values[0]!), true, `${format}: ${values[0]}`)
+    for (const value of values)
+      assert.equal(check(value), validate(value).length === 0, `${format}: ${value}`)
+    assert.ok(
+      values.slice(1).every((value) => !check(value)),
+      format,
+    )
+  }
+  assert.throws(() => formatCheck('hostname'), /unknown format "hostname"/)
 })
