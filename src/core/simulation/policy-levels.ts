@@ -56,7 +56,9 @@ export function isEmptyPolicy(policy: SimulationPolicy): boolean {
 
 /** The serve flags that set the global level: `--latency 50-300`, `--error-rate 0.05`. */
 export interface SimulationFlags {
+  /** global simulated latency: ms or "min-max" (CLI --latency) */
   latency?: string | number
+  /** global simulated error rate from 0 to 1 (CLI --error-rate) */
   errorRate?: number
 }
 
