@@ -1,79 +1,71 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
-import { isAdminPath } from './admin/admin-api.ts'
+import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
+import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
 import { itemFastPath } from './item-fast-path.ts'
+import { journalRecorder } from './journal/journal-recorder.ts'
+import { type JournalOptions, redactionOf } from './journal/journal-view.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
-import { Responder } from './reply.ts'
+import { type Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
-import { createSimulationLayer, type SimulationOptions } from './simulation/simulation-hook.ts'
+import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
-export interface AppOptions {
+/**
+ * Every setting of the HTTP app: its own below, then those of its peers (simulation, the admin API,
+ * the request journal), each declared where it is used. Everything but `engine` has a default.
+ */
+export interface AppOptions extends SimulationOptions, AdminOptions, JournalOptions {
   engine: Engine
   /** CORS headers on every response (default true) */
   cors?: boolean
   /** request body limit in bytes (default 1 MiB) */
   bodyLimit?: number
+  /** simulator + request journal, shared by the peers; default: built from the engine's manifest */
+  runtime?: SimulationRuntime
   /** called once per request after the response is ready; absent = no request logging at all */
   onRequest?: (entry: RequestLogEntry) => void
   /** where unexpected errors (bugs) are reported; the client gets a generic 500 */
   logError?: (error: unknown) => void
-  /** monotonic milliseconds, for request durations */
+  /** monotonic milliseconds, for request durations and rate-limit windows */
   now?: () => number
-  /** latency/failure/fault simulation, request journal and admin API (all on by default) */
-  simulation?: SimulationOptions
+  /** wall-clock epoch milliseconds, for journal times and uptime; default Date.now */
+  clock?: () => number
   /** answer plain GETs by id without Hono's router (default true; false lets a test compare both paths) */
   fastPath?: boolean
 }
 
-type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
-
 /**
- * The HTTP face of an engine: every route, problem+json errors, CORS, simulation, admin API, request
- * journal and log. Cross-cutting work happens in one dispatcher around the routes rather than in Hono
- * middleware, so a plain request keeps @hono/node-server's synchronous fast path: the admin API is a
- * separate app, simulation runs only for requests it applies to, and the journal and log observe the
- * finished response.
+ * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
+ * order a request meets them (docs/architecture.md, "Request lifecycle"):
+ *
+ *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 4's log
+ *   2. simulation     only for requests it applies to (an active policy, or a request asking for one)
+ *   3. fast path      a plain GET by id, else the resource routes (Hono)
+ *   4. journal, log   observe the finished response; absent when off, so they cost nothing
+ *
+ * Nothing runs as Hono middleware around the routes, so a plain request keeps @hono/node-server's
+ * synchronous fast path.
  */
 export function createApp(options: AppOptions): Hono {
-  const corsEnabled = options.cors ?? true
+  const { engine } = options
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-  const responder = new Responder(corsEnabled)
-  const { cors } = responder
-  const fastItem = options.fastPath === false ? undefined : itemFastPath(options.engine, responder)
   const now = options.now ?? (() => performance.now())
+  const clock = options.clock ?? Date.now
+  const responder = new Responder(options.cors ?? true)
+  const runtime = options.runtime ?? createSimulationRuntime(engine.manifest)
 
-  const routes = new Hono({ strict: false })
-  const withProblems = (app: Hono): Hono => {
-    app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
-    app.notFound((c) => {
-      const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
-      return problemResponse(error, c.req.path, cors(c))
-    })
-    return app
-  }
-  withProblems(routes)
+  const routes = withProblems(new Hono({ strict: false }), responder, logError)
   registerResourceRoutes(routes, {
-    engine: options.engine,
+    engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     responder,
   })
-
-  const layer = createSimulationLayer(
-    { engine: options.engine, responder, now, logError },
-    options.simulation,
-  )
   const plain: Fetch = routes.fetch
-  const simulated = withProblems(layer.around(plain))
-  const throughSimulation: Fetch = simulated.fetch
-  const admin: Fetch | undefined = layer.admin
-  const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
-  const record = layer.record
-  const observed = log !== undefined || record !== undefined
-
+  const fastItem = options.fastPath === false ? undefined : itemFastPath(engine, responder)
   // A failure in the fast path (a bug) leaves the request to the routes, which report it as a 500 problem.
   const fast = (request: Request, env: unknown, path: string): Response | undefined => {
     if (fastItem === undefined) return undefined
@@ -84,18 +76,30 @@ export function createApp(options: AppOptions): Hono {
     }
   }
 
+  const admin = adminHook({ engine, runtime, redactHeaders: redactionOf(options), clock, logError }, options)
+  const simulation = simulationHook(
+    { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
+    options,
+  )
+  const simulated: Fetch = withProblems(simulation.around(plain), responder, logError).fetch
+  // the admin API is the journal's only reader: without it nothing is recorded
+  const record = admin === undefined ? undefined : journalRecorder({ journal: runtime.journal, now, clock })
+  const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
+  const observed = log !== undefined || record !== undefined
+
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
-    if (admin !== undefined && isAdminPath(path)) {
-      // admin requests are never simulated or journaled; they are logged like any other
-      if (log === undefined) return admin(request, env)
+    // 1. the admin API: never simulated or journaled, logged like any other request
+    if (admin?.owns(path)) {
+      if (log === undefined) return admin.fetch(request, env)
       const start = now()
-      return observe(admin(request, env), (response) => log(request, path, response, start))
+      return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
-    const simulate = layer.applies(request, env)
-    const handle = simulate ? throughSimulation : plain
+    // 2. simulation, 3. fast path or routes
+    const simulate = simulation.applies(request, env)
     const start = observed ? now() : 0
-    const result = (simulate ? undefined : fast(request, env, path)) ?? handle(request, env)
+    const result = simulate ? simulated(request, env) : (fast(request, env, path) ?? plain(request, env))
+    // 4. journal and log
     if (!observed) return result
     return observe(result, (response) => {
       record?.({ request, env, path, response, start })
@@ -104,6 +108,17 @@ export function createApp(options: AppOptions): Hono {
   }
   routes.fetch = dispatch as typeof routes.fetch
   return routes
+}
+
+/** problem+json for thrown errors and for paths no route matches. */
+function withProblems(app: Hono, responder: Responder, logError: (error: unknown) => void): Hono {
+  const { cors } = responder
+  app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
+  app.notFound((c) => {
+    const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
+    return problemResponse(error, c.req.path, cors(c))
+  })
+  return app
 }
 
 /** Call `after` with the response, keeping a synchronous response synchronous. */

@@ -6,6 +6,9 @@ import { requestHeader } from './request.ts'
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
+/** A fetch handler: the app, the admin API, the routes behind simulation. */
+export type Fetch = (request: Request, env: unknown) => Response | Promise<Response>
+
 const SENT_TEXT = Symbol('restmock.sentText')
 const SENT_HEADERS = Symbol('restmock.sentHeaders')
 

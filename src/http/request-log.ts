@@ -1,4 +1,4 @@
-import { noteOf } from './simulation/middleware.ts'
+import { simulationNoteOf } from './request.ts'
 
 export interface RequestLogEntry {
   method: string
@@ -16,7 +16,7 @@ export function requestLogger(
   now: () => number,
 ): (request: Request, path: string, response: Response, start: number) => void {
   return (request, path, response, start) => {
-    const note = noteOf(request)
+    const note = simulationNoteOf(request)
     const entry: RequestLogEntry = {
       method: request.method,
       path,

@@ -34,6 +34,24 @@ export function rememberedBody(request: Request): unknown {
   return bodies.get(request)
 }
 
+/** What simulation did to a request, for the request journal and log (which run after the routes). */
+export interface SimulationNote {
+  /** such as "latency 120ms", "failure 503 (scripted)", "fault reset (request)" */
+  simulated: string
+  /** true when a connection fault meant no response was sent */
+  noResponse: boolean
+}
+
+const notes = new WeakMap<Request, SimulationNote>()
+
+export function setSimulationNote(request: Request, note: SimulationNote): void {
+  notes.set(request, note)
+}
+
+export function simulationNoteOf(request: Request): SimulationNote | undefined {
+  return notes.get(request)
+}
+
 /**
  * A request header, read from Node's already-parsed headers when running on @hono/node-server (building
  * a WHATWG Headers object for every request is a measurable share of a GET), else from the Request.

@@ -8,11 +8,13 @@ import { validateManifest } from '../core/manifest/validate.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
-import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
+import {
+  createSimulationRuntime,
+  type SimulationFlags,
+  type SimulationRuntime,
+} from '../core/simulation/policy-levels.ts'
 import type { StateData } from '../core/store.ts'
-import type { AdminAccess } from '../http/admin/admin-guard.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
-import { flagsOf, type SimulationOptions } from '../http/simulation/simulation-hook.ts'
 import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
@@ -67,19 +69,16 @@ function normalizeBase(basePath: string): string {
 }
 
 /**
- * The simulation runtime of one mock (policy from the manifest with --latency / --error-rate laid over
- * it, scripted faults, request journal) and the app options that mount it. The runtime is returned so
- * the mock's `reset()` can reset it along with the state, as `POST /__restmock/reset` does.
+ * The simulation runtime of one mock: policy from the manifest with --latency / --error-rate laid over
+ * it, scripted faults, request journal. Throws a ConfigError for bad flag values, so callers make it
+ * before anything else changes; the mock's `reset()` resets it along with the state, as
+ * `POST /__restmock/reset` does.
  */
-export function simulationSetup(
-  manifest: Manifest,
-  options: MockOptions,
-): { runtime: SimulationRuntime; appOptions: SimulationOptions } {
-  const runtime = createSimulationRuntime(manifest, flagsOf(options))
-  const appOptions: SimulationOptions = { runtime }
-  if (options.prefer !== undefined) appOptions.prefer = options.prefer
-  if (options.admin !== undefined) appOptions.admin = options.admin
-  return { runtime, appOptions }
+export function simulationRuntimeOf(manifest: Manifest, options: MockOptions): SimulationRuntime {
+  const flags: SimulationFlags = {}
+  if (options.latency !== undefined) flags.latency = options.latency
+  if (options.errorRate !== undefined) flags.errorRate = options.errorRate
+  return createSimulationRuntime(manifest, flags)
 }
 
 export interface MockParts {
@@ -93,10 +92,20 @@ export interface MockWiring {
   persistence: Committer
   /** where the state starts (a loaded state file); default: the seed */
   initial?: StateData
-  simulation: ReturnType<typeof simulationSetup>
+  runtime: SimulationRuntime
   /** app options only the real server sets (request log, error log) */
   app?: Pick<AppOptions, 'onRequest' | 'logError'>
 }
+
+/** The options a mock passes on to its app as they are. */
+const APP_KEYS = [
+  'cors',
+  'bodyLimit',
+  'prefer',
+  'admin',
+  'adminToken',
+  'adminOrigin',
+] as const satisfies readonly (keyof MockOptions & keyof AppOptions)[]
 
 /** Engine + app + reset, the same for an in-process mock and a real server. */
 export function buildMock(
@@ -104,7 +113,6 @@ export function buildMock(
   options: MockOptions & Pick<StartOptions, 'host'>,
   wiring: MockWiring,
 ): MockParts {
-  const adminAccess = adminAccessOf(options)
   const engine = new Engine({
     manifest: assembled.manifest,
     seed: assembled.seed,
@@ -113,60 +121,23 @@ export function buildMock(
     random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
     now: () => new Date(),
   })
-  const { runtime } = wiring.simulation
+  const { runtime } = wiring
   const reset = async (): Promise<void> => {
     await engine.reset()
     runtime.reset()
   }
   // POST /__restmock/reset and the library's reset() are the same operation
-  const appOptions: AppOptions = {
-    engine,
-    simulation: { ...wiring.simulation.appOptions, reset, adminAccess },
-    ...wiring.app,
-  }
-  if (options.cors !== undefined) appOptions.cors = options.cors
-  if (options.bodyLimit !== undefined) appOptions.bodyLimit = options.bodyLimit
+  const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
+  // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
+  if (options.host !== undefined) appOptions.bindHost = options.host
   return { engine, app: createApp(appOptions), reset }
 }
 
-/**
- * Admin token, admin origin and the bound address (for the admin API's Host check; an in-process mock
- * has none and admits loopback names only).
- */
-function adminAccessOf(options: MockOptions & Pick<StartOptions, 'host'>): AdminAccess {
-  const access: AdminAccess = {}
-  if (options.host !== undefined) access.bindHost = options.host
-  const token = options.adminToken
-  if (token !== undefined) {
-    if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
-      throw new ConfigError(
-        'the admin token must be one or more visible ASCII characters, without spaces (--admin-token, RESTMOCK_ADMIN_TOKEN)',
-        [],
-      )
-    }
-    access.token = token
-  }
-  if (options.adminOrigin !== undefined) access.origin = originOf(options.adminOrigin)
-  return access
-}
-
-/** `http://localhost:5173` (a trailing slash is accepted); anything with a path, query or credentials is not. */
-function originOf(value: unknown): string {
-  const problem = new ConfigError(
-    `the admin origin must be an origin such as http://localhost:5173 (scheme, host and port only), got ${JSON.stringify(value)} (--admin-origin)`,
-    [],
-  )
-  if (typeof value !== 'string') throw problem
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw problem
-  }
-  const bare =
-    url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === ''
-  if (url.origin === 'null' || !bare || !/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/?$/i.test(value)) throw problem
-  return url.origin
+/** The options among `keys` that were given (an optional property is absent, never undefined). */
+function givenOnly<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Pick<T, K> {
+  const given: Partial<Pick<T, K>> = {}
+  for (const key of keys) if (options[key] !== undefined) given[key] = options[key]
+  return given as Pick<T, K>
 }
 
 /** The in-process mock as the server builds it; the library hands users a narrower InProcessMock. */
@@ -192,7 +163,7 @@ export function createMockApp(options: MockOptions): MockApp {
   )
   const { engine, app, reset } = buildMock(assembled, options, {
     persistence: createMemoryPersistence(),
-    simulation: simulationSetup(assembled.manifest, options),
+    runtime: simulationRuntimeOf(assembled.manifest, options),
   })
   return Object.assign(app, { engine, seed: assembled.randomSeed, reset })
 }

@@ -1,5 +1,19 @@
-/** Options shared by startMock (real server) and createMock (in-process Hono app). */
-export interface MockOptions {
+import type { SimulationFlags } from '../core/simulation/policy-levels.ts'
+import type { AdminOptions } from '../http/admin/admin-hook.ts'
+import type { AppOptions } from '../http/app.ts'
+import type { SimulationOptions } from '../http/simulation/simulation-hook.ts'
+
+/**
+ * Options shared by startMock (real server) and createMock (in-process Hono app). Besides those below,
+ * the options about serving, each documented where it is used: `cors` and `bodyLimit` (the app),
+ * `latency` and `errorRate` (the global simulation level), `prefer` (simulation), `admin`,
+ * `adminToken` and `adminOrigin` (the admin API).
+ */
+export interface MockOptions
+  extends Pick<AppOptions, 'cors' | 'bodyLimit'>,
+    SimulationFlags,
+    Pick<SimulationOptions, 'prefer'>,
+    Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'> {
   /** manifest (.yaml/.yml/.json) or json-server db.json to serve */
   source?: string
   /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */
@@ -14,22 +28,6 @@ export interface MockOptions {
   locale?: string
   /** overrides the manifest's basePath */
   basePath?: string
-  /** CORS headers (default true) */
-  cors?: boolean
-  /** request body limit in bytes (default 1 MiB) */
-  bodyLimit?: number
-  /** global simulated latency: ms or "min-max" (CLI --latency) */
-  latency?: string | number
-  /** global simulated error rate from 0 to 1 (CLI --error-rate) */
-  errorRate?: number
-  /** honour per-request `Prefer: status=/delay=/fault=` and `_status`/`_delay`/`_fault` (default true; CLI --no-prefer) */
-  prefer?: boolean
-  /** the admin API under /__restmock and its request journal (default true; CLI --no-admin) */
-  admin?: boolean
-  /** require `Authorization: Bearer <token>` on every admin request (CLI --admin-token, RESTMOCK_ADMIN_TOKEN) */
-  adminToken?: string
-  /** the one origin granted CORS on the admin API (CLI --admin-origin); default: none */
-  adminOrigin?: string
 }
 
 export interface StartOptions extends MockOptions {

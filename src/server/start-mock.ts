@@ -5,6 +5,7 @@ import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
+import type { SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import type { StateData } from '../core/store.ts'
 import {
   type Assembled,
@@ -12,7 +13,7 @@ import {
   assembleLoaded,
   buildMock,
   manifestFromOptions,
-  simulationSetup,
+  simulationRuntimeOf,
 } from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
 import { fileErrorReason, type LoadedSource, loadSource } from './load-source.ts'
@@ -66,7 +67,7 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
   let prepared = await prepare(options)
   const { stateFile } = prepared
   // before the lock: bad --latency / --error-rate values stop the start
-  let simulation = simulationSetup(prepared.assembled.manifest, options)
+  let runtime = simulationRuntimeOf(prepared.assembled.manifest, options)
   const lock =
     stateFile === undefined
       ? undefined
@@ -78,9 +79,9 @@ export async function startMock(options: StartOptions): Promise<RunningMock> {
     // written it since (a shutdown compacting into it), so read it again now that it is ours
     if (prepared.snapshotValue !== undefined && fileStamp(stateFile!) !== sourceBefore) {
       prepared = await prepare(options)
-      simulation = simulationSetup(prepared.assembled.manifest, options)
+      runtime = simulationRuntimeOf(prepared.assembled.manifest, options)
     }
-    return await startLocked(options, prepared, simulation, lock)
+    return await startLocked(options, prepared, runtime, lock)
   } catch (error) {
     await lock?.release()
     throw error
@@ -111,7 +112,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
 async function startLocked(
   options: StartOptions,
   { assembled, loaded, stateFile, snapshotValue }: Prepared,
-  simulation: ReturnType<typeof simulationSetup>,
+  runtime: SimulationRuntime,
   lock: StateLock | undefined,
 ): Promise<RunningMock> {
   const engineRef: { current?: Engine } = {}
@@ -150,7 +151,7 @@ async function startLocked(
   const mock = buildMock(assembled, options, {
     persistence,
     initial,
-    simulation,
+    runtime,
     app: {
       logError: (error) => {
         if (!isClientAbort(error))

@@ -49,7 +49,7 @@ describe('admin CORS', () => {
   })
 
   test('adminOrigin grants exactly that origin, without credentials', async () => {
-    const { app } = simulatedCrm({ simulation: { adminAccess: { origin: UI } } })
+    const { app } = simulatedCrm({ app: { adminOrigin: UI } })
     const granted = await app.request(`${ADMIN}/reset`, preflight(UI))
     assert.equal(granted.status, 204)
     assert.equal(granted.headers.get('access-control-allow-origin'), UI)
@@ -153,7 +153,7 @@ describe('admin: Host check (DNS rebinding)', () => {
   test('bound to loopback (or in process): only loopback names and the bound address', async () => {
     for (const bindHost of [undefined, '127.0.0.1', '::1', 'localhost']) {
       const { app } = simulatedCrm({
-        simulation: { adminAccess: bindHost === undefined ? {} : { bindHost } },
+        app: bindHost === undefined ? {} : { bindHost },
       })
       assert.equal((await app.request(ADMIN)).status, 200, 'app.request: Host localhost')
       for (const host of [
@@ -191,9 +191,9 @@ describe('admin: Host check (DNS rebinding)', () => {
   })
 
   test('the bound address itself is accepted; bound to a non-loopback address any Host is', async () => {
-    const { app: lan } = simulatedCrm({ simulation: { adminAccess: { bindHost: '0.0.0.0' } } })
+    const { app: lan } = simulatedCrm({ app: { bindHost: '0.0.0.0' } })
     assert.equal((await lan.request(ADMIN, withHost('my-laptop.local:3000'))).status, 200)
-    const { app: fixed } = simulatedCrm({ simulation: { adminAccess: { bindHost: '127.0.0.5' } } })
+    const { app: fixed } = simulatedCrm({ app: { bindHost: '127.0.0.5' } })
     assert.equal((await fixed.request(ADMIN, withHost('127.0.0.5:4000'))).status, 200)
     assert.equal((await fixed.request(ADMIN, withHost('evil.test:4000'))).status, 403)
   })
@@ -203,7 +203,7 @@ describe('admin token', () => {
   const token = 's3cret-token'
 
   test('every admin request needs Authorization: Bearer <token>; resources do not', async () => {
-    const { app } = simulatedCrm({ simulation: { adminAccess: { token } } })
+    const { app } = simulatedCrm({ app: { adminToken: token } })
     const missing = await app.request(ADMIN)
     await expectProblem(missing.clone(), 401, 'unauthenticated')
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="restmock"')
@@ -236,7 +236,7 @@ describe('admin token', () => {
   })
 
   test('a CORS preflight needs no token (browsers send none)', async () => {
-    const { app } = simulatedCrm({ simulation: { adminAccess: { token, origin: UI } } })
+    const { app } = simulatedCrm({ app: { adminToken: token, adminOrigin: UI } })
     const answer = await app.request(`${ADMIN}/faults`, preflight(UI))
     assert.equal(answer.status, 204)
     assert.equal(answer.headers.get('access-control-allow-origin'), UI)

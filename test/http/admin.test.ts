@@ -48,7 +48,7 @@ describe('admin: info, health, 404 and 405', () => {
   })
 
   test('--no-admin: everything under /__restmock is a 404', async () => {
-    const { app } = simulatedCrm({ simulation: { admin: false } })
+    const { app } = simulatedCrm({ app: { admin: false } })
     await expectProblem(await app.request(ADMIN), 404, 'not_found')
     await expectProblem(
       await app.request(`${ADMIN}/faults`, body('POST', { path: '/x', status: 500 })),
@@ -331,7 +331,7 @@ describe('admin: request journal', () => {
   })
 
   test('the journal is bounded', async () => {
-    const { app } = simulatedCrm({ simulation: {} })
+    const { app } = simulatedCrm({ app: {} })
     for (let i = 0; i < 1005; i++) await app.request('/api/settings')
     const all = await json<{ count: number; requests: Array<{ id: number }> }>(
       await app.request(`${ADMIN}/requests`),

@@ -64,7 +64,7 @@ describe('per-request overrides', () => {
   })
 
   test('--no-prefer ignores them all', async () => {
-    const { app, time } = simulatedCrm({ simulation: { prefer: false } })
+    const { app, time } = simulatedCrm({ app: { prefer: false } })
     assert.equal(
       (await app.request('/api/customers', { headers: { prefer: 'status=503, delay=5' } })).status,
       200,

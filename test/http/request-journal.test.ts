@@ -104,7 +104,7 @@ describe('journal entries: request and response', () => {
   })
 
   test('redactHeaders adds names through the app options', async () => {
-    const { app } = simulatedCrm({ simulation: { redactHeaders: ['X-Tenant-Key'] } })
+    const { app } = simulatedCrm({ app: { redactHeaders: ['X-Tenant-Key'] } })
     await app.request('/api/customers', { headers: { 'x-tenant-key': 'secret' } })
     assert.equal((await journal(app)).requests[0]?.headers['x-tenant-key'], '[redacted]')
   })
@@ -185,7 +185,7 @@ describe('journal limits', () => {
   test('a journal with a smaller byte limit evicts earlier; the entry count still bounds it', async () => {
     const runtime = createSimulationRuntime(simulatedCrm().engine.manifest)
     const small = { ...runtime, journal: new RequestJournal(5, 200 * 1024) }
-    const { app } = simulatedCrm({ simulation: { runtime: small } })
+    const { app } = simulatedCrm({ app: { runtime: small } })
     for (let i = 0; i < 8; i++) await app.request('/api/settings')
     assert.deepEqual(
       (await journal(app)).requests.map((entry) => entry.id),

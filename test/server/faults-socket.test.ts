@@ -116,7 +116,7 @@ describe('connection faults on a real socket', () => {
 
   test('timeout: held until the client gives up; nothing is sent and it is journaled with status 0', async () => {
     const manual = new ManualSleep()
-    const { app } = simulatedCrm({ simulation: { sleep: manual.sleep } })
+    const { app } = simulatedCrm({ app: { sleep: manual.sleep } })
     const port = await listen(app)
     let giveUp: (() => void) | undefined
     // a 1ms latency first: its sleep shows that the server has the request
@@ -149,7 +149,7 @@ describe('connection faults on a real socket', () => {
     const manual = new ManualSleep()
     const { app } = simulatedCrm({
       manifest: { simulate: { timeout: '30s' } },
-      simulation: { sleep: manual.sleep },
+      app: { sleep: manual.sleep },
     })
     const port = await listen(app)
     const response = fetch(`http://127.0.0.1:${port}/api/customers`, { headers: { prefer: 'fault=timeout' } })
@@ -165,7 +165,7 @@ describe('connection faults on a real socket', () => {
     const manual = new ManualSleep()
     const { app } = simulatedCrm({
       manifest: { simulate: { faults: { rate: 0, kind: 'dribble', chunks: 3, duration: '2s' } } },
-      simulation: { sleep: manual.sleep },
+      app: { sleep: manual.sleep },
     })
     const port = await listen(app)
     const whole = await (await fetch(`http://127.0.0.1:${port}/api/customers`)).text()

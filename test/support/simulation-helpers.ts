@@ -6,8 +6,7 @@ import { validateManifest } from '../../src/core/manifest/validate.ts'
 import { createRandom } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
 import { simulationCheck } from '../../src/core/simulation/validate-policy.ts'
-import { createApp } from '../../src/http/app.ts'
-import type { SimulationOptions } from '../../src/http/simulation/simulation-hook.ts'
+import { type AppOptions, createApp } from '../../src/http/app.ts'
 import { fixture } from './helpers.ts'
 
 /** A fake clock and sleep: sleeping records the delay and moves the clock, nothing really waits. */
@@ -32,7 +31,8 @@ export interface CrmSetup {
   manifest?: Record<string, unknown>
   /** `simulate` per resource */
   resources?: Record<string, unknown>
-  simulation?: SimulationOptions
+  /** app options (simulation, admin API, journal) over the fake clock and sleep */
+  app?: Omit<AppOptions, 'engine'>
 }
 
 /** The test CRM (basePath /api) with simulation settings, on fake time. */
@@ -61,7 +61,9 @@ export function simulatedCrm(setup: CrmSetup = {}): SimulatedApp {
   const app = createApp({
     engine,
     now: () => time.now,
-    simulation: { sleep: time.sleep, clock: () => time.now, ...setup.simulation },
+    clock: () => time.now,
+    sleep: time.sleep,
+    ...setup.app,
   })
   return { app, engine, time }
 }

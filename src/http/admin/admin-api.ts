@@ -1,15 +1,10 @@
-import { type Context, Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import type { Engine } from '../../core/engine.ts'
 import { RestmockError } from '../../core/errors.ts'
 import type { Issue } from '../../core/manifest/model.ts'
 import type { SimulationRuntime } from '../../core/simulation/policy-levels.ts'
 import { optionsHeaders } from '../cors.ts'
-import { problemResponse, toRestmockError } from '../problem.ts'
 import type { Responder } from '../reply.ts'
-import { registerFaultRoutes } from './fault-routes.ts'
-import { registerRequestRoutes } from './request-routes.ts'
-import { registerSimulationRoutes } from './simulation-routes.ts'
-import { registerStateRoutes } from './state-routes.ts'
 
 /** What the admin API works on. */
 export interface AdminContext {
@@ -92,28 +87,4 @@ export function pointerOf(path: string): string {
     .split('.')
     .map((key) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
     .join('')
-}
-
-/**
- * The admin API as an app of its own, which the main app hands /__restmock requests to. Kept out of
- * the main router on purpose: static admin paths beside `/:name` would push Hono from its RegExpRouter
- * to the slower TrieRouter for every resource request.
- */
-export function createAdminApp(admin: AdminContext, logError: (error: unknown) => void): Hono {
-  const app = new Hono({ strict: false })
-  app.onError((error, c) =>
-    problemResponse(toRestmockError(error, logError), c.req.path, admin.responder.cors(c)),
-  )
-  app.notFound((c) => {
-    const error = new RestmockError(
-      'not_found',
-      `no admin endpoint ${c.req.method} ${c.req.path}; see GET ${ADMIN_BASE}`,
-    )
-    return problemResponse(error, c.req.path, admin.responder.cors(c))
-  })
-  registerStateRoutes(app, admin)
-  registerSimulationRoutes(app, admin)
-  registerFaultRoutes(app, admin)
-  registerRequestRoutes(app, admin)
-  return app
 }

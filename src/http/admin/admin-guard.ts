@@ -2,15 +2,15 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
 import { RestmockError } from '../../core/errors.ts'
 import { problemResponse } from '../problem.ts'
-import type { Responder } from '../reply.ts'
+import type { Fetch, Responder } from '../reply.ts'
 import { headerOf, pathOf } from '../request.ts'
 
 /** Who may use the admin API (it can read and change everything). */
 export interface AdminAccess {
-  /** require `Authorization: Bearer <token>` on every admin request (`--admin-token`) */
-  token?: string
-  /** the one origin granted CORS on the admin API (`--admin-origin`); default none */
-  origin?: string
+  /** require `Authorization: Bearer <token>` on every admin request (CLI --admin-token, RESTMOCK_ADMIN_TOKEN) */
+  adminToken?: string
+  /** the one origin granted CORS on the admin API (CLI --admin-origin); default: none */
+  adminOrigin?: string
   /**
    * The address the server listens on. Bound to loopback, or not bound at all (an in-process app),
    * an admin request must name a loopback host (`localhost`, `127.x.x.x`, `[::1]`) or this address in
@@ -18,8 +18,6 @@ export interface AdminAccess {
    */
   bindHost?: string
 }
-
-type Fetch = (request: Request, env: unknown) => Response | Promise<Response>
 
 /** Methods that only read; every other admin method changes state and must send JSON. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -39,7 +37,7 @@ LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6')
  */
 export function guardAdmin(fetch: Fetch, access: AdminAccess, responder: Responder): Fetch {
   const hostAllowed = hostCheck(access.bindHost)
-  const tokenAccepted = access.token === undefined ? undefined : tokenCheck(access.token)
+  const tokenAccepted = access.adminToken === undefined ? undefined : tokenCheck(access.adminToken)
   return (request, env) => {
     const refusal = refusalOf(request, env, hostAllowed, tokenAccepted)
     if (refusal === undefined) return fetch(request, env)

@@ -5,8 +5,7 @@ import type {
   TruncatedBody,
 } from '../../core/request-journal.ts'
 import { sentHeaders, sentText } from '../reply.ts'
-import { headerOf, incomingOf, queryStringOf, rememberedBody } from '../request.ts'
-import { noteOf } from '../simulation/middleware.ts'
+import { headerOf, incomingOf, queryStringOf, rememberedBody, simulationNoteOf } from '../request.ts'
 
 export interface JournalingOptions {
   journal: RequestJournal
@@ -44,7 +43,7 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
   const { journal } = options
   const limit = options.bodyLimit ?? JOURNAL_BODY_LIMIT
   return ({ request, env, path, response, start }) => {
-    const note = noteOf(request)
+    const note = simulationNoteOf(request)
     const durationMs = options.now() - start
     const headers = headersOf(request, env)
     const queryString = queryStringOf(request.url)

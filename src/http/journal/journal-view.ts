@@ -11,6 +11,17 @@ export const REDACTED_HEADERS: readonly string[] = [
 ]
 export const REDACTED = '[redacted]'
 
+/** How the request journal is shown (GET /__restmock/requests). */
+export interface JournalOptions {
+  /** header names the journal shows as `[redacted]` besides the credential headers (an API key header) */
+  redactHeaders?: readonly string[]
+}
+
+/** Lower-case names of the headers the journal shows as `[redacted]`. */
+export function redactionOf(options: JournalOptions): ReadonlySet<string> {
+  return new Set([...REDACTED_HEADERS, ...(options.redactHeaders ?? [])].map((name) => name.toLowerCase()))
+}
+
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 
 type HeaderObject = Readonly<Record<string, string | string[] | undefined>>

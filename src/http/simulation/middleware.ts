@@ -5,50 +5,8 @@ import type { RequestOverrides, SimulationDecision } from '../../core/simulation
 import type { Simulator } from '../../core/simulation/simulator.ts'
 import { problemResponse } from '../problem.ts'
 import type { Responder } from '../reply.ts'
-import { incomingOf, nodeBindings, requestHeader } from '../request.ts'
-import { actOutFault, failureResponse } from './connection-faults.ts'
-
-/** What simulation did to a request, for the request journal and log (which run outside the middleware). */
-export interface SimulationNote {
-  /** such as "latency 120ms", "failure 503 (scripted)", "fault reset (request)" */
-  simulated: string
-  /** true when a connection fault meant no response was sent */
-  noResponse: boolean
-}
-
-const notes = new WeakMap<Request, SimulationNote>()
-
-export function setNote(c: Context, note: SimulationNote): void {
-  notes.set(c.req.raw, note)
-}
-
-export function noteOf(request: Request): SimulationNote | undefined {
-  return notes.get(request)
-}
-
-/** Waits `ms`, or less when `signal` aborts first. Injected so tests never wait for real. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
-
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-/** Real timers: a delay never blocks the event loop and is cancelled when the client goes away. */
-export const timerSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-    // setTimeout fires at once for delays above 2^31-1 ms; hold that long (about 24.8 days) at most
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      },
-      Math.min(ms, MAX_TIMER_MS),
-    )
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+import { incomingOf, nodeBindings, requestHeader, setSimulationNote } from '../request.ts'
+import { actOutFault, failureResponse, type Sleep } from './connection-faults.ts'
 
 export interface SimulationMiddlewareOptions {
   simulator: Simulator
@@ -113,7 +71,7 @@ async function simulateRequest(c: Context, next: Next, options: SimulationMiddle
   }
   const decision = options.simulator.decide(request, options.now())
   const note = { simulated: describeDecision(decision), noResponse: false }
-  if (note.simulated !== '') setNote(c, note)
+  if (note.simulated !== '') setSimulationNote(c.req.raw, note)
   if (decision.latencyMs > 0) await options.sleep(decision.latencyMs, c.req.raw.signal)
   if (decision.failure !== undefined) {
     c.res = failureResponse(decision.failure, decision.headers, path, options.responder.cors(c))
