@@ -1,6 +1,6 @@
 /**
  * Generation throughput: `npm run bench:generate [-- --count N]`.
- * Target (issue 6): 100k records of a 10-field resource in under 3 s, peak RSS under 500 MB.
+ * Target: 100k records of a 10-field resource in under 3 s, peak RSS under 500 MB.
  * Each scenario runs in its own process so its peak RSS is its own.
  */
 import { spawnSync } from 'node:child_process'

@@ -26,7 +26,7 @@ export interface LoadResult {
 
 export type LoadTool = 'wrk' | 'autocannon'
 
-/** wrk when it is on PATH (1 thread, as the reference figures), else autocannon in this process. */
+/** wrk when it is on PATH (1 thread, as the reference figures in docs/performance.md), else autocannon in this process. */
 export function pickTool(): LoadTool {
   return spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon'
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick]`: restmock against a bare Hono server, each server in its own process,
- * loaded with wrk (when on PATH) or autocannon. Targets: issues 3 and 4.
+ * loaded with wrk (when on PATH) or autocannon. Targets: docs/performance.md.
  *
  * This machine's speed drifts within a run (shared cores: the same server measures 20-30% apart a
  * minute later), so no scenario is compared with a baseline measured at another time. Every rated

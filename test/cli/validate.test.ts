@@ -74,7 +74,7 @@ describe('restmock validate', { concurrency: 4 }, () => {
     ])
     assert.match(
       result.stderr,
-      /resources\.tags\.fields\.code\.faker: lorem\.word produced "[^"]+", which breaks the field's rules \(must match pattern \^\[0-9\]\{3\}\$\); pick a faker method that fits them \(line 23\)/,
+      /resources\.tags\.fields\.code\.faker: lorem\.word produced "[^"]+", which breaks the field's rules \(must match the pattern \^\[0-9\]\{3\}\$\); pick a faker method that fits them \(line 23\)/,
     )
     assert.match(result.stderr, /^restmock: shop\.yaml and shop\.data\.json have 8 problems:\n/)
   })
