@@ -161,6 +161,8 @@ function checkSimulationFlag(flag: string, policy: Record<string, unknown>): voi
  */
 export async function runServe(args: ServeArgs): Promise<number> {
   const options = toStartOptions(args)
+  // a reader that went away (`restmock | head`, a closed terminal) must not crash the server or its shutdown
+  process.stdout.on('error', ignoreClosedPipe)
   const mock = await withYoungGenerationHeld(() => startMock(options))
   // listen for signals before the banner tells anyone the server is up
   const stopped = waitForShutdown(() => mock.close())
@@ -168,6 +170,10 @@ export async function runServe(args: ServeArgs): Promise<number> {
   await stopped
   process.stdout.write('restmock stopped\n')
   return EXIT_OK
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
 }
 
 function printBanner(mock: RunningMock, options: StartOptions): void {

@@ -71,6 +71,18 @@ describe('shutdown on SIGINT / SIGTERM', { concurrency: 2 }, () => {
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'db.json'), 'utf8')), SEED)
   })
 
+  test('a stdout whose reader went away: SIGTERM still stops cleanly and releases the lock', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'db.json'), JSON.stringify(SEED))
+    const server = await serveCli(['db.json', '--port', '0'], dir)
+    server.child.stdout?.destroy()
+    server.child.kill('SIGTERM')
+    const { code } = await server.exited
+    assert.equal(code, 0, server.stderr())
+    assert.doesNotMatch(server.stderr(), /EPIPE|\n\s+at /)
+    assert.equal(existsSync(join(dir, 'db.json.lock')), false)
+  })
+
   test('a second signal exits at once with code 1 and one line on stderr', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'db.json'), JSON.stringify(SEED))
