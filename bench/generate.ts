@@ -11,7 +11,7 @@ import { loadFaker } from '../src/core/generate/faker.ts'
 import { generateData } from '../src/core/generate/generate-data.ts'
 import type { FieldDef, Manifest } from '../src/core/manifest/model.ts'
 import { parseYamlOrJson } from '../src/core/manifest/parse-text.ts'
-import { validateManifest } from '../src/core/manifest/validate.ts'
+import { validateManifest } from '../src/core/manifest/validate-manifest.ts'
 
 const { values } = parseArgs({
   options: { count: { type: 'string', default: '100000' }, scenario: { type: 'string' } },

@@ -5,7 +5,7 @@ import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../core/errors.ts'
 import type { Issue } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
-import { checkManifest, type ManifestReport } from '../core/manifest/validate.ts'
+import { checkManifest, type ManifestReport } from '../core/manifest/validate-manifest.ts'
 import { readData, readSourceFile } from './load-source.ts'
 import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
 

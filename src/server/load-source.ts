@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from '../core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
-import { type ManifestCheck, validateManifest } from '../core/manifest/validate.ts'
+import { type ManifestCheck, validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { MANIFEST_CHECKS } from './seed-generation.ts'
 

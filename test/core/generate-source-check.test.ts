@@ -4,7 +4,7 @@ import type { Faker } from '@faker-js/faker'
 import { loadFaker } from '../../src/core/generate/faker.ts'
 import { checkSource, type SourceCheckResult } from '../../src/core/generate/source-check.ts'
 import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
-import { checkManifest } from '../../src/core/manifest/validate.ts'
+import { checkManifest } from '../../src/core/manifest/validate-manifest.ts'
 import { MANIFEST_CHECKS } from '../../src/server/seed-generation.ts'
 
 let faker: Faker

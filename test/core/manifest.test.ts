@@ -4,7 +4,7 @@ import { describe, test } from 'node:test'
 import { ConfigError } from '../../src/core/errors.ts'
 import type { Issue, Manifest } from '../../src/core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
-import { checkManifest, validateManifest } from '../../src/core/manifest/validate.ts'
+import { checkManifest, validateManifest } from '../../src/core/manifest/validate-manifest.ts'
 import { inferManifest } from '../../src/core/manifest/zero-config.ts'
 
 const seedFile = (name: string): string => new URL(`../../seeds/${name}`, import.meta.url).pathname

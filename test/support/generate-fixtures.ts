@@ -61,7 +61,7 @@ export function manifestOf(resources: Record<string, ResourceInput>, seed?: numb
 export async function demoManifest(): Promise<Manifest> {
   const { readFile } = await import('node:fs/promises')
   const { parseYamlOrJson } = await import('../../src/core/manifest/parse-text.ts')
-  const { validateManifest } = await import('../../src/core/manifest/validate.ts')
+  const { validateManifest } = await import('../../src/core/manifest/validate-manifest.ts')
   const text = await readFile(new URL('../../seeds/restmock.yaml', import.meta.url), 'utf8')
   return validateManifest(parseYamlOrJson(text, 'seeds/restmock.yaml').value)
 }

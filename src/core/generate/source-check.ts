@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../errors.ts'
 import type { Issue, Manifest, ResourceDef } from '../manifest/model.ts'
-import { type ManifestReport, withLine } from '../manifest/validate.ts'
+import { type ManifestReport, withLine } from '../manifest/validate-manifest.ts'
 import { declaredRelations } from '../manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../random.ts'
 import { collectionsToGenerate, prepareState } from '../seed.ts'

@@ -1,7 +1,7 @@
 import { didYouMean } from '../errors.ts'
 import type { Issue } from '../manifest/model.ts'
 import { describeValue, isPlainObject, joinPath, type PlainObject, Reporter } from '../manifest/reporter.ts'
-import type { ManifestCheck } from '../manifest/validate.ts'
+import type { ManifestCheck } from '../manifest/validate-manifest.ts'
 import {
   DURATION_HINT,
   type ErrorPolicy,
