@@ -60,6 +60,17 @@ describe('journal entries: request and response', () => {
     assert.equal((malformed?.response?.body as { code?: string } | undefined)?.code, 'malformed_json')
   })
 
+  test('a list answer is shown exactly as sent, even after its records changed', async () => {
+    const { app } = simulatedCrm()
+    const sent = await (await app.request('/api/customers?_sort=id&_limit=2')).text()
+    const shaped = await (await app.request('/api/customers?_fields=name&_limit=1')).text()
+    await app.request('/api/customers/1', body('PATCH', { name: 'Renamed' }))
+    const [page, projection] = (await journal(app)).requests
+    assert.deepEqual(page?.response?.body, JSON.parse(sent))
+    assert.deepEqual(projection?.response?.body, JSON.parse(shaped))
+    assert.notEqual((page?.response?.body as Array<{ name: string }> | undefined)?.[0]?.name, 'Renamed')
+  })
+
   test('credential headers are [redacted], others shown', async () => {
     const { app } = simulatedCrm()
     await app.request('/api/customers', {
