@@ -4,6 +4,7 @@ import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
+import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 import { withYoungGenerationHeld } from './young-generation.ts'
 
@@ -32,6 +33,7 @@ export interface ServeArgs {
   reset: boolean
   sync: boolean
   'base-path'?: string
+  static?: string | string[]
   quiet: boolean
   cors: boolean
   'body-limit'?: number
@@ -72,6 +74,12 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     .option('base-path', {
       type: 'string',
       describe: "prefix for every resource route (overrides the manifest's)",
+    })
+    .option('static', {
+      alias: 's',
+      type: 'string',
+      // repeated flags collect into an array; `array: true` would also swallow the source positional
+      describe: 'serve the files of this folder (repeatable; ./public is served when it exists)',
     })
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
@@ -144,6 +152,8 @@ export function toStartOptions(args: ServeArgs): StartOptions {
   if (args.seed !== undefined) options.seed = args.seed
   if (args.locale !== undefined) options.locale = args.locale
   if (args['base-path'] !== undefined) options.basePath = args['base-path']
+  const folders = withDefaultStaticFolder([args.static ?? []].flat())
+  if (folders.length > 0) options.static = folders
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
   if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']

@@ -4,6 +4,7 @@ import { RestmockError } from '../core/errors.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
+import { homePages, type PageHook } from './home-page.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { journalRecorder } from './journal/journal-recorder.ts'
 import { type JournalOptions, redactionOf } from './journal/journal-view.ts'
@@ -36,16 +37,19 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   clock?: () => number
   /** answer plain GETs by id without Hono's router (default true; false lets a test compare both paths) */
   fastPath?: boolean
+  /** files answered before the API for GET/HEAD (the server's --static folders); undefined = the API answers */
+  staticFiles?: PageHook
 }
 
 /**
  * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
- *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 4's log
- *   2. simulation     only for requests it applies to (an active policy, or a request asking for one)
- *   3. fast path      a plain GET by id, else the resource routes (Hono)
- *   4. journal, log   observe the finished response; absent when off, so they cost nothing
+ *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
+ *   2. pages          static files, then the home page `/` and `<basePath>/db` (never simulated)
+ *   3. simulation     only for requests it applies to (an active policy, or a request asking for one)
+ *   4. fast path      a plain GET by id, else the resource routes (Hono)
+ *   5. journal, log   observe the finished response; absent when off, so they cost nothing
  *
  * Nothing runs as Hono middleware around the routes, so a plain request keeps @hono/node-server's
  * synchronous fast path.
@@ -76,6 +80,18 @@ export function createApp(options: AppOptions): Hono {
     }
   }
 
+  const home = homePages(engine, responder)
+  const staticFiles = options.staticFiles
+  // a failing page (a file that cannot be read: a bug or a permission) leaves the request to the API
+  const page = (request: Request, path: string): Response | Promise<Response> | undefined => {
+    try {
+      return staticFiles?.(request, path) ?? home(request, path)
+    } catch (error) {
+      logError(error)
+      return undefined
+    }
+  }
+
   const admin = adminHook({ engine, runtime, redactHeaders: redactionOf(options), clock, logError }, options)
   const simulation = simulationHook(
     { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
@@ -95,11 +111,14 @@ export function createApp(options: AppOptions): Hono {
       const start = now()
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
-    // 2. simulation, 3. fast path or routes
-    const simulate = simulation.applies(request, env)
+    // 2. pages, 3. simulation, 4. fast path or routes
     const start = observed ? now() : 0
-    const result = simulate ? simulated(request, env) : (fast(request, env, path) ?? plain(request, env))
-    // 4. journal and log
+    const result =
+      page(request, path) ??
+      (simulation.applies(request, env)
+        ? simulated(request, env)
+        : (fast(request, env, path) ?? plain(request, env)))
+    // 5. journal and log
     if (!observed) return result
     return observe(result, (response) => {
       record?.({ request, env, path, response, start })

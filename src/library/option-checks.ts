@@ -43,6 +43,10 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   seed: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'an integer'),
   locale: string('a faker locale such as "en" or "de"'),
   basePath: string('a path such as "/api"'),
+  static: (value) =>
+    typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+      ? undefined
+      : `must be a folder path or a list of folder paths, got ${describe(value)}`,
   cors: boolean,
   bodyLimit: integer(1, Number.MAX_SAFE_INTEGER, 'a whole number of bytes >= 1'),
   latency: (value) =>

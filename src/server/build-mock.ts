@@ -19,6 +19,7 @@ import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
 import { generateSeedRecords, MANIFEST_CHECKS } from './seed-generation.ts'
+import { serveStaticFiles, staticFolders } from './static-files.ts'
 
 export interface Assembled {
   manifest: Manifest
@@ -130,6 +131,8 @@ export function buildMock(
   const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
   // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
   if (options.host !== undefined) appOptions.bindHost = options.host
+  const staticFiles = serveStaticFiles(staticFolders(options.static))
+  if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
   return { engine, app: createApp(appOptions), reset }
 }
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from '../core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
@@ -42,6 +43,12 @@ export interface LoadOptions {
  */
 export function loadSource(path: string, options: LoadOptions = {}): LoadedSource {
   const absolute = resolve(path)
+  if (isDataModule(absolute)) {
+    throw new ConfigError(
+      `${path} is a JavaScript module: it is loaded by startMock (and the CLI); for createMock, import it and pass its data as \`data\``,
+      [],
+    )
+  }
   const text = readSourceFile(absolute, 'source')
   const parsed = parseYamlOrJson(text, path)
   const value = parsed.value
@@ -80,6 +87,54 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
   const result: LoadedSource = { kind: 'manifest', path: absolute, manifest, data, defaultStateFile }
   if (dataPath !== undefined) result.dataPath = dataPath
   return result
+}
+
+/** A db.js / .mjs / .cjs source: seed data computed by code (json-server 0.17 accepts db.js). */
+export function isDataModule(path: string): boolean {
+  return /\.(?:m|c)?js$/i.test(path)
+}
+
+/**
+ * Load a db.js / .mjs / .cjs module whose default export is db.json-shaped data or a (possibly async)
+ * function returning it, and serve that data zero-config. A module cannot be written back, so its state
+ * is kept in `<name>.state.json` beside it.
+ */
+export async function loadDataModule(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
+  const absolute = resolve(path)
+  if (statSync(absolute, { throwIfNoEntry: false })?.isFile() !== true) {
+    readSourceFile(absolute, 'source')
+  }
+  let exported: unknown
+  try {
+    const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown }
+    exported = module.default
+    if (typeof exported === 'function') exported = await (exported as () => unknown)()
+    // served as JSON from here on, as json-server does: dates become strings, undefined fields vanish
+    if (typeof exported === 'object' && exported !== null) exported = JSON.parse(JSON.stringify(exported))
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(`${path} failed to load: ${reason}`, [])
+  }
+  if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
+    throw new ConfigError(
+      `${path} must default-export an object keyed by resource name (as db.json), or a function returning one; got ${describeExport(exported)}`,
+      [],
+    )
+  }
+  const manifest = inferManifest(exported, path)
+  const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
+  const data = dataPath === undefined ? exported : readData(dataPath)
+  const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
+  const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile }
+  if (dataPath !== undefined) result.dataPath = dataPath
+  return result
+}
+
+function describeExport(value: unknown): string {
+  if (value === undefined) return 'no default export'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
 }
 
 /** Seed data: one JSON file, or a folder with one <resource>.json file per resource. */

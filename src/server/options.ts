@@ -28,6 +28,8 @@ export interface MockOptions
   locale?: string
   /** overrides the manifest's basePath */
   basePath?: string
+  /** folders whose files are served before the API for GET/HEAD (CLI --static; the CLI adds ./public) */
+  static?: string | readonly string[]
 }
 
 export interface StartOptions extends MockOptions {

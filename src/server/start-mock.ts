@@ -16,7 +16,13 @@ import {
   simulationRuntimeOf,
 } from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
-import { fileErrorReason, type LoadedSource, loadSource } from './load-source.ts'
+import {
+  fileErrorReason,
+  isDataModule,
+  type LoadedSource,
+  loadDataModule,
+  loadSource,
+} from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
 import { listenNodeServer } from './node-server.ts'
 import type { StartOptions } from './options.ts'
@@ -26,6 +32,7 @@ import type { Persistence } from './persistence/persistence.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
+import { staticFolders } from './static-files.ts'
 
 export interface RunningMock {
   /** http://HOST:PORT (no trailing slash) */
@@ -93,8 +100,13 @@ async function prepare(options: StartOptions): Promise<Prepared> {
   let loaded: LoadedSource | undefined
   let stateFile: string | undefined
   let snapshotValue: StateData | undefined
+  // a static folder that does not exist stops the start before anything else
+  staticFolders(options.static)
   if (options.source !== undefined) {
-    loaded = loadSource(options.source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
+    const loadOptions = options.dataPath === undefined ? {} : { dataPath: options.dataPath }
+    loaded = isDataModule(options.source)
+      ? await loadDataModule(options.source, loadOptions)
+      : loadSource(options.source, loadOptions)
     assembled = assembleLoaded(loaded, options)
     // the library keeps state in memory unless asked; the CLI passes persist: true
     if (options.persist === true || options.db !== undefined)

@@ -1,0 +1,135 @@
+import { createReadStream, type Stats, statSync } from 'node:fs'
+import { extname, join, resolve, sep } from 'node:path'
+import { Readable } from 'node:stream'
+import { ConfigError } from '../core/errors.ts'
+
+/** Answers a GET/HEAD for an existing file, else undefined (synchronously) so the API answers. */
+export type StaticFiles = (request: Request, path: string) => Response | undefined
+
+/** The folder json-server serves when it exists, relative to the working directory. */
+export const DEFAULT_STATIC_FOLDER = 'public'
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+  '.pdf': 'application/pdf',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+}
+
+/** The content type of a file name; unknown extensions are sent as bytes. */
+export function contentTypeOf(file: string): string {
+  return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
+}
+
+/** The CLI's folders: those given with `--static`, then `./public` when it exists (as json-server). */
+export function withDefaultStaticFolder(given: readonly string[], cwd: string = process.cwd()): string[] {
+  const fallback = resolve(cwd, DEFAULT_STATIC_FOLDER)
+  const exists = statSync(fallback, { throwIfNoEntry: false })?.isDirectory() === true
+  return exists ? [...given, fallback] : [...given]
+}
+
+/** The folders to serve as absolute paths, each once; a ConfigError names one that is not a folder. */
+export function staticFolders(
+  given: string | readonly string[] | undefined,
+  cwd: string = process.cwd(),
+): string[] {
+  const folders: string[] = []
+  for (const folder of typeof given === 'string' ? [given] : (given ?? [])) {
+    const absolute = resolve(cwd, folder)
+    if (!statSync(absolute, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ConfigError(`the static folder ${absolute} does not exist or is not a folder`, [])
+    }
+    if (!folders.includes(absolute)) folders.push(absolute)
+  }
+  return folders
+}
+
+/**
+ * Serves the files of `folders` (the first folder holding a path wins) for GET and HEAD: a folder's
+ * `index.html` answers for the folder, dotfiles and paths outside the folders are never served.
+ * Existence is checked synchronously, so a request for no file costs one `stat` per folder and stays
+ * on the server's synchronous path. Undefined when there are no folders.
+ */
+export function serveStaticFiles(folders: readonly string[]): StaticFiles | undefined {
+  if (folders.length === 0) return undefined
+  const roots = folders.map((folder) => resolve(folder))
+  return (request, path) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
+    const segments = safeSegments(path)
+    if (segments === undefined) return undefined
+    for (const root of roots) {
+      const found = fileIn(root, segments)
+      if (found !== undefined) return fileResponse(request, found.file, found.info)
+    }
+    return undefined
+  }
+}
+
+/** The decoded path segments, or undefined for anything that could leave the folder or names a dotfile. */
+function safeSegments(path: string): string[] | undefined {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return undefined
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined
+  const segments = decoded.split('/').filter((segment) => segment !== '')
+  if (segments.some((segment) => segment.startsWith('.'))) return undefined
+  return segments
+}
+
+function fileIn(root: string, segments: readonly string[]): { file: string; info: Stats } | undefined {
+  const target = resolve(root, ...segments)
+  if (target !== root && !target.startsWith(root + sep)) return undefined
+  const info = statSync(target, { throwIfNoEntry: false })
+  if (info === undefined) return undefined
+  if (info.isFile()) return { file: target, info }
+  if (!info.isDirectory()) return undefined
+  const index = join(target, 'index.html')
+  const indexInfo = statSync(index, { throwIfNoEntry: false })
+  return indexInfo?.isFile() ? { file: index, info: indexInfo } : undefined
+}
+
+function fileResponse(request: Request, file: string, info: Stats): Response {
+  const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`
+  const headers: Record<string, string> = {
+    'content-type': contentTypeOf(file),
+    'last-modified': info.mtime.toUTCString(),
+    etag,
+    'cache-control': 'no-cache',
+  }
+  const ifNoneMatch = request.headers.get('if-none-match')
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag)) {
+    return new Response(null, { status: 304, headers })
+  }
+  headers['content-length'] = String(info.size)
+  if (request.method === 'HEAD') return new Response(null, { status: 200, headers })
+  const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>
+  return new Response(body, { status: 200, headers })
+}
