@@ -4,7 +4,7 @@ import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
 import type { Manifest, ResourceDef } from './manifest/model.ts'
 import type { Random } from './random.ts'
-import { applyDefaults, clientFields, managedFields, mergePatch } from './records.ts'
+import { applyDefaults, applyPatch, clientFields, managedFields, type PatchStyle } from './records.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
 import type { Mutation, Rec, RecordId, StateData } from './store.ts'
 import { Store, type Undo } from './store.ts'
@@ -128,6 +128,10 @@ export class Engine {
     return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
   }
 
+  private get patchStyle(): PatchStyle {
+    return this.manifest.zeroConfig ? 'shallow' : 'merge-patch'
+  }
+
   async replace(resourceName: string, id: RecordId, body: Record<string, unknown>): Promise<Rec> {
     const { resource, collection } = this.collectionOf(resourceName)
     const current = this.get(resourceName, id)
@@ -143,10 +147,16 @@ export class Engine {
     return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
   }
 
-  async patch(resourceName: string, id: RecordId, patch: Record<string, unknown>): Promise<Rec> {
+  /** `style` defaults to json-server's shallow merge in zero-config mode, RFC 7396 with a manifest. */
+  async patch(
+    resourceName: string,
+    id: RecordId,
+    patch: Record<string, unknown>,
+    style: PatchStyle = this.patchStyle,
+  ): Promise<Rec> {
     const { resource, collection } = this.collectionOf(resourceName)
     const current = this.get(resourceName, id)
-    const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
+    const merged = applyPatch(style, current, clientFields(resource, patch))
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
     const record: Rec = { ...merged, id: current.id, ...this.timestamps(resource, current) }
     this.checkUnique(collection, record, current)
@@ -174,10 +184,14 @@ export class Engine {
     return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
-  async patchSingleton(resourceName: string, patch: Record<string, unknown>): Promise<Rec> {
+  async patchSingleton(
+    resourceName: string,
+    patch: Record<string, unknown>,
+    style: PatchStyle = this.patchStyle,
+  ): Promise<Rec> {
     const resource = this.singletonOf(resourceName)
     const current = this.getSingleton(resourceName)
-    const merged = mergePatch(current, clientFields(resource, patch)) as Record<string, unknown>
+    const merged = applyPatch(style, current, clientFields(resource, patch))
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
     const value: Rec = { ...merged, ...this.timestamps(resource, current) }
     return this.commit([{ op: 'singleton', resource: resourceName, value }], value)

@@ -63,6 +63,28 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return result
 }
 
+/**
+ * How PATCH combines a body with the stored record: `merge-patch` is RFC 7396 (above); `shallow` is
+ * json-server's `{ ...record, ...body }` (top-level fields replaced, `null` stored as null).
+ */
+export type PatchStyle = 'merge-patch' | 'shallow'
+
+export function applyPatch(
+  style: PatchStyle,
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  return style === 'shallow'
+    ? { ...target, ...patch }
+    : (mergePatch(target, patch) as Record<string, unknown>)
+}
+
+/** `Content-Type: application/merge-patch+json` asks for RFC 7396 whatever the default; undefined otherwise. */
+export function requestedPatchStyle(contentType: string | undefined): PatchStyle | undefined {
+  const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase()
+  return mediaType === 'application/merge-patch+json' ? 'merge-patch' : undefined
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

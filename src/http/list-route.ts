@@ -3,7 +3,7 @@ import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { ResourceDef } from '../core/manifest/model.ts'
 import { findChildRelation } from '../core/query/embed.ts'
-import { executeListQuery } from '../core/query/execute.ts'
+import { executeListQuery, type ListResult } from '../core/query/execute.ts'
 import { buildLinkHeader } from '../core/query/paging.ts'
 import { checkParamCount, parseListQuery, type QueryParams } from '../core/query/parse-query.ts'
 import type { RecordId } from '../core/store.ts'
@@ -11,7 +11,8 @@ import { type Responder, recordsJson } from './reply.ts'
 
 /**
  * GET /name (or GET /parent/:id/name when `scope` is given): filters, q, sort, paging and relations
- * (docs/queries.md), with X-Total-Count always and a Link header when paged.
+ * (docs/queries.md), with X-Total-Count always and a Link header when paged; `_page` with `_per_page`
+ * answers json-server 1.0's envelope instead of a plain array.
  */
 export function handleList(
   c: Context,
@@ -32,7 +33,17 @@ export function handleList(
     const question = url.indexOf('?')
     headers.link = buildLinkHeader(question === -1 ? url : url.slice(0, question), params, result.page)
   }
-  return responder.json(c, 200, recordsJson(result.items), headers)
+  const records = recordsJson(result.items)
+  return responder.json(c, 200, result.envelope === true ? envelopeJson(result, records) : records, headers)
+}
+
+/** json-server 1.0's page envelope: `prev` / `next` are null at the ends, `items` counts every match. */
+function envelopeJson(result: ListResult, data: string): string {
+  const page = result.page?.page ?? 1
+  const last = result.page?.last ?? 1
+  const prev = page > 1 ? page - 1 : null
+  const next = page < last ? page + 1 : null
+  return `{"first":1,"prev":${prev},"next":${next},"last":${last},"pages":${last},"items":${result.total},"data":${data}}`
 }
 
 /** The query string as ordered pairs, repeated keys kept ("+" and %XX decoded like json-server). */

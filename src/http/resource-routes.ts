@@ -4,7 +4,7 @@ import { RestmockError } from '../core/errors.ts'
 import type { ResourceDef } from '../core/manifest/model.ts'
 import { shapeItem } from '../core/query/execute.ts'
 import { parseItemQuery } from '../core/query/parse-query.ts'
-import { recordText, representationOf } from '../core/records.ts'
+import { recordText, representationOf, requestedPatchStyle } from '../core/records.ts'
 import type { Rec, RecordId } from '../core/store.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
@@ -182,7 +182,7 @@ async function writeItem(
   const record =
     c.req.method === 'PUT'
       ? await engine.replace(resource.name, id, body)
-      : await engine.patch(resource.name, id, body)
+      : await engine.patch(resource.name, id, body, requestedPatchStyle(requestHeader(c, 'content-type')))
   return written(c, options.responder, record, 200, {})
 }
 
@@ -215,7 +215,11 @@ async function writeSingleton(
   const value =
     c.req.method === 'PUT'
       ? await engine.replaceSingleton(resource.name, body)
-      : await engine.patchSingleton(resource.name, body)
+      : await engine.patchSingleton(
+          resource.name,
+          body,
+          requestedPatchStyle(requestHeader(c, 'content-type')),
+        )
   return written(c, options.responder, value, 200, {})
 }
 

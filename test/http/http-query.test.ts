@@ -101,14 +101,14 @@ describe('list headers', () => {
   })
 
   test('a page past the end is [] with a valid Link', async () => {
-    const { response, body } = await list(mock(), '/api/posts?_page=9&_per_page=10')
+    const { response, body } = await list(mock(), '/api/posts?_page=9&_limit=10')
     assert.deepEqual(body, [])
     assert.equal(response.headers.get('x-total-count'), '25')
     assert.equal(
       response.headers.get('link'),
-      '<http://localhost/api/posts?_page=1&_per_page=10>; rel="first", ' +
-        '<http://localhost/api/posts?_page=3&_per_page=10>; rel="prev", ' +
-        '<http://localhost/api/posts?_page=3&_per_page=10>; rel="last"',
+      '<http://localhost/api/posts?_page=1&_limit=10>; rel="first", ' +
+        '<http://localhost/api/posts?_page=3&_limit=10>; rel="prev", ' +
+        '<http://localhost/api/posts?_page=3&_limit=10>; rel="last"',
     )
   })
 

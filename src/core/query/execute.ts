@@ -26,7 +26,7 @@ export interface ItemQuery {
 export interface ListQuery {
   /** every filter must match (AND) */
   readonly filters: readonly Filter[]
-  /** `q` full-text predicate(s) */
+  /** `q` full-text and `_where` predicate(s): applied as they are, even to fields no record has */
   readonly search: ReadonlyArray<(record: Rec) => boolean>
   readonly sort: readonly SortKey[]
   readonly window: Window | undefined
@@ -51,6 +51,8 @@ export interface ListResult {
   total: number
   /** set when `_page` (or `_per_page`) was used -> Link header */
   page?: PageInfo
+  /** `_page` with `_per_page`: answer json-server 1.0's `{ first, prev, next, last, pages, items, data }` */
+  envelope?: true
 }
 
 type Predicate = (record: Rec) => boolean
@@ -98,7 +100,12 @@ export function executeListQuery(
   const window = query.window
   if (window?.kind !== 'page') return { items, total }
   const last = Math.max(1, Math.ceil(total / window.perPage))
-  return { items, total, page: { page: window.page, perPage: window.perPage, last } }
+  if (window.envelope !== true)
+    return { items, total, page: { page: window.page, perPage: window.perPage, last } }
+  // json-server 1.0 answers a page past the end with the last page
+  if (window.page > last)
+    return executeListQuery(records, { ...query, window: { ...window, page: last } }, relations, options)
+  return { items, total, page: { page: window.page, perPage: window.perPage, last }, envelope: true }
 }
 
 /** GET /name/:id with `_embed`, `_expand`, `_fields`: the stored record itself when nothing changes it. */

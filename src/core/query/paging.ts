@@ -5,15 +5,16 @@ const DEFAULT_PER_PAGE = 10
 
 /** Which records of the (filtered, sorted) list to return. */
 export type Window =
-  | { kind: 'page'; page: number; perPage: number }
+  | { kind: 'page'; page: number; perPage: number; envelope?: true }
   | { kind: 'slice'; start: number; end: number | undefined }
 
 export type PagingParams = { [name in '_page' | '_per_page' | '_limit' | '_start' | '_end']?: string }
 
 /**
  * `_page` (+ `_per_page` or `_limit`, default 10) wins over `_start` / `_end` / `_limit` slicing, as in
- * json-server 0.17. Strict mode rejects values that are not whole numbers; zero-config mode reads them as
- * json-server does (parseInt, bad values fall back to the defaults).
+ * json-server 0.17. `_page` with `_per_page` asks for json-server 1.0's envelope (`envelope`), whose page
+ * is clamped to the existing ones. Strict mode rejects values that are not whole numbers; zero-config mode
+ * reads them as json-server does (parseInt, bad values fall back to the defaults).
  */
 export function parseWindow(params: PagingParams, strict: boolean): Window | undefined {
   const read = strict ? strictInteger : lenientInteger
@@ -21,6 +22,10 @@ export function parseWindow(params: PagingParams, strict: boolean): Window | und
     const perPageParam = params._per_page !== undefined ? '_per_page' : '_limit'
     const page = read('_page', params._page, 1) ?? 1
     const perPage = read(perPageParam, params[perPageParam], 1) ?? DEFAULT_PER_PAGE
+    if (params._page !== undefined && params._per_page !== undefined) {
+      // json-server 1.0 reads a per-page count below 1 as 1
+      return { kind: 'page', page: Math.max(page, 1), perPage: Math.max(perPage, 1), envelope: true }
+    }
     return { kind: 'page', page: Math.max(page, 1), perPage: perPage >= 1 ? perPage : DEFAULT_PER_PAGE }
   }
   if (params._start === undefined && params._end === undefined && params._limit === undefined)

@@ -14,6 +14,7 @@ import { type FieldCatalog, fieldCatalog } from './field-catalog.ts'
 import { compileFilter, compileSearch, type Filter } from './filter.ts'
 import { type PagingParams, parseWindow } from './paging.ts'
 import { parseSort, splitList } from './sort.ts'
+import { compileWhere } from './where.ts'
 
 /** Query-string pairs in order, repeated keys included (e.g. from URLSearchParams). */
 export type QueryParams = ReadonlyArray<readonly [string, string]>
@@ -21,7 +22,7 @@ export type QueryParams = ReadonlyArray<readonly [string, string]>
 /** Never filters: jQuery's cache buster, JSONP, and the simulation parameters (handled elsewhere). */
 const IGNORED: ReadonlySet<string> = new Set(['_', 'callback', '_delay', '_status', '_fault'])
 const PAGING_PARAMS = ['_page', '_per_page', '_limit', '_start', '_end'] as const
-const LIST_PARAMS = ['q', '_sort', '_order', ...PAGING_PARAMS, '_embed', '_expand', '_fields']
+const LIST_PARAMS = ['q', '_sort', '_order', ...PAGING_PARAMS, '_embed', '_expand', '_fields', '_where']
 const LIST_PARAM_SET: ReadonlySet<string> = new Set(LIST_PARAMS)
 const NONE: readonly string[] = []
 const AS_STORED: ItemQuery = { fields: undefined, embed: [], expand: [] }
@@ -61,6 +62,13 @@ export function parseListQuery(params: QueryParams, resource: ResourceDef, manif
   }
   // every term must match: a repeated one adds nothing but work
   const terms = [...new Set(controls.get('q') ?? NONE)].filter(isNotEmpty)
+  const search = terms.map(compileSearch)
+  const where = controls.get('_where')
+  if (where !== undefined) {
+    // as in json-server 1.0, a `_where` filter takes the place of the filter parameters (still checked above)
+    filters.length = 0
+    for (const text of new Set(where)) search.push(compileWhere(text, catalog))
+  }
   const sortParams = controls.get('_sort') ?? NONE
   const orderParams = controls.get('_order') ?? NONE
   const sort = sortParams.length === 0 ? [] : parseSort(sortParams, orderParams, catalog)
@@ -69,16 +77,18 @@ export function parseListQuery(params: QueryParams, resource: ResourceDef, manif
     const value = controls.get(name)?.at(-1)
     if (value !== undefined) paging[name] = value
   }
-  const selection = filters.length === 0 && terms.length === 0 && sort.length === 0
+  const selection = filters.length === 0 && search.length === 0 && sort.length === 0
   return {
     filters,
-    search: terms.map(compileSearch),
+    search,
     sort,
     window: parseWindow(paging, strict),
     shape: parseShape(controls, resource, manifest, catalog),
     ignoreAbsentFields: !strict,
     // filters, q and sort fully determine which records come out, in which order
-    selectionKey: selection ? '' : JSON.stringify([[...filterParams], terms, sortParams, orderParams]),
+    selectionKey: selection
+      ? ''
+      : JSON.stringify([where === undefined ? [...filterParams] : where, terms, sortParams, orderParams]),
   }
 }
 
@@ -111,20 +121,32 @@ function parseShape(
   if (embedParams === undefined && expandParams === undefined && fieldParams === undefined) return AS_STORED
   const conventions = !catalog.strict
   const embed: EmbedSpec[] = []
+  const expand: ExpandSpec[] = []
   for (const name of new Set(splitList(embedParams ?? NONE))) {
     const spec = resolveEmbed(manifest, resource.name, name, conventions)
-    if (spec !== undefined) embed.push(spec)
+    if (spec !== undefined) {
+      embed.push(spec)
+      continue
+    }
+    // json-server 1.0 embeds a parent with `_embed` too (`/comments?_embed=post`)
+    const parent = resolveExpand(manifest, resource.name, name, conventions)
+    if (parent !== undefined) expand.push(parent)
     else if (catalog.strict) {
-      throw invalidQuery('_embed', name, unknownName('relation', name, embedNames(manifest, resource.name)))
+      const names = [...embedNames(manifest, resource.name), ...expandNames(manifest, resource.name)]
+      throw invalidQuery('_embed', name, unknownName('relation', name, names))
     }
   }
-  const expand: ExpandSpec[] = []
   for (const name of new Set(splitList(expandParams ?? NONE))) {
     const spec = resolveExpand(manifest, resource.name, name, conventions)
-    if (spec !== undefined) expand.push(spec)
-    else if (catalog.strict) {
-      throw invalidQuery('_expand', name, unknownName('relation', name, expandNames(manifest, resource.name)))
-    }
+    if (spec === undefined) {
+      if (catalog.strict) {
+        throw invalidQuery(
+          '_expand',
+          name,
+          unknownName('relation', name, expandNames(manifest, resource.name)),
+        )
+      }
+    } else if (!expand.some((e) => e.key === spec.key)) expand.push(spec)
   }
   const requested = [...new Set(splitList(fieldParams ?? NONE))]
   if (catalog.strict) {
