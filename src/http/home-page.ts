@@ -25,8 +25,9 @@ export function homePages(engine: Engine, responder: Responder): PageHook {
   const dbPath = `${base}/db`
   return (request, path) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
-    const origin = request.headers.get('origin') ?? undefined
+    // headers are read only for these two paths: reading them takes a request off the server's fast path
     if (path === '/' || path === '') {
+      const origin = request.headers.get('origin') ?? undefined
       const accept = request.headers.get('accept') ?? ''
       const resources = listResources(engine)
       const name = engine.manifest.name
@@ -40,6 +41,7 @@ export function homePages(engine: Engine, responder: Responder): PageHook {
       })
     }
     if ((path === dbPath || path === `${dbPath}/`) && engine.resource('db') === undefined) {
+      const origin = request.headers.get('origin') ?? undefined
       return responder.jsonFor(origin, 200, JSON.stringify(engine.snapshot()))
     }
     return undefined
