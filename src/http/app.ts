@@ -46,7 +46,8 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
  *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
- *   2. pages          static files, then the home page `/` and `<basePath>/db` (never simulated)
+ *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
+ *                     journaled, logged like any other request
  *   3. simulation     only for requests it applies to (an active policy, or a request asking for one)
  *   4. fast path      a plain GET by id, else the resource routes (Hono)
  *   5. journal, log   observe the finished response; absent when off, so they cost nothing
@@ -111,13 +112,17 @@ export function createApp(options: AppOptions): Hono {
       const start = now()
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
-    // 2. pages, 3. simulation, 4. fast path or routes
+    // 2. pages
+    const answered = page(request, path)
+    if (answered !== undefined) {
+      if (log === undefined) return answered
+      const start = now()
+      return observe(answered, (response) => log(request, path, response, start))
+    }
+    // 3. simulation, 4. fast path or routes
+    const simulate = simulation.applies(request, env)
     const start = observed ? now() : 0
-    const result =
-      page(request, path) ??
-      (simulation.applies(request, env)
-        ? simulated(request, env)
-        : (fast(request, env, path) ?? plain(request, env)))
+    const result = simulate ? simulated(request, env) : (fast(request, env, path) ?? plain(request, env))
     // 5. journal and log
     if (!observed) return result
     return observe(result, (response) => {

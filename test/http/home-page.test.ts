@@ -104,6 +104,21 @@ describe('GET / (json-server: a home page listing the resources)', () => {
   })
 })
 
+describe('pages beside the API', () => {
+  test('are neither simulated nor journaled; API requests still are', async () => {
+    const app = createMock({ data: structuredClone(DB) })
+    const failing = { headers: { prefer: 'status=503', accept: 'application/json' } }
+    assert.equal((await app.request('/', failing)).status, 200)
+    assert.equal((await app.request('/db', failing)).status, 200)
+    assert.equal((await app.request('/posts', failing)).status, 503)
+    const journal = await app.requests.list()
+    assert.deepEqual(
+      journal.map((entry) => entry.path),
+      ['/posts'],
+    )
+  })
+})
+
 describe('home page and /db through the CLI', () => {
   test('restmock db.json answers GET / and GET /db', async () => {
     const dir = await tempDir()
