@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
-import yargs, { type Argv } from 'yargs'
+import { existsSync, readFileSync } from 'node:fs'
+import yargs, { type Argv, type CommandModule } from 'yargs'
+import { closestName, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
-import { EXIT_USAGE, reportFailure, UsageError } from './output.ts'
+import { reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
 import type { ValidateArgs } from './validate.ts'
 
@@ -13,36 +14,49 @@ function packageVersion(): string {
 /** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0
-  const cli = yargs([...argv])
+  const serve: CommandModule<object, ServeArgs> = {
+    command: ['serve [source]', '$0 [source]'],
+    describe: 'serve the API (default command)',
+    builder: (y: Argv) => serveOptions(y),
+    handler: async (args) => {
+      // commands load the server only when they run, so --help stays fast
+      const { runServe } = await import('./serve.ts')
+      exitCode = await runServe(args, argv)
+    },
+  }
+  const validate: CommandModule<object, ValidateArgs> = {
+    command: 'validate <source>',
+    describe: 'check a manifest and its seed data; exit 1 listing every problem',
+    builder: (y: Argv) =>
+      y
+        .positional('source', { type: 'string', demandOption: true, describe: 'manifest or db.json' })
+        .option('data', {
+          type: 'string',
+          describe: "seed data file or folder (overrides the manifest's data)",
+        }) as Argv<ValidateArgs>,
+    handler: async (args) => {
+      const { runValidate } = await import('./validate.ts')
+      exitCode = await runValidate(args)
+    },
+  }
+  const generate = generateCommand((code) => (exitCode = code))
+  const commandNames = [serve, validate, generate]
+    .flatMap((c) => [c.command ?? []].flat())
+    .flatMap((form) => {
+      const word = form.split(' ', 1)[0]!
+      return word === '$0' ? [] : [word]
+    })
+  const helpCommand = commandNames.includes(argv[0] ?? '') ? `restmock ${argv[0]}` : 'restmock'
+
+  const cli: Argv = yargs([...argv])
     .scriptName('restmock')
     .usage('$0 [source]\n\nServe a realistic mock REST API from a manifest or a json-server db.json.')
-    .command<ServeArgs>(
-      ['serve [source]', '$0 [source]'],
-      'serve the API (default command)',
-      (y: Argv) => serveOptions(y),
-      async (args) => {
-        // commands load the server only when they run, so --help stays fast
-        const { runServe } = await import('./serve.ts')
-        exitCode = await runServe(args)
-      },
-    )
-    .command<ValidateArgs>(
-      'validate <source>',
-      'check a manifest and its seed data; exit 1 listing every problem',
-      (y: Argv) =>
-        y
-          .positional('source', { type: 'string', demandOption: true, describe: 'manifest or db.json' })
-          .option('data', {
-            type: 'string',
-            describe: "seed data file or folder (overrides the manifest's data)",
-          }) as Argv<ValidateArgs>,
-      async (args) => {
-        const { runValidate } = await import('./validate.ts')
-        exitCode = await runValidate(args)
-      },
-    )
-    .command(generateCommand((code) => (exitCode = code)))
+    .command(serve)
+    .command(validate)
+    .command(generate)
     .strict()
+    // yargs would otherwise word its messages in the terminal's language, which the hints below read
+    .locale('en')
     .help()
     .alias('h', 'help')
     .version(packageVersion())
@@ -50,17 +64,40 @@ export async function main(argv: readonly string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message)
+      if (error !== undefined && error !== null) throw error
+      const unknown = /^Unknown arguments?: (.*)$/.exec(message)
+      if (unknown === null) throw new UsageError(`${message}; see ${helpCommand} --help`)
+      throw new UsageError(
+        unknownArgumentMessage(unknown[1]!.split(', '), argv, knownFlags(cli), helpCommand),
+      )
     })
   try {
+    const wrongCommand = unknownCommand(argv, commandNames)
+    if (wrongCommand !== undefined) throw new UsageError(wrongCommand)
     await cli.parseAsync()
   } catch (error) {
-    if (error instanceof UsageError) {
-      cli.showHelp((text) => process.stderr.write(`${text}\n\n`))
-      process.stderr.write(`restmock: ${error.message}\n`)
-      return EXIT_USAGE
-    }
     return reportFailure(error)
   }
   return exitCode
+}
+
+/**
+ * A first word that is neither a command nor a file (`restmock valdate x.yaml`) is a mistyped
+ * command; without this check it would be served as a source that does not exist.
+ */
+function unknownCommand(argv: readonly string[], commands: readonly string[]): string | undefined {
+  const word = argv[0]
+  if (word === undefined || !/^[a-z][a-z-]*$/i.test(word) || commands.includes(word) || existsSync(word)) {
+    return undefined
+  }
+  const match = closestName(word, commands)
+  return `unknown command ${word}; ${match === undefined ? 'see restmock --help' : `did you mean ${match}?`}`
+}
+
+/** The flags of the command yargs was parsing when it failed (its `getOptions`, missing from the typings). */
+function knownFlags(cli: Argv): KnownFlags {
+  const options = (
+    cli as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } }
+  ).getOptions()
+  return { names: Object.keys(options.key), booleans: options.boolean }
 }

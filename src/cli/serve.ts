@@ -5,6 +5,7 @@ import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
+import { givenValue } from './flag-hints.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 import { withYoungGenerationHeld } from './young-generation.ts'
 
@@ -85,6 +86,7 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
     .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
     .option('latency', {
+      alias: 'delay',
       type: 'string',
       describe: 'simulated latency of every response in ms: 200, or a range such as 50-300',
     })
@@ -118,21 +120,33 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }
 
-export function toStartOptions(args: ServeArgs): StartOptions {
+/** `argv` is what the user typed, to quote a bad value as given (yargs makes a number flag's `abc` NaN). */
+export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): StartOptions {
+  const given = (value: unknown, ...names: string[]) => givenValue(value, names, argv)
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${String(args.port)}`)
+    throw new UsageError(
+      `--port must be a whole number from 0 to 65535, got ${given(args.port, 'port', 'p')}`,
+    )
   }
   if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
-    throw new UsageError(`--seed must be a whole number, got ${String(args.seed)}`)
+    throw new UsageError(`--seed must be a whole number, got ${given(args.seed, 'seed')}`)
   }
   const bodyLimit = args['body-limit']
   if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) {
-    throw new UsageError(`--body-limit must be a positive number of bytes, got ${String(bodyLimit)}`)
+    throw new UsageError(
+      `--body-limit must be a positive whole number of bytes, got ${given(bodyLimit, 'body-limit')}`,
+    )
   }
   const latency = args.latency
-  if (latency !== undefined) checkSimulationFlag('--latency', { latency })
+  // name the flag as the user wrote it (json-server's --delay is an alias)
+  const latencyFlag = argv.some((arg) => /^--delay(=|$)/.test(arg)) ? '--delay' : '--latency'
+  if (latency !== undefined) checkSimulationFlag(latencyFlag, { latency })
   const errorRate = args['error-rate']
-  if (errorRate !== undefined) checkSimulationFlag('--error-rate', { errors: { rate: errorRate } })
+  if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1)) {
+    throw new UsageError(
+      `--error-rate must be a share of requests from 0 to 1 (such as 0.05), got ${given(errorRate, 'error-rate')}`,
+    )
+  }
   const options: StartOptions = {
     source: findSource(args.source),
     port: args.port,
@@ -169,8 +183,8 @@ function checkSimulationFlag(flag: string, policy: Record<string, unknown>): voi
  * Serve until SIGINT/SIGTERM, then stop accepting, let in-flight requests finish, flush and release the
  * state file; resolves to the exit code.
  */
-export async function runServe(args: ServeArgs): Promise<number> {
-  const options = toStartOptions(args)
+export async function runServe(args: ServeArgs, argv: readonly string[] = []): Promise<number> {
+  const options = toStartOptions(args, argv)
   // a reader that went away (`restmock | head`, a closed terminal) must not crash the server or its shutdown
   process.stdout.on('error', ignoreClosedPipe)
   const mock = await withYoungGenerationHeld(() => startMock(options))

@@ -12,6 +12,7 @@ import { problemResponse, toRestmockError } from './problem.ts'
 import { type Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
+import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
@@ -63,7 +64,8 @@ export function createApp(options: AppOptions): Hono {
   const responder = new Responder(options.cors ?? true)
   const runtime = options.runtime ?? createSimulationRuntime(engine.manifest)
 
-  const routes = withProblems(new Hono({ strict: false }), responder, logError)
+  const hint = (path: string) => resourceHint(engine.manifest, path)
+  const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
   registerResourceRoutes(routes, {
     engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -98,7 +100,7 @@ export function createApp(options: AppOptions): Hono {
     { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
     options,
   )
-  const simulated: Fetch = withProblems(simulation.around(plain), responder, logError).fetch
+  const simulated: Fetch = withProblems(simulation.around(plain), responder, logError, hint).fetch
   // the admin API is the journal's only reader: without it nothing is recorded
   const record = admin === undefined ? undefined : journalRecorder({ journal: runtime.journal, now, clock })
   const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
@@ -134,13 +136,26 @@ export function createApp(options: AppOptions): Hono {
   return routes
 }
 
-/** problem+json for thrown errors and for paths no route matches. */
-function withProblems(app: Hono, responder: Responder, logError: (error: unknown) => void): Hono {
+/**
+ * problem+json for thrown errors and for paths no route matches; a 404 for a path one typo away from a
+ * resource names it (`hint`).
+ */
+function withProblems(
+  app: Hono,
+  responder: Responder,
+  logError: (error: unknown) => void,
+  hint: (path: string) => string | undefined,
+): Hono {
   const { cors } = responder
-  app.onError((error, c) => problemResponse(toRestmockError(error, logError), c.req.path, cors(c)))
+  app.onError((error, c) => {
+    const problem = toRestmockError(error, logError)
+    const detail = problem.code === 'not_found' ? hint(c.req.path) : undefined
+    const answer = detail === undefined ? problem : new RestmockError('not_found', detail)
+    return problemResponse(answer, c.req.path, cors(c))
+  })
   app.notFound((c) => {
-    const error = new RestmockError('not_found', `no route matches ${c.req.method} ${c.req.path}`)
-    return problemResponse(error, c.req.path, cors(c))
+    const detail = hint(c.req.path) ?? `no route matches ${c.req.method} ${c.req.path}`
+    return problemResponse(new RestmockError('not_found', detail), c.req.path, cors(c))
   })
   return app
 }
