@@ -9,7 +9,7 @@ import {
   fakerForManifest,
   readManifestSource,
 } from '../server/inspect-source.ts'
-import { loadSource } from '../server/load-source.ts'
+import { isDataModule, loadDataModule, loadSource } from '../server/load-source.ts'
 import { EXIT_OK } from './output.ts'
 
 export interface ValidateArgs {
@@ -24,6 +24,12 @@ export interface ValidateArgs {
  */
 export async function runValidate(args: ValidateArgs): Promise<number> {
   const dataOption = args.data === undefined ? {} : { dataPath: args.data }
+  if (isDataModule(args.source)) {
+    // a db.js module: loading it (running its default export) and checking its records lists everything
+    const { manifest, seed } = assembleLoaded(await loadDataModule(args.source, dataOption), {})
+    print(args.source, 'json-server data module', Object.keys(manifest.resources).length, seed, 0)
+    return EXIT_OK
+  }
   const source = readManifestSource(args.source, dataOption)
   if (source === undefined) {
     // a json-server data file: inferring its manifest and checking its records already lists everything

@@ -110,6 +110,21 @@ describe('db.js modules through the CLI', () => {
     }
   })
 
+  test('restmock validate db.js loads the module and checks its data', async () => {
+    const { dir } = await moduleFile(
+      'db.js',
+      'module.exports = async () => ({ posts: [{ id: 1 }], profile: {} })\n',
+    )
+    const valid = await run(['validate', 'db.js'], dir)
+    assert.equal(valid.code, 0, valid.stderr)
+    assert.match(valid.stdout, /db\.js: valid json-server data module, 2 resources/)
+    const broken = await moduleFile('db.js', 'module.exports = { posts: 3 }\n')
+    const invalid = await run(['validate', 'db.js'], broken.dir)
+    assert.equal(invalid.code, 1)
+    assert.match(invalid.stderr, /posts: must be an array/)
+    assert.doesNotMatch(invalid.stderr, STACK_LINE)
+  })
+
   // [what the module does, its text, the message]; the last one is an ES module (db.mjs)
   const failures: [string, string, RegExp][] = [
     [
