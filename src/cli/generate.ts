@@ -12,6 +12,7 @@ import type { StateData } from '../core/store.ts'
 import { assemble } from '../server/build-mock.ts'
 import { displayPath, effectiveSeed, readManifestSource } from '../server/inspect-source.ts'
 import { fileErrorReason, loadSource } from '../server/load-source.ts'
+import { givenValue } from './flag-hints.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 
 export interface ProgressBar {
@@ -129,13 +130,16 @@ export interface GenerateStreams {
 export async function runGenerate(
   args: GenerateArgs,
   streams: GenerateStreams = { stdout: process.stdout, stderr: process.stderr },
+  argv: readonly string[] = process.argv.slice(2),
 ): Promise<number> {
   const { count, seed } = args
   if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {
-    throw new UsageError(`--count must be a whole number >= 0, got ${String(count)}`)
+    throw new UsageError(
+      `--count must be a whole number >= 0, got ${givenValue(count, ['count', 'n'], argv)}`,
+    )
   }
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new UsageError(`--seed must be a whole number, got ${String(seed)}`)
+    throw new UsageError(`--seed must be a whole number, got ${givenValue(seed, ['seed'], argv)}`)
   }
   const now = args.now === undefined ? undefined : new Date(args.now)
   if (now !== undefined && Number.isNaN(now.getTime())) {

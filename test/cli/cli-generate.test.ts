@@ -141,8 +141,11 @@ describe('restmock generate', { concurrency: 4 }, () => {
     assert.match(locale.stderr, /--locale: unknown locale "xx_YY"/)
     const count = await run(['generate', manifest, '--count', '-3'])
     assert.equal(count.code, 2)
-    assert.match(count.stderr, /--count must be a whole number >= 0/)
-    for (const result of [only, locale, count]) assert.doesNotMatch(result.stderr, STACK_LINE)
+    assert.match(count.stderr, /--count must be a whole number >= 0, got "-3"/)
+    const word = await run(['generate', manifest, '-n', 'abc'])
+    assert.equal(word.code, 2)
+    assert.match(word.stderr, /--count must be a whole number >= 0, got "abc"/)
+    for (const result of [only, locale, count, word]) assert.doesNotMatch(result.stderr, STACK_LINE)
   })
 
   test('manifest problems (an unknown faker method, a unique field too small) exit 1 naming the field', async () => {
