@@ -35,6 +35,7 @@ export interface ServeArgs {
   sync: boolean
   'base-path'?: string
   static?: string | string[]
+  routes?: string
   quiet: boolean
   cors: boolean
   'body-limit'?: number
@@ -81,6 +82,11 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       type: 'string',
       // repeated flags collect into an array; `array: true` would also swallow the source positional
       describe: 'serve the files of this folder (repeatable; ./public is served when it exists)',
+    })
+    .option('routes', {
+      alias: 'r',
+      type: 'string',
+      describe: 'rewrite URLs before routing with a json-server routes.json ({"/api/*": "/$1"})',
     })
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
@@ -168,6 +174,7 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   if (args['base-path'] !== undefined) options.basePath = args['base-path']
   const folders = withDefaultStaticFolder([args.static ?? []].flat())
   if (folders.length > 0) options.static = folders
+  if (args.routes !== undefined) options.routes = args.routes
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
   if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
+import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
@@ -14,6 +15,7 @@ import { pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
+import { rewriting } from './rewrite-hook.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
 /**
@@ -40,12 +42,15 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   fastPath?: boolean
   /** files answered before the API for GET/HEAD (the server's --static folders); undefined = the API answers */
   staticFiles?: PageHook
+  /** URL rewrite rules (--routes), applied before everything but the admin API; undefined = none */
+  rewrites?: RouteRewriter
 }
 
 /**
  * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
+ *   0. rewrites       --routes rules turn the request into one for another URL (absent when none)
  *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
  *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
  *                     journaled, logged like any other request
@@ -132,7 +137,9 @@ export function createApp(options: AppOptions): Hono {
       log?.(request, path, response, start)
     })
   }
-  routes.fetch = dispatch as typeof routes.fetch
+  // 0. URL rewrites (--routes): wrapped in only when there are rules
+  const first = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
+  routes.fetch = first as typeof routes.fetch
   return routes
 }
 

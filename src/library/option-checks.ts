@@ -47,6 +47,10 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
     typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
       ? undefined
       : `must be a folder path or a list of folder paths, got ${describe(value)}`,
+  routes: (value) =>
+    typeof value === 'string' || isObject(value)
+      ? undefined
+      : `must be a routes.json path or an object of rewrite rules such as { '/api/*': '/$1' }, got ${describe(value)}`,
   cors: boolean,
   bodyLimit: integer(1, Number.MAX_SAFE_INTEGER, 'a whole number of bytes >= 1'),
   latency: (value) =>

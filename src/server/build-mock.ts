@@ -18,6 +18,7 @@ import { type AppOptions, createApp } from '../http/app.ts'
 import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
+import { rewritesOf } from './route-rules.ts'
 import { generateSeedRecords, MANIFEST_CHECKS } from './seed-generation.ts'
 import { serveStaticFiles, staticFolders } from './static-files.ts'
 
@@ -133,6 +134,8 @@ export function buildMock(
   if (options.host !== undefined) appOptions.bindHost = options.host
   const staticFiles = serveStaticFiles(staticFolders(options.static))
   if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
+  const rewrites = rewritesOf(options.routes)
+  if (rewrites !== undefined) appOptions.rewrites = rewrites
   return { engine, app: createApp(appOptions), reset }
 }
 

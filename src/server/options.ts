@@ -1,3 +1,4 @@
+import type { RewriteRules } from '../core/route-rewrites.ts'
 import type { SimulationFlags } from '../core/simulation/policy-levels.ts'
 import type { AdminOptions } from '../http/admin/admin-hook.ts'
 import type { AppOptions } from '../http/app.ts'
@@ -30,6 +31,8 @@ export interface MockOptions
   basePath?: string
   /** folders whose files are served before the API for GET/HEAD (CLI --static; the CLI adds ./public) */
   static?: string | readonly string[]
+  /** URL rewrite rules applied before routing: a json-server routes.json path, or the rules as an object */
+  routes?: string | RewriteRules
 }
 
 export interface StartOptions extends MockOptions {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { run, tempDir } from '../support/cli-helpers.ts'
+import { serveCli } from '../support/running-cli.ts'
+
+const DB = { posts: [{ id: 1, title: 'json-server' }] }
+
+describe('restmock db.json --routes routes.json', () => {
+  test('serves the rewritten URLs (-r is the short form, as in json-server)', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'db.json'), JSON.stringify(DB))
+    await writeFile(
+      join(dir, 'routes.json'),
+      JSON.stringify({ '/api/*': '/$1', '/blog/:id/show': '/posts/:id' }),
+    )
+    for (const flag of ['--routes', '-r']) {
+      const cli = await serveCli(['db.json', flag, 'routes.json', '--port', '0', '--in-memory', '-q'], dir)
+      try {
+        const listed = await fetch(`${cli.url}/api/posts`)
+        assert.equal(listed.status, 200)
+        assert.deepEqual(await listed.json(), DB.posts)
+        const shown = await fetch(`${cli.url}/blog/1/show`)
+        assert.deepEqual(await shown.json(), DB.posts[0])
+      } finally {
+        cli.child.kill('SIGTERM')
+        await cli.exited
+      }
+    }
+  })
+
+  test('a bad routes file exits 1 naming the file and the rule', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'db.json'), JSON.stringify(DB))
+    await writeFile(join(dir, 'routes.json'), JSON.stringify({ '/api/*': '/$1', '/x/:id': '/posts/:postId' }))
+    const bad = await run(['db.json', '--routes', 'routes.json', '--port', '0', '--in-memory'], dir)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /routes\.json has a bad rewrite rule/)
+    assert.match(bad.stderr, /"\/x\/:id": maps to ":postId", which the pattern does not have/)
+    await writeFile(join(dir, 'routes.json'), '{ "/api/*": ')
+    const broken = await run(['db.json', '--routes', 'routes.json', '--port', '0', '--in-memory'], dir)
+    assert.equal(broken.code, 1)
+    assert.match(broken.stderr, /routes\.json/)
+    const missing = await run(['db.json', '--routes', 'nope.json', '--port', '0', '--in-memory'], dir)
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /routes file .*nope\.json does not exist/)
+  })
+})
