@@ -45,6 +45,7 @@ export interface ServeArgs {
   admin: boolean
   'admin-token'?: string
   'admin-origin'?: string
+  watch?: boolean
 }
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
@@ -90,6 +91,10 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
     })
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
+    .option('watch', {
+      type: 'boolean',
+      describe: 'reload on edits of the manifest and its data (a db.json is watched unless --no-watch)',
+    })
     .option('cors', { type: 'boolean', default: true, describe: 'CORS headers (--no-cors to turn off)' })
     .option('latency', {
       alias: 'delay',
@@ -178,6 +183,10 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
   if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']
+  options.watch = args.watch ?? 'auto'
+  const debounce = Number(process.env.RESTMOCK_WATCH_DEBOUNCE_MS)
+  if (process.env.RESTMOCK_WATCH_DEBOUNCE_MS !== undefined && Number.isInteger(debounce) && debounce >= 0)
+    options.watchDebounceMs = debounce
   return options
 }
 

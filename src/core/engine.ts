@@ -38,8 +38,8 @@ interface PendingChange {
  * promise settles once persistence confirms, and a failed commit rolls back every unconfirmed change.
  */
 export class Engine {
-  readonly manifest: Manifest
-  readonly store: Store
+  manifest: Manifest
+  store: Store
   private seed: StateData
   private readonly persistence: Committer
   private readonly random: Random
@@ -222,9 +222,41 @@ export class Engine {
     this.replacedListeners.push(listener)
   }
 
+  /** The state a reset returns to. */
+  seedState(): StateData {
+    return this.seed
+  }
+
   /** Make `state` the new reset target (zero-config mode when the seed file is the state file). */
   setSeed(state: StateData): void {
     this.seed = state
+  }
+
+  /**
+   * Serve `manifest` from now on, keeping the state: `prepare` turns the current state (taken once no
+   * commit is in flight) into one normalized for the new manifest (new fields get their defaults);
+   * records of resources it no longer declares stay in the state, unserved, until a reset.
+   */
+  async replaceManifest(
+    manifest: Manifest,
+    seed: StateData,
+    prepare: (state: StateData) => StateData,
+  ): Promise<void> {
+    // the swap below is synchronous, so no change can land in the old store after its snapshot
+    while (this.pending.length > 0) await this.settle()
+    const state = prepare(this.store.snapshot())
+    const store = new Store(manifest)
+    store.load(state)
+    const validators = new Map<string, RecordValidator>()
+    for (const resource of Object.values(manifest.resources)) {
+      if (resource.fields !== undefined)
+        validators.set(resource.name, compileResourceValidator(resource, 'input'))
+    }
+    this.manifest = manifest
+    this.store = store
+    this.seed = seed
+    this.validators.clear()
+    for (const [name, validator] of validators) this.validators.set(name, validator)
   }
 
   // ---- internals ----------------------------------------------------------------------------

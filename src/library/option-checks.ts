@@ -76,6 +76,11 @@ const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {
   reset: boolean,
   sync: boolean,
   logRequests: boolean,
+  watch: (value) =>
+    typeof value === 'boolean' || value === 'auto'
+      ? undefined
+      : `must be true, false or 'auto', got ${describe(value)}`,
+  watchDebounceMs: integer(0, 60_000, 'a whole number of milliseconds from 0 to 60000'),
   log: (value) => (typeof value === 'function' ? undefined : `must be a function, got ${describe(value)}`),
 }
 

@@ -97,6 +97,8 @@ export interface MockWiring {
   runtime: SimulationRuntime
   /** app options only the real server sets (request log, error log) */
   app?: Pick<AppOptions, 'onRequest' | 'logError'>
+  /** serve this engine instead of making one (--watch: a new app for an edited manifest, same state) */
+  engine?: Engine
 }
 
 /** The options a mock passes on to its app as they are. */
@@ -115,14 +117,16 @@ export function buildMock(
   options: MockOptions & Pick<StartOptions, 'host'>,
   wiring: MockWiring,
 ): MockParts {
-  const engine = new Engine({
-    manifest: assembled.manifest,
-    seed: assembled.seed,
-    ...(wiring.initial === undefined ? {} : { initial: wiring.initial }),
-    persistence: wiring.persistence,
-    random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
-    now: () => new Date(),
-  })
+  const engine =
+    wiring.engine ??
+    new Engine({
+      manifest: assembled.manifest,
+      seed: assembled.seed,
+      ...(wiring.initial === undefined ? {} : { initial: wiring.initial }),
+      persistence: wiring.persistence,
+      random: createRandom(deriveSeed(assembled.randomSeed, 'ids')),
+      now: () => new Date(),
+    })
   const { runtime } = wiring
   const reset = async (): Promise<void> => {
     await engine.reset()

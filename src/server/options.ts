@@ -52,4 +52,11 @@ export interface StartOptions extends MockOptions {
   logRequests?: boolean
   /** where log lines go (default: buffered stdout) */
   log?: (line: string) => void
+  /**
+   * reload when the manifest, its data or a zero-config db.json is edited (default false; 'auto': only a
+   * zero-config db.json, the CLI's default)
+   */
+  watch?: boolean | 'auto'
+  /** quiet time after the last file event before a reload, in ms (default 100) */
+  watchDebounceMs?: number
 }
