@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
@@ -12,7 +12,6 @@ import {
   assemble,
   assembleLoaded,
   buildMock,
-  type MockWiring,
   manifestFromOptions,
   simulationRuntimeOf,
 } from './build-mock.ts'
@@ -31,10 +30,10 @@ import type { PersistenceStats } from './persistence/file.ts'
 import { acquireStateLock, type StateLock } from './persistence/lock.ts'
 import type { Persistence } from './persistence/persistence.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
+import { findSeedCopy, keepSeedCopy, type SeedCopy, seedCopyManifest } from './seed-copy.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
 import { staticFolders } from './static-files.ts'
-import { shouldWatch, trackOwnWrites, watchSource } from './watch.ts'
 
 export interface RunningMock {
   /** http://HOST:PORT (no trailing slash) */
@@ -64,6 +63,8 @@ interface Prepared {
   stateFile: string | undefined
   /** zero-config: the state file's content, parsed while loading the source */
   snapshotValue: StateData | undefined
+  /** zero-config: the copy of the original db.json that seeds it (written on first start) */
+  seedCopy: SeedCopy | undefined
 }
 
 /**
@@ -102,6 +103,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
   let loaded: LoadedSource | undefined
   let stateFile: string | undefined
   let snapshotValue: StateData | undefined
+  let seedCopy: SeedCopy | undefined
   // a static folder that does not exist stops the start before anything else
   staticFolders(options.static)
   if (options.source !== undefined) {
@@ -109,29 +111,31 @@ async function prepare(options: StartOptions): Promise<Prepared> {
     loaded = isDataModule(options.source)
       ? await loadDataModule(options.source, loadOptions)
       : loadSource(options.source, loadOptions)
-    assembled = assembleLoaded(loaded, options)
     // the library keeps state in memory unless asked; the CLI passes persist: true
     if (options.persist === true || options.db !== undefined)
       stateFile = resolve(options.db ?? loaded.defaultStateFile)
     // zero-config: the db.json is also the state file; it was just parsed, do not parse it again
     if (stateFile === loaded.path && loaded.dataPath === undefined) snapshotValue = loaded.data as StateData
+    seedCopy = stateFile === undefined ? undefined : findSeedCopy(loaded, stateFile)
+    assembled =
+      seedCopy?.data === undefined
+        ? assembleLoaded(loaded, options)
+        : assemble(seedCopyManifest(loaded, seedCopy), seedCopy.data, seedCopy.path, options)
   } else {
     assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
     if (options.db !== undefined) stateFile = resolve(options.db)
   }
   assembled = await withGeneratedRecords(assembled, options.locale)
-  return { assembled, loaded, stateFile, snapshotValue }
+  return { assembled, loaded, stateFile, snapshotValue, seedCopy }
 }
 
 async function startLocked(
   options: StartOptions,
-  { assembled, loaded, stateFile, snapshotValue }: Prepared,
+  { assembled, loaded, stateFile, snapshotValue, seedCopy }: Prepared,
   runtime: SimulationRuntime,
   lock: StateLock | undefined,
 ): Promise<RunningMock> {
   const engineRef: { current?: Engine } = {}
-  const watching = shouldWatch(options.watch, loaded)
-  const ownWrites = watching && stateFile !== undefined ? trackOwnWrites() : undefined
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
       ? createMemoryPersistence()
@@ -141,7 +145,6 @@ async function startLocked(
           sync: options.sync === true,
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
-          ...(ownWrites === undefined ? {} : { fs: ownWrites.fs }),
         })
   const reset = options.reset === true
   const saved = reset ? undefined : await persistence.load().catch(rethrowAsStateFileError(stateFile))
@@ -165,17 +168,19 @@ async function startLocked(
       ? (chunk) => log(chunk.toString('utf8'))
       : (chunk, lines) => (stdout === undefined ? process.stdout.write(chunk) : stdout.write(chunk, lines)),
   )
-  const appHooks: MockWiring['app'] = {
-    logError: (error) => {
-      if (!isClientAbort(error)) console.error('restmock: unexpected error while handling a request:', error)
+  const mock = buildMock(assembled, options, {
+    persistence,
+    initial,
+    runtime,
+    app: {
+      logError: (error) => {
+        if (!isClientAbort(error))
+          console.error('restmock: unexpected error while handling a request:', error)
+      },
+      ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
     },
-    ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
-  }
-  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks })
-  const { engine } = mock
-  // --watch serves a new app when the manifest changes; requests always go to the current one
-  const live = { app: mock.app, reset: mock.reset }
-  const serve: Hono['fetch'] = (request, env, context) => live.app.fetch(request, env, context)
+  })
+  const { engine, app } = mock
   engineRef.current = engine
 
   const collect = recordCount(initial) >= LARGE_STATE_RECORDS ? await fullGc() : undefined
@@ -184,44 +189,28 @@ async function startLocked(
 
   // First start or --reset: the seed is written once the port is ours; requests that arrive meanwhile
   // wait for it, so none of their writes can land before it and be wiped by it.
-  const gate = saved === undefined && stateFile !== undefined ? startupGate(serve) : undefined
+  const gate = saved === undefined && stateFile !== undefined ? startupGate(app) : undefined
   const host = options.host ?? '127.0.0.1'
-  const listening = await listenNodeServer(gate?.fetch ?? serve, host, options.port ?? 0).catch(
+  const listening = await listenNodeServer(gate?.fetch ?? app.fetch, host, options.port ?? 0).catch(
     (error: unknown) => {
       stopTrimming?.()
       throw error
     },
   )
-  if (gate !== undefined) {
-    try {
-      await persistence.reset(assembled.seed).catch(rethrowAsStateFileError(stateFile))
-    } catch (error) {
-      gate.open()
-      await listening.close()
-      stopTrimming?.()
-      throw error
-    }
-    gate.open()
+  try {
+    // before the first write to the db.json, so the copy is what the user started with
+    if (seedCopy !== undefined && keepSeedCopy(seedCopy))
+      console.error(
+        `restmock: kept the original ${basename(seedCopy.source)} as the seed in ${seedCopy.path} (--reset returns to it)`,
+      )
+    if (gate !== undefined) await persistence.reset(assembled.seed).catch(rethrowAsStateFileError(stateFile))
+  } catch (error) {
+    gate?.open()
+    await listening.close()
+    stopTrimming?.()
+    throw error
   }
-
-  const watcher =
-    watching && loaded !== undefined
-      ? watchSource({
-          loaded,
-          options,
-          stateFile,
-          engine,
-          ownWrites,
-          ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }),
-          log: (line) => console.error(line),
-          remount: (next) => {
-            const runtimeNext = simulationRuntimeOf(next.manifest, options)
-            const parts = buildMock(next, options, { persistence, runtime: runtimeNext, app: appHooks, engine })
-            live.app = parts.app
-            live.reset = parts.reset
-          },
-        })
-      : undefined
+  gate?.open()
 
   const urlHost = host.includes(':') ? `[${host}]` : host
   let closing: Promise<void> | undefined
@@ -230,17 +219,14 @@ async function startLocked(
     port: listening.port,
     host,
     engine,
-    get app() {
-      return live.app
-    },
+    app,
     seed: assembled.randomSeed,
     stateFile,
     persistenceStats: () => persistence.stats,
-    reset: () => live.reset(),
+    reset: mock.reset,
     close: () => {
       closing ??= (async () => {
         try {
-          await watcher?.close()
           await listening.close()
           stopTrimming?.()
           writer.flush()
@@ -256,7 +242,7 @@ async function startLocked(
 }
 
 /** The app's fetch, holding requests until `open` is called. */
-function startupGate(fetch: Hono['fetch']): { fetch: Hono['fetch']; open(): void } {
+function startupGate(app: Hono): { fetch: Hono['fetch']; open(): void } {
   let opened = false
   let open = (): void => {}
   const ready = new Promise<void>((resolveReady) => {
@@ -264,7 +250,7 @@ function startupGate(fetch: Hono['fetch']): { fetch: Hono['fetch']; open(): void
   })
   return {
     fetch: (request, env, context) =>
-      opened ? fetch(request, env, context) : ready.then(() => fetch(request, env, context)),
+      opened ? app.fetch(request, env, context) : ready.then(() => app.fetch(request, env, context)),
     open() {
       opened = true
       open()

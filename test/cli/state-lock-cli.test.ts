@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
@@ -9,10 +9,13 @@ import { serveCli } from '../support/running-cli.ts'
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
-/** Every file in the folder with its bytes. */
+/** Every file in the folder (and its subfolders, such as .restmock) with its bytes. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>()
-  for (const name of (await readdir(dir)).sort()) files.set(name, await readFile(join(dir, name), 'latin1'))
+  for (const name of (await readdir(dir, { recursive: true })).sort()) {
+    if (!(await stat(join(dir, name))).isDirectory())
+      files.set(name, await readFile(join(dir, name), 'latin1'))
+  }
   return files
 }
 
