@@ -12,6 +12,7 @@ import {
   assemble,
   assembleLoaded,
   buildMock,
+  type MockWiring,
   manifestFromOptions,
   simulationRuntimeOf,
 } from './build-mock.ts'
@@ -34,6 +35,7 @@ import { findSeedCopy, keepSeedCopy, type SeedCopy, seedCopyManifest } from './s
 import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
 import { staticFolders } from './static-files.ts'
+import { shouldWatch, trackOwnWrites, watchSource } from './watch.ts'
 
 export interface RunningMock {
   /** http://HOST:PORT (no trailing slash) */
@@ -136,6 +138,8 @@ async function startLocked(
   lock: StateLock | undefined,
 ): Promise<RunningMock> {
   const engineRef: { current?: Engine } = {}
+  const watching = shouldWatch(options.watch, loaded)
+  const ownWrites = watching && stateFile !== undefined ? trackOwnWrites() : undefined
   const persistence: Persistence & { stats?: Readonly<PersistenceStats> } =
     stateFile === undefined
       ? createMemoryPersistence()
@@ -145,6 +149,7 @@ async function startLocked(
           sync: options.sync === true,
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
+          ...(ownWrites === undefined ? {} : { fs: ownWrites.fs }),
         })
   const reset = options.reset === true
   const saved = reset ? undefined : await persistence.load().catch(rethrowAsStateFileError(stateFile))
@@ -168,19 +173,17 @@ async function startLocked(
       ? (chunk) => log(chunk.toString('utf8'))
       : (chunk, lines) => (stdout === undefined ? process.stdout.write(chunk) : stdout.write(chunk, lines)),
   )
-  const mock = buildMock(assembled, options, {
-    persistence,
-    initial,
-    runtime,
-    app: {
-      logError: (error) => {
-        if (!isClientAbort(error))
-          console.error('restmock: unexpected error while handling a request:', error)
-      },
-      ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
+  const appHooks: MockWiring['app'] = {
+    logError: (error) => {
+      if (!isClientAbort(error)) console.error('restmock: unexpected error while handling a request:', error)
     },
-  })
-  const { engine, app } = mock
+    ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
+  }
+  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks })
+  const { engine } = mock
+  // --watch serves a new app when the manifest changes; requests always go to the current one
+  const live = { app: mock.app, reset: mock.reset }
+  const serve: Hono['fetch'] = (request, env, context) => live.app.fetch(request, env, context)
   engineRef.current = engine
 
   const collect = recordCount(initial) >= LARGE_STATE_RECORDS ? await fullGc() : undefined
@@ -189,9 +192,9 @@ async function startLocked(
 
   // First start or --reset: the seed is written once the port is ours; requests that arrive meanwhile
   // wait for it, so none of their writes can land before it and be wiped by it.
-  const gate = saved === undefined && stateFile !== undefined ? startupGate(app) : undefined
+  const gate = saved === undefined && stateFile !== undefined ? startupGate(serve) : undefined
   const host = options.host ?? '127.0.0.1'
-  const listening = await listenNodeServer(gate?.fetch ?? app.fetch, host, options.port ?? 0).catch(
+  const listening = await listenNodeServer(gate?.fetch ?? serve, host, options.port ?? 0).catch(
     (error: unknown) => {
       stopTrimming?.()
       throw error
@@ -212,6 +215,25 @@ async function startLocked(
   }
   gate?.open()
 
+  const watcher =
+    watching && loaded !== undefined
+      ? watchSource({
+          loaded,
+          options,
+          stateFile,
+          engine,
+          ownWrites,
+          ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }),
+          log: (line) => console.error(line),
+          remount: (next) => {
+            const runtimeNext = simulationRuntimeOf(next.manifest, options)
+            const parts = buildMock(next, options, { persistence, runtime: runtimeNext, app: appHooks, engine })
+            live.app = parts.app
+            live.reset = parts.reset
+          },
+        })
+      : undefined
+
   const urlHost = host.includes(':') ? `[${host}]` : host
   let closing: Promise<void> | undefined
   return {
@@ -219,14 +241,17 @@ async function startLocked(
     port: listening.port,
     host,
     engine,
-    app,
+    get app() {
+      return live.app
+    },
     seed: assembled.randomSeed,
     stateFile,
     persistenceStats: () => persistence.stats,
-    reset: mock.reset,
+    reset: () => live.reset(),
     close: () => {
       closing ??= (async () => {
         try {
+          await watcher?.close()
           await listening.close()
           stopTrimming?.()
           writer.flush()
@@ -242,7 +267,7 @@ async function startLocked(
 }
 
 /** The app's fetch, holding requests until `open` is called. */
-function startupGate(app: Hono): { fetch: Hono['fetch']; open(): void } {
+function startupGate(fetch: Hono['fetch']): { fetch: Hono['fetch']; open(): void } {
   let opened = false
   let open = (): void => {}
   const ready = new Promise<void>((resolveReady) => {
@@ -250,7 +275,7 @@ function startupGate(app: Hono): { fetch: Hono['fetch']; open(): void } {
   })
   return {
     fetch: (request, env, context) =>
-      opened ? app.fetch(request, env, context) : ready.then(() => app.fetch(request, env, context)),
+      opened ? fetch(request, env, context) : ready.then(() => fetch(request, env, context)),
     open() {
       opened = true
       open()
