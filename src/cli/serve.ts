@@ -35,6 +35,7 @@ export interface ServeArgs {
   sync: boolean
   'base-path'?: string
   static?: string | string[]
+  middlewares?: string | string[]
   routes?: string
   quiet: boolean
   cors: boolean
@@ -88,6 +89,11 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       alias: 'r',
       type: 'string',
       describe: 'rewrite URLs before routing with a json-server routes.json ({"/api/*": "/$1"})',
+    })
+    .option('middlewares', {
+      alias: 'm',
+      type: 'string',
+      describe: 'run this module before the resource routes: (api) => {} or (req, res, next) (repeatable)',
     })
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
@@ -180,6 +186,8 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   const folders = withDefaultStaticFolder([args.static ?? []].flat())
   if (folders.length > 0) options.static = folders
   if (args.routes !== undefined) options.routes = args.routes
+  const middlewares = [args.middlewares ?? []].flat()
+  if (middlewares.length > 0) options.middlewares = middlewares
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
   if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']

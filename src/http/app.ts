@@ -5,6 +5,7 @@ import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
+import type { MountedExtensions } from './extensions.ts'
 import { homePages, type PageHook } from './home-page.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { journalRecorder } from './journal/journal-recorder.ts'
@@ -42,6 +43,8 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   fastPath?: boolean
   /** files answered before the API for GET/HEAD (the server's --static folders); undefined = the API answers */
   staticFiles?: PageHook
+  /** --middlewares / manifest `extensions`, run after the pages and before simulation; undefined = none */
+  extensions?: MountedExtensions
   /** URL rewrite rules (--routes), applied before everything but the admin API; undefined = none */
   rewrites?: RouteRewriter
 }
@@ -54,6 +57,8 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
  *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
  *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
  *                     journaled, logged like any other request
+ *   2b. extensions    --middlewares / manifest `extensions` (absent when none): their routes answer,
+ *                     their middleware wraps steps 3-4
  *   3. simulation     only for requests it applies to (an active policy, or a request asking for one)
  *   4. fast path      a plain GET by id, else the resource routes (Hono)
  *   5. journal, log   observe the finished response; absent when off, so they cost nothing
@@ -111,6 +116,13 @@ export function createApp(options: AppOptions): Hono {
   const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
   const observed = log !== undefined || record !== undefined
 
+  const api = (request: Request, env: unknown, path: string): Response | Promise<Response> =>
+    simulation.applies(request, env)
+      ? simulated(request, env)
+      : (fast(request, env, path) ?? plain(request, env))
+  // an extension may change the request it passes on (url, body), so the path is taken again
+  const extended = options.extensions?.around((request, env) => api(request, env, pathOf(request.url)))
+
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
     // 1. the admin API: never simulated or journaled, logged like any other request
@@ -126,10 +138,9 @@ export function createApp(options: AppOptions): Hono {
       const start = now()
       return observe(answered, (response) => log(request, path, response, start))
     }
-    // 3. simulation, 4. fast path or routes
-    const simulate = simulation.applies(request, env)
+    // 3. simulation, 4. fast path or routes (behind the extensions when there are any)
     const start = observed ? now() : 0
-    const result = simulate ? simulated(request, env) : (fast(request, env, path) ?? plain(request, env))
+    const result = extended === undefined ? api(request, env, path) : extended(request, env)
     // 5. journal and log
     if (!observed) return result
     return observe(result, (response) => {

@@ -82,6 +82,10 @@ const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {
       : `must be true, false or 'auto', got ${describe(value)}`,
   watchDebounceMs: integer(0, 60_000, 'a whole number of milliseconds from 0 to 60000'),
   log: (value) => (typeof value === 'function' ? undefined : `must be a function, got ${describe(value)}`),
+  middlewares: (value) =>
+    typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+      ? undefined
+      : `must be a module path or a list of module paths, got ${describe(value)}`,
 }
 
 /** Throws a ConfigError naming every bad option of createMock (`kind` 'mock') or startMock ('start'). */

@@ -15,6 +15,8 @@ import {
 } from '../core/simulation/policy-levels.ts'
 import type { StateData } from '../core/store.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
+import { DEFAULT_BODY_LIMIT } from '../http/body.ts'
+import { type Extension, mountExtensions } from '../http/extensions.ts'
 import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
@@ -88,6 +90,8 @@ export interface MockParts {
   app: Hono
   /** back to the seed, with runtime simulation changes, scripted faults and the journal cleared */
   reset(): Promise<void>
+  /** settles when every extension's async setup has; rejects with a ConfigError naming the file */
+  ready?: Promise<void>
 }
 
 export interface MockWiring {
@@ -97,6 +101,8 @@ export interface MockWiring {
   runtime: SimulationRuntime
   /** app options only the real server sets (request log, error log) */
   app?: Pick<AppOptions, 'onRequest' | 'logError'>
+  /** loaded --middlewares / manifest `extensions` modules */
+  extensions?: readonly Extension[]
   /** serve this engine instead of making one (--watch: a new app for an edited manifest, same state) */
   engine?: Engine
 }
@@ -140,7 +146,18 @@ export function buildMock(
   if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
   const rewrites = rewritesOf(options.routes)
   if (rewrites !== undefined) appOptions.rewrites = rewrites
-  return { engine, app: createApp(appOptions), reset }
+  const extensions =
+    wiring.extensions === undefined || wiring.extensions.length === 0
+      ? undefined
+      : mountExtensions(wiring.extensions, {
+          engine,
+          bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+          cors: options.cors ?? true,
+          logError: wiring.app?.logError ?? ((error) => console.error(error)),
+        })
+  if (extensions === undefined) return { engine, app: createApp(appOptions), reset }
+  appOptions.extensions = extensions
+  return { engine, app: createApp(appOptions), reset, ready: extensions.ready }
 }
 
 /** The options among `keys` that were given (an optional property is absent, never undefined). */

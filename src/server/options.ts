@@ -53,6 +53,12 @@ export interface StartOptions extends MockOptions {
   /** where log lines go (default: buffered stdout) */
   log?: (line: string) => void
   /**
+   * modules run before the resource routes (CLI --middlewares), relative to the working directory:
+   * `(api) => {}` restmock extensions or `(req, res, next) => {}` Express middlewares; added to the
+   * manifest's `extensions`
+   */
+  middlewares?: string | readonly string[]
+  /**
    * reload when the manifest, its data or a zero-config db.json is edited (default false; 'auto': only a
    * zero-config db.json, the CLI's default)
    */

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import type { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
@@ -7,6 +7,7 @@ import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import type { SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import type { StateData } from '../core/store.ts'
+import type { Extension } from '../http/extensions.ts'
 import {
   type Assembled,
   assemble,
@@ -17,6 +18,7 @@ import {
   simulationRuntimeOf,
 } from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
+import { extensionFiles, loadExtensions } from './load-extensions.ts'
 import {
   fileErrorReason,
   isDataModule,
@@ -67,6 +69,8 @@ interface Prepared {
   snapshotValue: StateData | undefined
   /** zero-config: the copy of the original db.json that seeds it (written on first start) */
   seedCopy: SeedCopy | undefined
+  /** --middlewares and the manifest's `extensions`, imported */
+  extensions: Extension[]
 }
 
 /**
@@ -128,12 +132,16 @@ async function prepare(options: StartOptions): Promise<Prepared> {
     if (options.db !== undefined) stateFile = resolve(options.db)
   }
   assembled = await withGeneratedRecords(assembled, options.locale)
-  return { assembled, loaded, stateFile, snapshotValue, seedCopy }
+  const folder = loaded === undefined ? undefined : dirname(loaded.path)
+  const extensions = await loadExtensions(
+    extensionFiles(options.middlewares, assembled.manifest.extensions, folder),
+  )
+  return { assembled, loaded, stateFile, snapshotValue, seedCopy, extensions }
 }
 
 async function startLocked(
   options: StartOptions,
-  { assembled, loaded, stateFile, snapshotValue, seedCopy }: Prepared,
+  { assembled, loaded, stateFile, snapshotValue, seedCopy, extensions }: Prepared,
   runtime: SimulationRuntime,
   lock: StateLock | undefined,
 ): Promise<RunningMock> {
@@ -179,7 +187,12 @@ async function startLocked(
     },
     ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
   }
-  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks })
+  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks, extensions })
+  // an extension's async setup that fails stops the start before the port is bound
+  await mock.ready?.catch(async (error: unknown) => {
+    await persistence.close()
+    throw error
+  })
   const { engine } = mock
   // --watch serves a new app when the manifest changes; requests always go to the current one
   const live = { app: mock.app, reset: mock.reset }
@@ -227,7 +240,13 @@ async function startLocked(
           log: (line) => console.error(line),
           remount: (next) => {
             const runtimeNext = simulationRuntimeOf(next.manifest, options)
-            const parts = buildMock(next, options, { persistence, runtime: runtimeNext, app: appHooks, engine })
+            const parts = buildMock(next, options, {
+              persistence,
+              runtime: runtimeNext,
+              app: appHooks,
+              engine,
+              extensions,
+            })
             live.app = parts.app
             live.reset = parts.reset
           },

@@ -60,6 +60,8 @@ export interface Manifest {
   simulate?: unknown
   /** raw per-route simulation policies keyed by "METHOD /path" */
   routes?: Readonly<Record<string, unknown>>
+  /** extension modules (.js/.mjs/.cjs/.ts), relative to the manifest; loaded by the server layer */
+  extensions?: readonly string[]
   resources: Readonly<Record<string, ResourceDef>>
   /** every child -> parent link: declared `ref`s, or the `<singular>Id` convention in zero-config mode */
   relations: readonly Relation[]

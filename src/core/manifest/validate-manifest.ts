@@ -12,6 +12,7 @@ const TOP_LEVEL_KEYS = [
   'locale',
   'simulate',
   'routes',
+  'extensions',
   'resources',
 ] as const
 const RESOURCE_KEYS = [
@@ -138,7 +139,16 @@ function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
   if (locale !== undefined) manifest.locale = locale
   if (raw.simulate !== undefined) manifest.simulate = raw.simulate
   if (routes !== undefined) manifest.routes = routes
+  const extensions = readExtensions(raw.extensions, report)
+  if (extensions !== undefined) manifest.extensions = extensions
   return manifest
+}
+
+function readExtensions(raw: unknown, report: Reporter): string[] | undefined {
+  if (raw === undefined) return undefined
+  if (Array.isArray(raw) && raw.every((item) => typeof item === 'string' && item !== '')) return raw
+  report.add('extensions', 'must be a list of module paths (relative to the manifest), such as [./auth.js]')
+  return undefined
 }
 
 function readBasePath(raw: unknown, report: Reporter): string {
