@@ -1,4 +1,4 @@
-import { type FSWatcher, watch } from 'node:fs'
+import { type FSWatcher, statSync, watch } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { Engine } from '../core/engine.ts'
@@ -135,7 +135,10 @@ export function watchSource(context: WatchContext): SourceWatcher {
 }
 
 function isFolder(loaded: LoadedSource): boolean {
-  return loaded.dataPath !== undefined && !/\.(json|ya?ml)$/i.test(loaded.dataPath)
+  return (
+    loaded.dataPath !== undefined &&
+    statSync(loaded.dataPath, { throwIfNoEntry: false })?.isDirectory() === true
+  )
 }
 
 async function reload(context: WatchContext, changed: ReadonlySet<Change>): Promise<void> {

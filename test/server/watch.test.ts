@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -94,6 +94,24 @@ test('watch: "auto" watches a zero-config db.json (in memory it is the seed: an 
     startMock({ source: db, watch: 'yes' as unknown as boolean }),
     /watch must be true, false or 'auto'/,
   )
+})
+
+test('watch: a file edited in a data folder is a new seed; the state resets to it', async (t) => {
+  const errors: string[] = []
+  t.mock.method(console, 'error', (line: string) => errors.push(line))
+  const dir = await mkdtemp(join(tmpdir(), 'restmock-watch-'))
+  await mkdir(join(dir, 'data'))
+  await writeFile(join(dir, 'restmock.yaml'), 'resources:\n  posts: {}\ndata: data\n')
+  await writeFile(join(dir, 'data', 'posts.json'), JSON.stringify([{ id: 1, title: 'one' }]))
+  const mock = await startMock({ source: join(dir, 'restmock.yaml'), watch: true, watchDebounceMs: 5 })
+  try {
+    assert.equal((await fetch(`${mock.url}/posts`, json('POST', { title: 'mine' }))).status, 201)
+    await saveAtomically(join(dir, 'data', 'posts.json'), JSON.stringify([{ id: 5, title: 'two' }]))
+    await until('the reload line', async () => errors.some((line) => /state reset to it/.test(line)))
+    assert.deepEqual(await (await fetch(`${mock.url}/posts`)).json(), [{ id: 5, title: 'two' }])
+  } finally {
+    await mock.close()
+  }
 })
 
 test('Engine.replaceManifest waits for commits in flight, then keeps the state under the new manifest', async () => {
