@@ -99,7 +99,7 @@ export function watchSource(context: WatchContext): SourceWatcher {
     timer = setTimeout(() => {
       const batch = new Set(changed)
       changed.clear()
-      running = running.then(() => (closed ? undefined : reload(context, batch)))
+      running = running.then(() => (closed ? undefined : reload(context, batch, () => changed.size > 0)))
     }, debounceMs)
   }
 
@@ -141,13 +141,18 @@ function isFolder(loaded: LoadedSource): boolean {
   )
 }
 
-async function reload(context: WatchContext, changed: ReadonlySet<Change>): Promise<void> {
+/** `superseded`: another edit arrived meanwhile (a file read half-written is then not worth reporting) */
+async function reload(
+  context: WatchContext,
+  changed: ReadonlySet<Change>,
+  superseded: () => boolean,
+): Promise<void> {
   const { engine, log } = context
   try {
     if (changed.has('state')) {
       const path = context.loaded.path
       if (context.ownWrites !== undefined && (await context.ownWrites.isOwn(path))) return
-      const fresh = await assembledFrom(context)
+      const fresh = await assembledFrom(context, superseded)
       if (fresh === undefined) return
       const { assembled } = fresh
       // the file is both seed and state: keep the seed, load the file as the state
@@ -158,7 +163,7 @@ async function reload(context: WatchContext, changed: ReadonlySet<Change>): Prom
       log(`restmock: ${path} changed on disk; loaded it as the state (${recordCount(assembled.seed)})`)
       return
     }
-    const fresh = await assembledFrom(context)
+    const fresh = await assembledFrom(context, superseded)
     if (fresh === undefined) return
     const { assembled, loaded } = fresh
     await engine.replaceManifest(assembled.manifest, assembled.seed, (state) =>
@@ -182,6 +187,7 @@ async function reload(context: WatchContext, changed: ReadonlySet<Change>): Prom
 /** The edited source, assembled as at start; undefined (problems printed) when it is invalid. */
 async function assembledFrom(
   context: WatchContext,
+  superseded: () => boolean,
 ): Promise<{ assembled: Assembled; loaded: LoadedSource } | undefined> {
   const { options, log } = context
   try {
@@ -196,6 +202,7 @@ async function assembledFrom(
     return { assembled, loaded }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
+    if (superseded()) return undefined
     log(
       `restmock: ${context.loaded.path} not reloaded, still serving the previous version:\n${error.format()}`,
     )
