@@ -196,6 +196,20 @@ describe('Express middlewares: (req, res, next) as in json-server 0.17', () => {
     assert.deepEqual(await (await fetch(`${mock.url}/query?a=1&b=2&b=3`)).json(), { a: '1', b: ['2', '3'] })
   })
 
+  test('a changed req.url is what the API serves; HEAD and OPTIONS pass through', async () => {
+    const mock = await serveWith({
+      'rewrite.mjs': `export default (req, res, next) => {
+        if (req.path.startsWith('/api/')) req.url = req.url.slice(4)
+        next()
+      }`,
+    })
+    const rewritten = await fetch(`${mock.url}/api/posts?title=restmock`)
+    assert.equal(rewritten.status, 200)
+    assert.deepEqual(await rewritten.json(), [{ id: 2, title: 'restmock' }])
+    assert.equal((await fetch(`${mock.url}/posts/1`, { method: 'HEAD' })).status, 200)
+    assert.equal((await fetch(`${mock.url}/posts`, { method: 'OPTIONS' })).status, 204)
+  })
+
   test('a middleware that throws, or passes an error to next(), is a 500 problem; the server keeps serving', async () => {
     const errors: unknown[] = []
     const original = console.error
