@@ -13,6 +13,8 @@ import { Store, type Undo } from './store.ts'
 export interface Committer {
   commit(mutations: readonly Mutation[]): Promise<void>
   reset(state: StateData): Promise<void>
+  /** the saved state already is `state` (its file was edited by hand): drop the rest, write nothing */
+  adopt?(state: StateData): Promise<void>
 }
 
 export interface EngineOptions {
@@ -205,11 +207,25 @@ export class Engine {
   }
 
   /** Replace the whole state with an already normalized one (PUT /__restmock/db). */
-  async replaceAll(state: StateData): Promise<void> {
+  replaceAll(state: StateData): Promise<void> {
+    return this.replaceWith(state, (persistence) => persistence.reset(state))
+  }
+
+  /** Take the state its file now holds (edited by hand), without writing the file back. */
+  adoptState(state: StateData): Promise<void> {
+    return this.replaceWith(state, (persistence) =>
+      persistence.adopt === undefined ? persistence.reset(state) : persistence.adopt(state),
+    )
+  }
+
+  private async replaceWith(
+    state: StateData,
+    save: (persistence: Committer) => Promise<void>,
+  ): Promise<void> {
     await this.settle()
     const inverse = this.store.apply({ op: 'replace', state })
     try {
-      await this.persistence.reset(state)
+      await save(this.persistence)
     } catch (error) {
       this.store.apply(inverse)
       throw persistenceFailed(error)

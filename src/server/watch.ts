@@ -154,11 +154,14 @@ async function reload(
       if (context.ownWrites !== undefined && (await context.ownWrites.isOwn(path))) return
       const fresh = await assembledFrom(context, superseded)
       if (fresh === undefined) return
-      const { assembled } = fresh
+      const { assembled, loaded } = fresh
       // the file is both seed and state: keep the seed, load the file as the state
       const seed = normalize(assembled, engine.seedState(), 'seed')
       await engine.replaceManifest(assembled.manifest, seed, (state) => normalize(assembled, state, 'state'))
-      await engine.replaceAll(assembled.seed)
+      // the file already holds this state: writing it back could land over a newer edit. Records the
+      // edit left without an id got one here, which only a write-back keeps.
+      if (everyRecordHasId(loaded.data)) await engine.adoptState(assembled.seed)
+      else await engine.replaceAll(assembled.seed)
       context.remount(assembled)
       log(`restmock: ${path} changed on disk; loaded it as the state (${recordCount(assembled.seed)})`)
       return
@@ -222,4 +225,14 @@ function recordCount(state: Record<string, unknown>): string {
   let count = 0
   for (const value of Object.values(state)) if (Array.isArray(value)) count += value.length
   return count === 1 ? '1 record' : `${count} records`
+}
+
+function everyRecordHasId(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false
+  for (const value of Object.values(data)) {
+    if (!Array.isArray(value)) continue
+    for (const record of value)
+      if (typeof record !== 'object' || record === null || !('id' in record)) return false
+  }
+  return true
 }

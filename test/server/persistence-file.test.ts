@@ -370,6 +370,24 @@ describe('file persistence', () => {
     assert.deepEqual(await reload(file), model.state)
     await persistence.close()
   })
+
+  test('adopt: a hand-edited state file is taken as it is, never written back; journals go', async () => {
+    const file = await tempFile()
+    const model = createModel(initialState())
+    const persistence = open(file, model)
+    await persistence.reset(model.state)
+    await commit(persistence, model, [{ op: 'delete', resource: 'posts', id: 1 }])
+    assert.notDeepEqual(await journalFiles(file), [])
+    const edited = '{"posts":[{"id":42,"title":"by hand"}]}'
+    await writeFile(file, edited)
+    model.apply({ op: 'replace', state: JSON.parse(edited) as StateData })
+    await persistence.adopt(JSON.parse(edited) as StateData)
+    assert.deepEqual(await journalFiles(file), [])
+    assert.equal(await readFile(file, 'utf8'), edited, 'the file is not rewritten')
+    await commit(persistence, model, [{ op: 'upsert', resource: 'posts', id: 43, record: { id: 43 } }])
+    assert.deepEqual(await reload(file), model.state)
+    await persistence.close()
+  })
 })
 
 type FsOp = keyof PersistenceFs

@@ -312,9 +312,34 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
     })
   }
 
+  /**
+   * The snapshot file was edited by hand and holds the state now: delete the journals so nothing is
+   * replayed over it, and write nothing. (A crash between two deletions replays the journals left over
+   * the edit, as a crash during a hand edit could lose it: the window is a few unlinks.)
+   */
+  const adopt = (): Promise<void> => {
+    if (closing !== undefined) return Promise.reject(closedError())
+    return runMaintenance(() =>
+      group.exclusive(
+        async () => {
+          await prepareForWrites()
+          established = true
+          await rotateJournal()
+          for (const journal of [...rotated].reverse()) {
+            await fs.unlink(journal.path)
+            rotated = rotated.filter((other) => other !== journal)
+          }
+          stats.journalBytes = pendingBytes()
+        },
+        { barrier: true },
+      ),
+    )
+  }
+
   return {
     stats,
     load,
+    adopt,
     commit(mutations) {
       if (closing !== undefined) return Promise.reject(closedError())
       return group.add(mutations.map(encodeMutation))

@@ -21,6 +21,11 @@ export interface Persistence {
   commit(mutations: readonly Mutation[]): Promise<void>
   /** Replace everything saved with this state (reset, PUT /__restmock/db, first start). */
   reset(state: StateData): Promise<void>
+  /**
+   * The state file was edited by hand and already holds `state`: forget what was saved beside it without
+   * writing the file back (a write-back could land over a newer edit).
+   */
+  adopt(state: StateData): Promise<void>
   /** Wait until everything committed so far has landed; compact when the implementation has a journal. */
   flush(): Promise<void>
   close(): Promise<void>
@@ -31,6 +36,7 @@ export function createMemoryPersistence(): Persistence {
   return {
     ...IN_MEMORY,
     load: () => Promise.resolve(undefined),
+    adopt: () => Promise.resolve(),
     flush: () => Promise.resolve(),
     close: () => Promise.resolve(),
   }
