@@ -100,6 +100,9 @@ function nonFinitePointer(value: unknown, pointer: string): string | undefined {
  * or undefined when it is valid. V8's messages give a position only for some errors, so the state file's
  * error report finds it here; this runs only after JSON.parse has failed.
  */
+/** How deep the error scan follows nesting (it recurses; JSON.parse itself goes deeper). */
+const MAX_SCAN_DEPTH = 2000
+
 export function jsonErrorOffset(text: string): number | undefined {
   let at = 0
   const fail = (): never => {
@@ -175,11 +178,18 @@ export function jsonErrorOffset(text: string): number | undefined {
     }
     expect(']')
   }
+  let depth = 0
+  const nested = (parse: () => void): void => {
+    // past this depth the scan stops where it is: a file this deep is the problem worth pointing at
+    if (++depth > MAX_SCAN_DEPTH) fail()
+    parse()
+    depth--
+  }
   const value = (): void => {
     ws()
     const char = text[at]
-    if (char === '{') object()
-    else if (char === '[') array()
+    if (char === '{') nested(object)
+    else if (char === '[') nested(array)
     else if (char === '"') string()
     else if (char === 't') literal('true')
     else if (char === 'f') literal('false')

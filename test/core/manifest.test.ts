@@ -415,6 +415,23 @@ describe('validateManifest: other mistakes', () => {
 })
 
 describe('parseYamlOrJson', () => {
+  test('hugely nested files: read when valid, a clear problem when not, never a crash', () => {
+    const deep = (depth: number): string => `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`
+    // read twice: the YAML reader used to overflow, then run out of memory on the second file
+    for (let i = 0; i < 2; i++) assert.ok(parseYamlOrJson(deep(3000), 'db.json').value)
+    const problem = (text: string, name: string): string => {
+      try {
+        parseYamlOrJson(text, name)
+      } catch (error) {
+        assert.ok(error instanceof ConfigError)
+        return error.issues.map((issue) => issue.message).join('; ')
+      }
+      return 'no problem'
+    }
+    assert.match(problem('['.repeat(20_000), 'db.json'), /Unexpected end of JSON input/)
+    assert.match(problem(`a: ${'['.repeat(3000)}${']'.repeat(3000)}\n`, 'm.yaml'), /nested too deeply/)
+  })
+
   test('parses YAML and JSON', () => {
     assert.deepEqual(parseYamlOrJson('a: 1\nb: [x, y]\n', 'm.yaml').value, { a: 1, b: ['x', 'y'] })
     assert.deepEqual(parseYamlOrJson('{"a": {"b": true}}', 'm.json').value, { a: { b: true } })

@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { ConfigError } from '../errors.ts'
-import { jsonErrorOffset } from '../json-text.ts'
+import { jsonErrorOffset, nestingExceeds } from '../json-text.ts'
 
 export interface ParsedText {
   value: unknown
@@ -17,6 +17,11 @@ const YAML_CHECK_LIMIT = 256 * 1024
  * (YAML would accept trailing commas and comments); small JSON documents are also read by the YAML
  * parser to catch duplicate keys, large ones only when a line number is asked for.
  */
+export const NESTED_TOO_DEEPLY = 'objects and arrays are nested too deeply to read'
+
+/** Deepest JSON nesting handed to the YAML reader. */
+const YAML_DEPTH_LIMIT = 256
+
 export function parseYamlOrJson(text: string, fileName: string): ParsedText {
   const isJson = /\.json$/i.test(fileName)
   if (isJson && text.length > YAML_CHECK_LIMIT) {
@@ -28,8 +33,12 @@ export function parseYamlOrJson(text: string, fileName: string): ParsedText {
     }
     return { value, lineOf }
   }
-  if (isJson) parseJsonText(text, fileName)
-  return parseYaml(text, fileName, isJson)
+  if (!isJson) return parseYaml(text, fileName, false)
+  const value = parseJsonText(text, fileName)
+  // the YAML reader (kept for line numbers and duplicate keys) overflows, then runs out of memory, on
+  // nesting JSON.parse reads fine: such a file goes without line numbers
+  if (nestingExceeds(text, YAML_DEPTH_LIMIT)) return { value, lineOf: () => undefined }
+  return parseYaml(text, fileName, true)
 }
 
 function parseYaml(text: string, fileName: string, isJson: boolean): ParsedText {
@@ -38,7 +47,8 @@ function parseYaml(text: string, fileName: string, isJson: boolean): ParsedText 
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
       const line = lineCounter.linePos(error.pos[0]).line
-      const message = error.message.split('\n')[0] ?? error.message
+      const first = error.message.split('\n')[0] ?? error.message
+      const message = /call stack/i.test(first) ? NESTED_TOO_DEEPLY : first
       return { path: '', message, line }
     })
     throw new ConfigError(`${fileName} is not valid ${isJson ? 'JSON' : 'YAML'}`, issues, fileName)
@@ -63,12 +73,19 @@ export function parseJsonText(text: string, fileName: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     // V8 quotes the text around the error (across lines) or gives an offset: the line says where
-    const message = (error as Error).message
-      .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-      .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
+    const message = isStackOverflow(error)
+      ? NESTED_TOO_DEEPLY
+      : (error as Error).message
+          .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+          .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
     const offset = jsonErrorOffset(text)
     const issue: { path: string; message: string; line?: number } = { path: '', message }
     if (offset !== undefined) issue.line = text.slice(0, offset).split('\n').length
     throw new ConfigError(`${fileName} is not valid JSON`, [issue], fileName)
   }
+}
+
+/** JSON.parse recursing past the stack on a hugely nested file. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message)
 }

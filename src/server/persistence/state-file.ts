@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.ts'
 import { jsonErrorOffset } from '../../core/json-text.ts'
+import { isStackOverflow, NESTED_TOO_DEEPLY } from '../../core/manifest/parse-text.ts'
 import type { StateData } from '../../core/store.ts'
 
 /**
@@ -16,7 +17,16 @@ export function parseStateFile(bytes: Uint8Array, file: string): StateData {
     throw new ConfigError(
       `The state file ${file} is not valid JSON, so restmock will not start (the file is left as it is). ` +
         'Fix it, delete it, or start again from the seed data with --reset.',
-      [{ path: file, ...describeOffset(text, offset, (error as Error).message) }],
+      [
+        {
+          path: file,
+          ...describeOffset(
+            text,
+            offset,
+            isStackOverflow(error) ? NESTED_TOO_DEEPLY : (error as Error).message,
+          ),
+        },
+      ],
       file,
     )
   }
