@@ -27,7 +27,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
  * brackets inside strings not counted), and a number too large to represent (1e400 would become
  * Infinity, then null once stored) is refused with its JSON pointer. Throws RestmockError only.
  */
-export function parseJsonText(text: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
+export function parseJsonBody(text: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
   if (text.length > maxDepth && nestingExceeds(text, maxDepth)) {
     throw new RestmockError(
       'invalid_body',

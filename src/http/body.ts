@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { RestmockError } from '../core/errors.ts'
-import { decodeUtf8, parseJsonText } from '../core/json-text.ts'
+import { decodeUtf8, parseJsonBody } from '../core/json-text.ts'
 import { isObject } from '../core/records.ts'
 import { rememberBody, requestHeader } from './request.ts'
 
@@ -43,7 +43,7 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
   let value: unknown
   try {
     // too deep, unparsable or with a number that overflows: refused before anything walks the value
-    value = parseJsonText(text)
+    value = parseJsonBody(text)
     rememberBody(request, value)
   } catch (error) {
     rememberBody(request, text)
