@@ -37,9 +37,8 @@ export function start(args: readonly string[], cwd: string): ChildProcess {
   })
 }
 
-/** Run the CLI to completion (killed after `timeoutMs`, which fails the test). */
-export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_000): Promise<Result> {
-  const child = start(args, cwd)
+/** Everything a child process writes, as it comes. */
+export function collectOutput(child: ChildProcess): { stdout(): string; stderr(): string } {
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -48,6 +47,13 @@ export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_00
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
+  return { stdout: () => stdout, stderr: () => stderr }
+}
+
+/** Run the CLI to completion (killed after `timeoutMs`, which fails the test). */
+export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_000): Promise<Result> {
+  const child = start(args, cwd)
+  const output = collectOutput(child)
   let timer: NodeJS.Timeout | undefined
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -58,7 +64,7 @@ export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_00
         timeoutMs,
       )
     })
-    return { code, stdout, stderr }
+    return { code, stdout: output.stdout(), stderr: output.stderr() }
   } finally {
     clearTimeout(timer)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { after } from 'node:test'
-import { start } from './cli-helpers.ts'
+import { collectOutput, start } from './cli-helpers.ts'
 
 /** A `restmock` serve process that printed its listening line. */
 export interface RunningCli {
@@ -24,24 +24,17 @@ after(() => {
 export function serveCli(args: readonly string[], cwd: string, timeoutMs = 10_000): Promise<RunningCli> {
   const child = start(args, cwd)
   children.push(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
+  const { stdout, stderr } = collectOutput(child)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   )
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no listening line in time; stderr: ${stderr}`)),
+      () => reject(new Error(`no listening line in time; stderr: ${stderr()}`)),
       timeoutMs,
     )
     const onData = (): void => {
-      const match = /^restmock listening on (http:\/\/\S+:(\d+))$/m.exec(stdout)
+      const match = /^restmock listening on (http:\/\/\S+:(\d+))$/m.exec(stdout())
       if (match === null) return
       clearTimeout(timer)
       child.stdout?.off('data', onData)
@@ -49,15 +42,15 @@ export function serveCli(args: readonly string[], cwd: string, timeoutMs = 10_00
         child,
         url: match[1]!,
         port: Number(match[2]),
-        stdout: () => stdout,
-        stderr: () => stderr,
+        stdout,
+        stderr,
         exited,
       })
     }
     child.stdout?.on('data', onData)
     void exited.then(({ code }) => {
       clearTimeout(timer)
-      reject(new Error(`restmock exited (${code}) before listening; stderr: ${stderr}`))
+      reject(new Error(`restmock exited (${code}) before listening; stderr: ${stderr()}`))
     })
   })
 }
