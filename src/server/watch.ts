@@ -91,6 +91,7 @@ export function watchSource(context: WatchContext): SourceWatcher {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
   let closed = false
+  const seen: SeenState = {}
 
   const schedule = (change: Change): void => {
     if (closed) return
@@ -99,7 +100,9 @@ export function watchSource(context: WatchContext): SourceWatcher {
     timer = setTimeout(() => {
       const batch = new Set(changed)
       changed.clear()
-      running = running.then(() => (closed ? undefined : reload(context, batch, () => changed.size > 0)))
+      running = running.then(() =>
+        closed ? undefined : reload(context, batch, seen, () => changed.size > 0),
+      )
     }, debounceMs)
   }
 
@@ -141,10 +144,16 @@ function isFolder(loaded: LoadedSource): boolean {
   )
 }
 
+/** The stamp of the db.json content last loaded as the state. */
+interface SeenState {
+  stamp?: string | undefined
+}
+
 /** `superseded`: another edit arrived meanwhile (a file read half-written is then not worth reporting) */
 async function reload(
   context: WatchContext,
   changed: ReadonlySet<Change>,
+  seen: SeenState,
   superseded: () => boolean,
 ): Promise<void> {
   const { engine, log } = context
@@ -152,6 +161,10 @@ async function reload(
     if (changed.has('state')) {
       const path = context.loaded.path
       if (context.ownWrites !== undefined && (await context.ownWrites.isOwn(path))) return
+      // an event of our own write can be handled after an edit replaced the file, and the edit's
+      // event comes next: the content loaded then is not loaded twice
+      const stamp = await stampOf(path)
+      if (stamp !== undefined && stamp === seen.stamp) return
       const fresh = await assembledFrom(context, superseded)
       if (fresh === undefined) return
       const { assembled, loaded } = fresh
@@ -163,6 +176,7 @@ async function reload(
       if (everyRecordHasId(loaded.data)) await engine.adoptState(assembled.seed)
       else await engine.replaceAll(assembled.seed)
       context.remount(assembled)
+      seen.stamp = stamp
       log(`restmock: ${path} changed on disk; loaded it as the state (${recordCount(assembled.seed)})`)
       return
     }
