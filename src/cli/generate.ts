@@ -13,7 +13,7 @@ import { assemble } from '../server/build-mock.ts'
 import { displayPath, effectiveSeed, readManifestSource } from '../server/inspect-source.ts'
 import { fileErrorReason, loadSource } from '../server/load-source.ts'
 import { givenValue } from './flag-hints.ts'
-import { EXIT_OK, UsageError } from './output.ts'
+import { type CliStreams, EXIT_OK, processStreams, UsageError } from './output.ts'
 
 export interface ProgressBar {
   update(done: number, total: number): void
@@ -61,7 +61,11 @@ export interface GenerateArgs {
  * `restmock generate <manifest>`. Defined apart from its runner (generate-command.ts), which is loaded
  * only when the command runs, so neither faker nor the generator slows down `--help` or `serve`.
  */
-export function generateCommand(done: (exitCode: number) => void): CommandModule<object, GenerateArgs> {
+export function generateCommand(
+  done: (exitCode: number) => void,
+  argv: readonly string[],
+  streams: CliStreams,
+): CommandModule<object, GenerateArgs> {
   return {
     command: 'generate <manifest>',
     describe: 'write realistic generated records (faker) as a data file in seed-data shape',
@@ -106,7 +110,7 @@ export function generateCommand(done: (exitCode: number) => void): CommandModule
         ) as unknown as Argv<GenerateArgs>,
     handler: async (args) => {
       const { runGenerate } = await import('./generate.ts')
-      done(await runGenerate(args))
+      done(await runGenerate(args, streams, argv))
     },
   }
 }
@@ -116,11 +120,6 @@ const DEFAULT_COUNT = 10
 /** Smaller runs finish too fast for a progress bar to help. */
 const PROGRESS_FROM = 10_000
 
-export interface GenerateStreams {
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream & { isTTY?: boolean }
-}
-
 /**
  * Generate records for a manifest and write them with the manifest's seed data, in seed-data shape
  * (json-server db.json), so the file can serve as the manifest's `data`: a data file that does not exist
@@ -129,8 +128,8 @@ export interface GenerateStreams {
  */
 export async function runGenerate(
   args: GenerateArgs,
-  streams: GenerateStreams = { stdout: process.stdout, stderr: process.stderr },
-  argv: readonly string[] = process.argv.slice(2),
+  streams: CliStreams = processStreams(),
+  argv: readonly string[] = [],
 ): Promise<number> {
   const { count, seed } = args
   if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
 import { closestName, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
-import { reportFailure, UsageError } from './output.ts'
+import { type CliStreams, processStreams, reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
 import type { ValidateArgs } from './validate.ts'
 
@@ -11,8 +11,11 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version
 }
 
-/** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage error). Commands that exit
+ * write to `streams`; a server, help and the version write to the process's own.
+ */
+export async function main(argv: readonly string[], streams: CliStreams = processStreams()): Promise<number> {
   let exitCode = 0
   const serve: CommandModule<object, ServeArgs> = {
     command: ['serve [source]', '$0 [source]'],
@@ -36,10 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         }) as Argv<ValidateArgs>,
     handler: async (args) => {
       const { runValidate } = await import('./validate.ts')
-      exitCode = await runValidate(args)
+      exitCode = await runValidate(args, streams)
     },
   }
-  const generate = generateCommand((code) => (exitCode = code))
+  const generate = generateCommand((code) => (exitCode = code), argv, streams)
   const commandNames = [serve, validate, generate]
     .flatMap((c) => [c.command ?? []].flat())
     .flatMap((form) => {
@@ -76,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (wrongCommand !== undefined) throw new UsageError(wrongCommand)
     await cli.parseAsync()
   } catch (error) {
-    return reportFailure(error)
+    return reportFailure(error, streams)
   }
   return exitCode
 }

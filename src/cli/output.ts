@@ -7,27 +7,35 @@ export const EXIT_USAGE = 2
 
 export class UsageError extends Error {}
 
+/** Where a command writes: the process's streams, or a test's collectors. */
+export interface CliStreams {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream & { isTTY?: boolean }
+}
+
+export function processStreams(): CliStreams {
+  return { stdout: process.stdout, stderr: process.stderr }
+}
+
 /** Print a failure for humans (never a stack trace for expected problems) and return its exit code. */
-export function reportFailure(error: unknown): number {
+export function reportFailure(error: unknown, { stderr }: CliStreams = processStreams()): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`restmock: ${error.message}\n`)
+    stderr.write(`restmock: ${error.message}\n`)
     return EXIT_USAGE
   }
   if (error instanceof ConfigError) {
-    process.stderr.write(`restmock: ${error.format()}\n`)
+    stderr.write(`restmock: ${error.format()}\n`)
     return EXIT_FAILURE
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === 'EADDRINUSE') {
-    process.stderr.write(
-      'restmock: the port is already in use; choose another with --port (0 picks a free one)\n',
-    )
+    stderr.write('restmock: the port is already in use; choose another with --port (0 picks a free one)\n')
     return EXIT_FAILURE
   }
   if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    process.stderr.write(`restmock: cannot listen there (${code}); check --host and --port\n`)
+    stderr.write(`restmock: cannot listen there (${code}); check --host and --port\n`)
     return EXIT_FAILURE
   }
-  process.stderr.write(`restmock: ${(error as Error | undefined)?.message ?? String(error)}\n`)
+  stderr.write(`restmock: ${(error as Error | undefined)?.message ?? String(error)}\n`)
   return EXIT_FAILURE
 }

@@ -10,7 +10,7 @@ import {
   readManifestSource,
 } from '../server/inspect-source.ts'
 import { isDataModule, loadDataModule, loadSource } from '../server/load-source.ts'
-import { EXIT_OK } from './output.ts'
+import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
 
 export interface ValidateArgs {
   source: string
@@ -22,12 +22,22 @@ export interface ValidateArgs {
  * the `count` records can be generated. Every problem is listed (a ConfigError: exit 1), or a one-line
  * summary is printed (exit 0).
  */
-export async function runValidate(args: ValidateArgs): Promise<number> {
+export async function runValidate(
+  args: ValidateArgs,
+  streams: CliStreams = processStreams(),
+): Promise<number> {
   const dataOption = args.data === undefined ? {} : { dataPath: args.data }
   if (isDataModule(args.source)) {
     // a db.js module: loading it (running its default export) and checking its records lists everything
     const { manifest, seed } = assembleLoaded(await loadDataModule(args.source, dataOption), {})
-    print(args.source, 'json-server data module', Object.keys(manifest.resources).length, seed, 0)
+    print(
+      streams.stdout,
+      args.source,
+      'json-server data module',
+      Object.keys(manifest.resources).length,
+      seed,
+      0,
+    )
     return EXIT_OK
   }
   const source = readManifestSource(args.source, dataOption)
@@ -36,7 +46,7 @@ export async function runValidate(args: ValidateArgs): Promise<number> {
     const loaded = loadSource(args.source, dataOption)
     const { manifest, seed } = assembleLoaded(loaded, {})
     const kind = loaded.kind === 'db' ? 'json-server data file' : 'manifest'
-    print(args.source, kind, Object.keys(manifest.resources).length, seed, 0)
+    print(streams.stdout, args.source, kind, Object.keys(manifest.resources).length, seed, 0)
     return EXIT_OK
   }
   const lineOf = dataLines(source)
@@ -66,15 +76,29 @@ export async function runValidate(args: ValidateArgs): Promise<number> {
   }
   const manifest = source.report.manifest!
   const generated = Object.values(result.generated).reduce((sum, n) => sum + n, 0)
-  print(args.source, 'manifest', Object.keys(manifest.resources).length, result.state ?? {}, generated)
+  print(
+    streams.stdout,
+    args.source,
+    'manifest',
+    Object.keys(manifest.resources).length,
+    result.state ?? {},
+    generated,
+  )
   return EXIT_OK
 }
 
-function print(source: string, kind: string, resources: number, seed: StateData, generated: number): void {
+function print(
+  stdout: CliStreams['stdout'],
+  source: string,
+  kind: string,
+  resources: number,
+  seed: StateData,
+  generated: number,
+): void {
   let records = 0
   for (const value of Object.values(seed)) records += Array.isArray(value) ? value.length : 0
   const plus = generated === 0 ? '' : ` (+${generated} generated at start from \`count\`)`
-  process.stdout.write(
+  stdout.write(
     `${source}: valid ${kind}, ${resources} resource${resources === 1 ? '' : 's'}, ${records} seed record${records === 1 ? '' : 's'}${plus}\n`,
   )
 }

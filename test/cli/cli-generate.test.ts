@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { progressBar, renderProgress } from '../../src/cli/generate.ts'
-import { ROOT, run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { ROOT, runInProcess as run, STACK_LINE, run as spawnCli, tempDir } from '../support/cli-helpers.ts'
 
 const DEMO = join(ROOT, 'seeds', 'restmock.yaml')
 
@@ -44,7 +44,7 @@ describe('restmock generate', { concurrency: 4 }, () => {
     const first = join(dir, 'a.json')
     const second = join(dir, 'b.json')
     const args = ['generate', DEMO, '--seed', '42', '--count', '30']
-    const [a, b] = await Promise.all([run([...args, '--out', first]), run([...args, '--out', second])])
+    const [a, b] = await Promise.all([spawnCli([...args, '--out', first]), run([...args, '--out', second])])
     assert.equal(a.code, 0, a.stderr)
     assert.equal(b.code, 0, b.stderr)
     const text = await readFile(first, 'utf8')

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { copyFile, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { ROOT, run, STACK_LINE, start, tempDir } from '../support/cli-helpers.ts'
+import { ROOT, run, runInProcess, STACK_LINE, start, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
 const SEEDS = join(ROOT, 'seeds')
@@ -73,23 +73,23 @@ describe('restmock CLI', { concurrency: 4 }, () => {
   })
 
   test('an unknown flag exits 2 with one line on stderr, not the help', async () => {
-    const result = await run(['--bogus'])
+    const result = await runInProcess(['--bogus'])
     assert.equal(result.code, 2)
     assert.equal(result.stderr, 'restmock: unknown flag --bogus; see restmock --help\n')
     assert.equal(result.stdout, '')
   })
 
   test('a bad flag value and conflicting flags are usage errors (exit 2)', async () => {
-    const port = await run(['seeds/db.json', '--port', '70000', '--in-memory'])
+    const port = await runInProcess(['seeds/db.json', '--port', '70000', '--in-memory'])
     assert.equal(port.code, 2)
     assert.match(port.stderr, /--port must be a whole number from 0 to 65535/)
-    const both = await run(['seeds/db.json', '--in-memory', '--db', 'x.json'])
+    const both = await runInProcess(['seeds/db.json', '--in-memory', '--db', 'x.json'])
     assert.equal(both.code, 2)
     assert.match(both.stderr, /mutually exclusive/)
   })
 
   test('no source in an empty folder exits 2 with a hint', async () => {
-    const result = await run(['--port', '0'], await tempDir())
+    const result = await runInProcess(['--port', '0'], await tempDir())
     assert.equal(result.code, 2)
     assert.match(result.stderr, /no source given/)
     assert.match(result.stderr, /restmock\.yaml/)
@@ -99,20 +99,20 @@ describe('restmock CLI', { concurrency: 4 }, () => {
 
   test('a missing file exits 1 without a stack trace', async () => {
     const dir = await tempDir()
-    const result = await run(['missing.yaml', '--port', '0', '--in-memory'], dir)
+    const result = await runInProcess(['missing.yaml', '--port', '0', '--in-memory'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /missing\.yaml does not exist/)
     assert.doesNotMatch(result.stderr, STACK_LINE)
-    const validate = await run(['validate', 'missing.json'], dir)
+    const validate = await runInProcess(['validate', 'missing.json'], dir)
     assert.equal(validate.code, 1)
     assert.doesNotMatch(validate.stderr, STACK_LINE)
   })
 
   test('validate accepts the demo manifest and the demo db.json', async () => {
-    const manifest = await run(['validate', 'seeds/restmock.yaml'])
+    const manifest = await runInProcess(['validate', 'seeds/restmock.yaml'])
     assert.equal(manifest.code, 0, manifest.stderr)
     assert.match(manifest.stdout, /seeds\/restmock\.yaml: valid manifest, 7 resources, \d+ seed records/)
-    const db = await run(['validate', 'seeds/db.json'])
+    const db = await runInProcess(['validate', 'seeds/db.json'])
     assert.equal(db.code, 0, db.stderr)
     assert.match(db.stdout, /valid json-server data file, 5 resources, 31 seed records/)
   })
@@ -120,7 +120,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
   test('validate on a bad manifest exits 1 listing every problem with its location', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'bad.yaml'), BAD_MANIFEST)
-    const result = await run(['validate', 'bad.yaml'], dir)
+    const result = await runInProcess(['validate', 'bad.yaml'], dir)
     assert.equal(result.code, 1)
     assert.doesNotMatch(result.stderr, STACK_LINE)
     assert.match(result.stderr, /bad\.yaml has 4 problems:/)
@@ -161,7 +161,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
         orders: [{ id: 1, customerId: 9 }],
       }),
     )
-    const result = await run(['validate', 'restmock.yaml'], dir)
+    const result = await runInProcess(['validate', 'restmock.yaml'], dir)
     assert.equal(result.code, 1)
     assert.doesNotMatch(result.stderr, STACK_LINE)
     assert.match(result.stderr, /data\.json has 4 problems:/)

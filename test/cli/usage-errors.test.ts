@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { type Result, run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import {
+  type Result,
+  runInProcess as run,
+  STACK_LINE,
+  run as spawnCli,
+  tempDir,
+} from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
 const DB = 'seeds/db.json'
@@ -18,7 +24,7 @@ function assertUsageLine(result: Result, line: string): void {
 
 describe('usage errors name what was meant, in one line', { concurrency: 4 }, () => {
   test('an unknown flag names the closest known flag', async () => {
-    assertUsageLine(await run([DB, '--dealy', '500']), 'unknown flag --dealy; did you mean --delay?')
+    assertUsageLine(await spawnCli([DB, '--dealy', '500']), 'unknown flag --dealy; did you mean --delay?')
     assertUsageLine(await run(['--prot=3000', DB]), 'unknown flag --prot; did you mean --port?')
     assertUsageLine(await run([DB, '--no-corss']), 'unknown flag --no-corss; did you mean --no-cors?')
   })

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { ConfigError, createMock } from '../../src/index.ts'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, STACK_LINE, run as spawnCli, tempDir } from '../support/cli-helpers.ts'
 
 /** Writes files into a fresh folder and returns it. */
 async function folder(files: Record<string, string>): Promise<string> {
@@ -58,7 +58,7 @@ const EVERYTHING_DATA = `{
 describe('restmock validate', { concurrency: 4 }, () => {
   test('lists every problem of every stage at once, each with its location and a fix, exit 1', async () => {
     const dir = await folder({ 'shop.yaml': EVERYTHING, 'shop.data.json': EVERYTHING_DATA })
-    const result = await run(['validate', 'shop.yaml'], dir)
+    const result = await spawnCli(['validate', 'shop.yaml'], dir)
     assert.equal(result.code, 1, result.stderr)
     assert.equal(result.stdout, '')
     assert.doesNotMatch(result.stderr, STACK_LINE)

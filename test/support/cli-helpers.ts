@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { after } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -68,5 +69,43 @@ export async function run(args: readonly string[], cwd = ROOT, timeoutMs = 15_00
   } finally {
     clearTimeout(timer)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+}
+
+let inProcessQueue: Promise<unknown> = Promise.resolve()
+
+/**
+ * Run the CLI's `main` in this process, collecting what it writes, as `run` does for a child: much
+ * cheaper than a child. Calls are queued (main resolves paths against the process's cwd). For
+ * commands that exit (validate, generate, usage errors), never for a server, --help or --version.
+ */
+export function runInProcess(args: readonly string[], cwd = ROOT): Promise<Result> {
+  const next = inProcessQueue.then(() => runQueued(args, cwd))
+  inProcessQueue = next.catch(() => {})
+  return next
+}
+
+function collector(): NodeJS.WritableStream & { text: string } {
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      stream.text += chunk.toString()
+      callback()
+    },
+  }) as Writable & { text: string }
+  stream.text = ''
+  return stream
+}
+
+async function runQueued(args: readonly string[], cwd: string): Promise<Result> {
+  const { main } = await import('../../src/cli/main.ts')
+  const stdout = collector()
+  const stderr = collector()
+  const previousCwd = process.cwd()
+  process.chdir(cwd)
+  try {
+    const code = await main(args, { stdout, stderr })
+    return { code, stdout: stdout.text, stderr: stderr.text }
+  } finally {
+    process.chdir(previousCwd)
   }
 }
