@@ -1,0 +1,60 @@
+/**
+ * `npm test`: runs the suite with node:test through tsx. The folders whose tests run in-process
+ * (core, http) run as one process each, so tsx and the sources load once for the folder rather than
+ * once per file; the server and CLI folders, whose tests spawn processes and bind ports, run a
+ * process per file, three at a time. Given file paths, runs just those.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const IN_PROCESS_FOLDERS = ['core', 'http']
+const ALL_FOLDERS = ['core', 'http', 'server', 'cli']
+
+const testFiles = async (folder) =>
+  (await readdir(join(ROOT, 'test', folder)))
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(ROOT, 'test', folder, name))
+
+const requested = process.argv.slice(2)
+const work = await mkdtemp(join(tmpdir(), 'restmock-suite-'))
+let entries = requested
+if (requested.length === 0) {
+  entries = []
+  for (const folder of ALL_FOLDERS) {
+    const files = await testFiles(folder)
+    if (!IN_PROCESS_FOLDERS.includes(folder)) {
+      entries.push(...files)
+      continue
+    }
+    const entry = join(work, `${folder}.test.mjs`)
+    await writeFile(
+      entry,
+      files.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)}\n`).join(''),
+    )
+    entries.push(entry)
+  }
+}
+
+const child = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-reporter=${join(ROOT, 'test/support/reporter.mjs')}`,
+    '--test-reporter-destination=stdout',
+    '--test-concurrency=3',
+    ...entries,
+  ],
+  { cwd: ROOT, stdio: 'inherit' },
+)
+const code = await new Promise((done) =>
+  child.once('close', (exit, signal) => done(exit ?? (signal ? 1 : 0))),
+)
+await rm(work, { recursive: true, force: true })
+process.exitCode = code
