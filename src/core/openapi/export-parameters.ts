@@ -256,6 +256,8 @@ function filtersParameter(paths: readonly FilterPath[], strict: boolean): JsonOb
       description: `${description} Any field name is accepted; a filter on a field no record has is ignored.`,
       style: 'form',
       explode: true,
+      // no filter until one is typed: an API explorer would otherwise fill in every property
+      example: {},
       schema: { type: 'object', additionalProperties: { type: 'string' } },
     }
   }
@@ -287,6 +289,7 @@ function filtersParameter(paths: readonly FilterPath[], strict: boolean): JsonOb
     description: `${description} Only the declared fields can be filtered (400 otherwise).`,
     style: 'form',
     explode: true,
+    example: {},
     schema: { type: 'object', properties, additionalProperties: false },
   }
 }
