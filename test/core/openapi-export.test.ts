@@ -449,7 +449,7 @@ describe('OpenAPI export: operations', () => {
 })
 
 describe('OpenAPI export: zero-config data', () => {
-  const doc = exportOpenApi(
+  const doc: Doc = exportOpenApi(
     inferManifest(
       { posts: [{ id: 1, title: 'a' }], comments: [{ id: 'c1', postId: 1 }], profile: { name: 'x' } },
       'db.json',
