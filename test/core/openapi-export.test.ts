@@ -482,6 +482,18 @@ describe('OpenAPI export: zero-config data', () => {
       '409',
       '413',
       '415',
+      '422',
+      'default',
+    ])
+    assert.deepEqual(Object.keys(doc.paths['/posts/{id}'].put.responses), [
+      '200',
+      '204',
+      '400',
+      '404',
+      '409',
+      '412',
+      '413',
+      '415',
       'default',
     ])
   })

@@ -57,10 +57,13 @@ function body(schema: string, patch: boolean): JsonObject {
   return { required: true, content }
 }
 
-/** Validation problems only where there are field rules to break. */
-function writeProblems(resource: ResourceDef, ...more: ProblemStatus[]): ProblemStatus[] {
+/**
+ * Validation problems where there are field rules to break, and on every POST: an Idempotency-Key
+ * sent again with another body is a 422 too.
+ */
+function writeProblems(resource: ResourceDef, post: boolean, ...more: ProblemStatus[]): ProblemStatus[] {
   const statuses: ProblemStatus[] = ['400', ...more, '413', '415']
-  if (resource.fields !== undefined) statuses.push('422')
+  if (post || resource.fields !== undefined) statuses.push('422')
   return statuses.sort()
 }
 
@@ -104,7 +107,7 @@ export function collectionPaths(
           parameters: [parameterRef('prefer'), parameterRef('idempotencyKey')],
           body: body(`${schema}Input`, false),
           responses: written('201', `The created ${one}`, ['Location']),
-          problems: writeProblems(resource, '409'),
+          problems: writeProblems(resource, true, '409'),
         },
         context,
       ),
@@ -138,7 +141,7 @@ export function collectionPaths(
           parameters: [parameterRef('ifMatch'), parameterRef('prefer')],
           body: body(`${schema}Input`, false),
           responses: written('200', `The replaced ${one}`, []),
-          problems: writeProblems(resource, '404', '409', '412'),
+          problems: writeProblems(resource, false, '404', '409', '412'),
         },
         context,
       ),
@@ -151,7 +154,7 @@ export function collectionPaths(
           parameters: [parameterRef('ifMatch'), parameterRef('prefer')],
           body: body(`${schema}Patch`, true),
           responses: written('200', `The updated ${one}`, []),
-          problems: writeProblems(resource, '404', '409', '412'),
+          problems: writeProblems(resource, false, '404', '409', '412'),
         },
         context,
       ),
@@ -231,7 +234,7 @@ export function singletonPaths(resource: ResourceDef, context: OperationContext)
           parameters: [parameterRef('ifMatch'), parameterRef('prefer')],
           body: body(`${schema}Input`, false),
           responses: written(`The replaced ${one}`),
-          problems: writeProblems(resource, '412'),
+          problems: writeProblems(resource, false, '412'),
         },
         context,
       ),
@@ -244,7 +247,7 @@ export function singletonPaths(resource: ResourceDef, context: OperationContext)
           parameters: [parameterRef('ifMatch'), parameterRef('prefer')],
           body: body(`${schema}Patch`, true),
           responses: written(`The updated ${one}`),
-          problems: writeProblems(resource, '412'),
+          problems: writeProblems(resource, false, '412'),
         },
         context,
       ),
@@ -291,7 +294,7 @@ export function nestedPaths(
             '201': jsonResponse(`The created ${naming.one}`, schemaRef(naming.schema), ['ETag', 'Location']),
             '204': noContent('`Prefer: return=minimal`: no body', ['ETag', 'Location', 'Preference-Applied']),
           },
-          problems: writeProblems(child, '404', '409'),
+          problems: writeProblems(child, true, '404', '409'),
         },
         context,
       ),
