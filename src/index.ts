@@ -15,6 +15,7 @@ export type {
   Health,
   JournalEntry,
   MockRecord,
+  OpenApiDocument,
   Problem,
   RequestFilter,
   SimulationPolicy,

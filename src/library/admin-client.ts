@@ -4,6 +4,7 @@ import type {
   FaultInput,
   Health,
   JournalEntry,
+  OpenApiDocument,
   Problem,
   RequestFilter,
   SimulationPolicy,
@@ -65,6 +66,8 @@ export interface AdminClient {
   /** back to the seed data, with runtime simulation, scripted faults and the journal cleared */
   reset(): Promise<void>
   health(): Promise<Health>
+  /** the OpenAPI 3.1 document of the mock's API (GET /__restmock/openapi.json); `includeAdmin` adds the admin API */
+  openapi(options?: { includeAdmin?: boolean }): Promise<OpenApiDocument>
 }
 
 /** A problem answered by the mock's admin API (bad fault, unknown resource, wrong token...). */
@@ -142,6 +145,8 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
     },
     reset: () => call('POST', '/reset'),
     health: () => call('GET', '/health'),
+    openapi: (options) =>
+      call('GET', `/openapi.json${options?.includeAdmin === true ? '?includeAdmin=true' : ''}`),
   }
 }
 

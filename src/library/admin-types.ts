@@ -132,3 +132,13 @@ export interface Health {
   status: 'ok'
   uptimeSeconds: number
 }
+
+/** An OpenAPI 3.1 document, as `mock.openapi()` answers it (its `x-restmock` keys keep what OpenAPI cannot say). */
+export interface OpenApiDocument {
+  openapi: string
+  info: { title: string; version: string; description?: string }
+  servers: Array<{ url: string }>
+  paths: Record<string, Record<string, unknown>>
+  components: Record<string, Record<string, unknown>>
+  [key: string]: unknown
+}

@@ -17,6 +17,7 @@ import type { StateData } from '../core/store.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
 import { DEFAULT_BODY_LIMIT } from '../http/body.ts'
 import { type Extension, mountExtensions } from '../http/extensions.ts'
+import { swaggerUiAssets } from './docs-assets.ts'
 import { type LoadedSource, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
@@ -142,6 +143,8 @@ export function buildMock(
   const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
   // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
   if (options.host !== undefined) appOptions.bindHost = options.host
+  const docsAssets = swaggerUiAssets()
+  if (docsAssets !== undefined) appOptions.docsAssets = docsAssets
   const staticFiles = serveStaticFiles(staticFolders(options.static))
   if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
   const rewrites = rewritesOf(options.routes)

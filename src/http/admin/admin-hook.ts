@@ -5,6 +5,7 @@ import { problemResponse, toRestmockError } from '../problem.ts'
 import { type Fetch, Responder } from '../reply.ts'
 import { ADMIN_BASE, type AdminContext, isAdminPath } from './admin-api.ts'
 import { type AdminAccess, guardAdmin } from './admin-guard.ts'
+import { type DocsAssets, registerDocsRoutes } from './docs-routes.ts'
 import { registerFaultRoutes } from './fault-routes.ts'
 import { registerRequestRoutes } from './request-routes.ts'
 import { registerSimulationRoutes } from './simulation-routes.ts'
@@ -16,6 +17,8 @@ export interface AdminOptions extends AdminAccess {
   admin?: boolean
   /** what POST /__restmock/reset does; default: engine back to the seed, then the simulation runtime */
   reset?: () => Promise<void>
+  /** the files of the API docs page (GET /__restmock/docs), read by the server layer; absent = no docs page */
+  docsAssets?: DocsAssets
 }
 
 /** What the admin API works on, handed in by the app. */
@@ -64,6 +67,7 @@ export function adminHook(dependencies: AdminDependencies, options: AdminOptions
         }),
     },
     dependencies.logError,
+    options.docsAssets,
   )
   return { owns: isAdminPath, fetch: guardAdmin(app.fetch, access, responder) }
 }
@@ -110,7 +114,11 @@ function originOf(value: unknown): string {
  * the main router on purpose: static admin paths beside `/:name` would push Hono from its RegExpRouter
  * to the slower TrieRouter for every resource request.
  */
-function createAdminApp(admin: AdminContext, logError: (error: unknown) => void): Hono {
+function createAdminApp(
+  admin: AdminContext,
+  logError: (error: unknown) => void,
+  docsAssets: DocsAssets | undefined,
+): Hono {
   const app = new Hono({ strict: false })
   app.onError((error, c) =>
     problemResponse(toRestmockError(error, logError), c.req.path, admin.responder.cors(c)),
@@ -126,5 +134,6 @@ function createAdminApp(admin: AdminContext, logError: (error: unknown) => void)
   registerSimulationRoutes(app, admin)
   registerFaultRoutes(app, admin)
   registerRequestRoutes(app, admin)
+  registerDocsRoutes(app, admin, docsAssets)
   return app
 }

@@ -18,6 +18,8 @@ const ENDPOINTS = [
   'GET|DELETE /__restmock/faults/:id',
   'GET|DELETE /__restmock/requests',
   'GET /__restmock/health',
+  'GET /__restmock/openapi.json',
+  'GET /__restmock/docs',
 ]
 
 /** Info, health, reset and whole-state snapshot/restore. */
