@@ -121,7 +121,8 @@ async function create(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const record = await options.engine.create(resource.name, body)
-  const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(String(record.id))}`
+  const id = String(record[resource.idField])
+  const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(id)}`
   return written(c, options.responder, record, 201, { location })
 }
 

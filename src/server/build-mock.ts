@@ -17,7 +17,7 @@ import type { StateData } from '../core/store.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
 import { DEFAULT_BODY_LIMIT } from '../http/body.ts'
 import { type Extension, mountExtensions } from '../http/extensions.ts'
-import { type LoadedSource, loadSource } from './load-source.ts'
+import { type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
 import { rewritesOf } from './route-rules.ts'
@@ -35,17 +35,19 @@ export interface Assembled {
 export function manifestFromOptions(options: MockOptions): Manifest {
   if (options.manifest === undefined) {
     if (options.data === undefined) throw new ConfigError('give a source, a manifest or data to serve', [])
-    return inferManifest(options.data, 'data')
+    return inferManifest(options.data, 'data', options.idField)
   }
+  const idField = options.idField === undefined ? {} : { idField: options.idField }
   if (typeof options.manifest === 'string') {
     const parsed = parseYamlOrJson(options.manifest, 'manifest')
     return validateManifest(parsed.value, {
       source: 'manifest',
       lineOf: parsed.lineOf,
       checks: MANIFEST_CHECKS,
+      ...idField,
     })
   }
-  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS })
+  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS, ...idField })
 }
 
 /** Manifest + raw seed data + options -> the normalized seed state everything starts from. */
@@ -196,6 +198,6 @@ export function createMockApp(options: MockOptions): MockApp {
 }
 
 function loadFromSource(source: string, options: MockOptions): LoadedSource {
-  const loaded = loadSource(source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
+  const loaded = loadSource(source, loadOptionsOf(options))
   return options.data === undefined ? loaded : { ...loaded, data: options.data }
 }

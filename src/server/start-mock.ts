@@ -24,6 +24,7 @@ import {
   isDataModule,
   type LoadedSource,
   loadDataModule,
+  loadOptionsOf,
   loadSource,
 } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
@@ -113,7 +114,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
   // a static folder that does not exist stops the start before anything else
   staticFolders(options.static)
   if (options.source !== undefined) {
-    const loadOptions = options.dataPath === undefined ? {} : { dataPath: options.dataPath }
+    const loadOptions = loadOptionsOf(options)
     loaded = isDataModule(options.source)
       ? await loadDataModule(options.source, loadOptions)
       : loadSource(options.source, loadOptions)
@@ -126,7 +127,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
     assembled =
       seedCopy?.data === undefined
         ? assembleLoaded(loaded, options)
-        : assemble(seedCopyManifest(loaded, seedCopy), seedCopy.data, seedCopy.path, options)
+        : assemble(seedCopyManifest(loaded, seedCopy, options.idField), seedCopy.data, seedCopy.path, options)
   } else {
     assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
     if (options.db !== undefined) stateFile = resolve(options.db)
@@ -155,6 +156,7 @@ async function startLocked(
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
           sync: options.sync === true,
+          idField: (name) => assembled.manifest.resources[name]?.idField ?? options.idField ?? 'id',
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
           ...(ownWrites === undefined ? {} : { fs: ownWrites.fs }),

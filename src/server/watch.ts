@@ -3,10 +3,12 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
+import { DEFAULT_ID_FIELD } from '../core/manifest/id-field.ts'
+import type { Manifest } from '../core/manifest/model.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import { type Assembled, assembleLoaded } from './build-mock.ts'
-import { isDataModule, type LoadedSource, loadSource } from './load-source.ts'
+import { isDataModule, type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { StartOptions } from './options.ts'
 import { createNodeFs, type PersistenceFs } from './persistence/fs-layer.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
@@ -160,7 +162,7 @@ async function reload(
       await engine.replaceManifest(assembled.manifest, seed, (state) => normalize(assembled, state, 'state'))
       // the file already holds this state: writing it back could land over a newer edit. Records the
       // edit left without an id got one here, which only a write-back keeps.
-      if (everyRecordHasId(loaded.data)) await engine.adoptState(assembled.seed)
+      if (everyRecordHasId(loaded.data, assembled.manifest)) await engine.adoptState(assembled.seed)
       else await engine.replaceAll(assembled.seed)
       context.remount(assembled)
       log(`restmock: ${path} changed on disk; loaded it as the state (${recordCount(assembled.seed)})`)
@@ -194,10 +196,7 @@ async function assembledFrom(
 ): Promise<{ assembled: Assembled; loaded: LoadedSource } | undefined> {
   const { options, log } = context
   try {
-    const loaded = loadSource(
-      context.loaded.path,
-      options.dataPath === undefined ? {} : { dataPath: options.dataPath },
-    )
+    const loaded = loadSource(context.loaded.path, loadOptionsOf(options))
     const assembled = await withGeneratedRecords(
       assembleLoaded(loaded, { ...options, seed: options.seed ?? context.engine.manifest.seed ?? 0 }),
       options.locale,
@@ -227,12 +226,13 @@ function recordCount(state: Record<string, unknown>): string {
   return count === 1 ? '1 record' : `${count} records`
 }
 
-function everyRecordHasId(data: unknown): boolean {
+function everyRecordHasId(data: unknown, manifest: Manifest): boolean {
   if (typeof data !== 'object' || data === null) return false
-  for (const value of Object.values(data)) {
+  for (const [name, value] of Object.entries(data)) {
     if (!Array.isArray(value)) continue
+    const idField = manifest.resources[name]?.idField ?? DEFAULT_ID_FIELD
     for (const record of value)
-      if (typeof record !== 'object' || record === null || !('id' in record)) return false
+      if (typeof record !== 'object' || record === null || !(idField in record)) return false
   }
   return true
 }

@@ -119,6 +119,7 @@ describe('validateManifest: defaults of a minimal manifest', () => {
       name: 'things',
       singleton: false,
       id: 'integer',
+      idField: 'id',
       timestamps: false,
       additionalFields: true,
     })
