@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
-import { closestName, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
+import { closestName, firstPositional, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
 import { reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
@@ -82,11 +82,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * A first word that is neither a command nor a file (`restmock valdate x.yaml`) is a mistyped
- * command; without this check it would be served as a source that does not exist.
+ * A first word that is neither a command nor a file (`restmock valdate x.yaml`, `restmock -p 3000 valdate`)
+ * is a mistyped command; without this check it would be served as a source that does not exist.
  */
 function unknownCommand(argv: readonly string[], commands: readonly string[]): string | undefined {
-  const word = argv[0]
+  const serveFlags = knownFlags(serveOptions(yargs([])))
+  const word = firstPositional(argv, {
+    names: [...serveFlags.names, 'help', 'h', 'version', 'v'],
+    booleans: [...serveFlags.booleans, 'help', 'h', 'version', 'v'],
+  })
   if (word === undefined || !/^[a-z][a-z-]*$/i.test(word) || commands.includes(word) || existsSync(word)) {
     return undefined
   }

@@ -95,7 +95,9 @@ function clearSingleton(
 }
 
 function dependents(manifest: Manifest, store: Store, relation: Relation, parent: Rec): Rec[] {
-  return store.collection(relation.child)?.findBy(relation.field, parentIdOf(manifest, relation, parent)) ?? []
+  return (
+    store.collection(relation.child)?.findBy(relation.field, parentIdOf(manifest, relation, parent)) ?? []
+  )
 }
 
 function parentIdOf(manifest: Manifest, relation: Relation, parent: Rec): unknown {

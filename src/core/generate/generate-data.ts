@@ -179,7 +179,8 @@ function fieldPath(resource: ResourceDef, field: string): string {
 /** Declared fields that get generated values: not the id, not the timestamps the store maintains. */
 function generatedFields(resource: ResourceDef): Array<[string, FieldDef]> {
   return Object.entries(resource.fields ?? {}).filter(
-    ([name]) => name !== resource.idField && !(resource.timestamps && (name === 'createdAt' || name === 'updatedAt')),
+    ([name]) =>
+      name !== resource.idField && !(resource.timestamps && (name === 'createdAt' || name === 'updatedAt')),
   )
 }
 

@@ -35,4 +35,3 @@ export function idFieldProblem(name: unknown): string | undefined {
   if (QUERY_WORDS.has(name)) return `must not be "${name}": that is a query parameter of every list`
   return undefined
 }
-
