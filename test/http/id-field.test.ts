@@ -241,6 +241,32 @@ describe('idField in a manifest (per resource)', () => {
     assert.match(problem.detail, /isbn/)
   })
 
+  test('generated records (`count`) get their key under idField, refs point at it', async () => {
+    const app = createMock({
+      manifest: {
+        seed: 1,
+        resources: {
+          teams: { idField: 'slug', id: 'string', count: 2, fields: { name: { type: 'string' } } },
+          players: {
+            idField: '_id',
+            count: 3,
+            fields: { teamSlug: { type: 'string', ref: 'teams', required: true } },
+          },
+        },
+      },
+    })
+    const teams = await body<Row[]>(await app.request('/teams'))
+    const players = await body<Row[]>(await app.request('/players'))
+    assert.equal(teams.length, 2)
+    assert.ok(teams.every((team) => typeof team.slug === 'string' && !('id' in team)))
+    assert.deepEqual(
+      players.map((player) => player._id),
+      [1, 2, 3],
+    )
+    const slugs = teams.map((team) => team.slug)
+    assert.ok(players.every((player) => slugs.includes(player.teamSlug)))
+  })
+
   test('the library option sets the key of every resource that names none', async () => {
     const app = createMock({
       manifest: { resources: { notes: { id: 'string' }, pins: { idField: 'id' } } },
