@@ -236,9 +236,21 @@ export class Engine {
     for (const listener of this.replacedListeners) listener()
   }
 
-  /** Call `listener` whenever the whole state is replaced (reset, PUT /__restmock/db). */
-  onReplaced(listener: () => void): void {
+  /**
+   * Call `listener` whenever the whole state is replaced (reset, PUT /__restmock/db), until `signal`
+   * aborts (an app serving this engine was replaced by another: its listeners go with it).
+   */
+  onReplaced(listener: () => void, signal?: AbortSignal): void {
+    if (signal?.aborted === true) return
     this.replacedListeners.push(listener)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        const index = this.replacedListeners.indexOf(listener)
+        if (index !== -1) this.replacedListeners.splice(index, 1)
+      },
+      { once: true },
+    )
   }
 
   /** The state a reset returns to. */

@@ -47,6 +47,8 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   extensions?: MountedExtensions
   /** URL rewrite rules (--routes), applied before everything but the admin API; undefined = none */
   rewrites?: RouteRewriter
+  /** aborts when this app stops serving its engine (--watch serves a new app): it lets go of the engine */
+  signal?: AbortSignal
 }
 
 /**
@@ -80,6 +82,7 @@ export function createApp(options: AppOptions): Hono {
     engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     responder,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   })
   const plain: Fetch = routes.fetch
   const fastItem = options.fastPath === false ? undefined : itemFastPath(engine, responder)

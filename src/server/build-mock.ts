@@ -94,6 +94,8 @@ export interface MockParts {
   reset(): Promise<void>
   /** settles when every extension's async setup has; rejects with a ConfigError naming the file */
   ready?: Promise<void>
+  /** this app no longer serves the engine (--watch mounted another): release what it holds on it */
+  retire(): void
 }
 
 export interface MockWiring {
@@ -141,7 +143,16 @@ export function buildMock(
     runtime.reset()
   }
   // POST /__restmock/reset and the library's reset() are the same operation
-  const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
+  const retired = new AbortController()
+  const retire = (): void => retired.abort()
+  const appOptions: AppOptions = {
+    engine,
+    runtime,
+    reset,
+    signal: retired.signal,
+    ...givenOnly(options, APP_KEYS),
+    ...wiring.app,
+  }
   // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
   if (options.host !== undefined) appOptions.bindHost = options.host
   const staticFiles = serveStaticFiles(staticFolders(options.static))
@@ -157,9 +168,9 @@ export function buildMock(
           cors: options.cors ?? true,
           logError: wiring.app?.logError ?? ((error) => console.error(error)),
         })
-  if (extensions === undefined) return { engine, app: createApp(appOptions), reset }
+  if (extensions === undefined) return { engine, app: createApp(appOptions), reset, retire }
   appOptions.extensions = extensions
-  return { engine, app: createApp(appOptions), reset, ready: extensions.ready }
+  return { engine, app: createApp(appOptions), reset, ready: extensions.ready, retire }
 }
 
 /** The options among `keys` that were given (an optional property is absent, never undefined). */

@@ -197,7 +197,7 @@ async function startLocked(
   })
   const { engine } = mock
   // --watch serves a new app when the manifest changes; requests always go to the current one
-  const live = { app: mock.app, reset: mock.reset }
+  const live = { app: mock.app, reset: mock.reset, retire: mock.retire }
   const serve: Hono['fetch'] = (request, env, context) => live.app.fetch(request, env, context)
   engineRef.current = engine
 
@@ -249,8 +249,10 @@ async function startLocked(
               engine,
               extensions,
             })
+            live.retire()
             live.app = parts.app
             live.reset = parts.reset
+            live.retire = parts.retire
           },
         })
       : undefined
