@@ -17,6 +17,7 @@ import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { rewriting } from './rewrite-hook.ts'
+import { rulesPage } from './rules-page.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
 /**
@@ -97,11 +98,12 @@ export function createApp(options: AppOptions): Hono {
   }
 
   const home = homePages(engine, responder)
+  const rules = options.rewrites === undefined ? undefined : rulesPage(options.rewrites, responder)
   const staticFiles = options.staticFiles
   // a failing page (a file that cannot be read: a bug or a permission) leaves the request to the API
   const page = (request: Request, path: string): Response | Promise<Response> | undefined => {
     try {
-      return staticFiles?.(request, path) ?? home(request, path)
+      return staticFiles?.(request, path) ?? rules?.(request, path) ?? home(request, path)
     } catch (error) {
       logError(error)
       return undefined

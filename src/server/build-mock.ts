@@ -7,6 +7,7 @@ import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
+import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { prepareState } from '../core/seed.ts'
 import {
   createSimulationRuntime,
@@ -109,6 +110,8 @@ export interface MockWiring {
   extensions?: readonly Extension[]
   /** serve this engine instead of making one (--watch: a new app for an edited manifest, same state) */
   engine?: Engine
+  /** URL rewrites to apply instead of reading `options.routes` (--watch: rules that follow their file) */
+  rewrites?: RouteRewriter
 }
 
 /** The options a mock passes on to its app as they are. */
@@ -157,7 +160,7 @@ export function buildMock(
   if (options.host !== undefined) appOptions.bindHost = options.host
   const staticFiles = serveStaticFiles(staticFolders(options.static))
   if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
-  const rewrites = rewritesOf(options.routes)
+  const rewrites = wiring.rewrites ?? rewritesOf(options.routes)
   if (rewrites !== undefined) appOptions.rewrites = rewrites
   const extensions =
     wiring.extensions === undefined || wiring.extensions.length === 0

@@ -34,6 +34,7 @@ import type { PersistenceStats } from './persistence/file.ts'
 import { acquireStateLock, type StateLock } from './persistence/lock.ts'
 import type { Persistence } from './persistence/persistence.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
+import { liveRewrites } from './route-rules.ts'
 import { findSeedCopy, keepSeedCopy, type SeedCopy, seedCopyManifest } from './seed-copy.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
@@ -189,7 +190,17 @@ async function startLocked(
     },
     ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
   }
-  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks, extensions })
+  // --watch: the routes file is read again when it changes (json-server 0.17 does the same)
+  const routes = watching && typeof options.routes === 'string' ? liveRewrites(options.routes) : undefined
+  const rewrites = routes === undefined ? {} : { rewrites: routes.rewriter }
+  const mock = buildMock(assembled, options, {
+    persistence,
+    initial,
+    runtime,
+    app: appHooks,
+    extensions,
+    ...rewrites,
+  })
   // an extension's async setup that fails stops the start before the port is bound
   await mock.ready?.catch(async (error: unknown) => {
     await persistence.close()
@@ -238,6 +249,7 @@ async function startLocked(
           stateFile,
           engine,
           ownWrites,
+          ...(routes === undefined ? {} : { routes }),
           ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }),
           log: (line) => console.error(line),
           remount: (next) => {
@@ -248,6 +260,7 @@ async function startLocked(
               app: appHooks,
               engine,
               extensions,
+              ...rewrites,
             })
             live.retire()
             live.app = parts.app

@@ -11,6 +11,7 @@ import { type Assembled, assembleLoaded } from './build-mock.ts'
 import { isDataModule, type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { StartOptions } from './options.ts'
 import { createNodeFs, type PersistenceFs } from './persistence/fs-layer.ts'
+import type { LiveRewrites } from './route-rules.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 
 /** Quiet time after the last file event before a reload: an editor's save is several events. */
@@ -68,6 +69,8 @@ export interface WatchContext {
   /** serve a new app for `assembled` over the same engine */
   remount(assembled: Assembled): void
   ownWrites: OwnWrites | undefined
+  /** the --routes file, read again when it changes */
+  routes?: Pick<LiveRewrites, 'path' | 'reload'>
   debounceMs?: number
   /** one line for the operator (stderr) */
   log(line: string): void
@@ -78,7 +81,7 @@ export interface SourceWatcher {
   close(): Promise<void>
 }
 
-type Change = 'manifest' | 'data' | 'state'
+type Change = 'manifest' | 'data' | 'state' | 'routes'
 
 /**
  * Watch the manifest, its data file or folder, or a zero-config db.json. Each file's folder is watched
@@ -119,6 +122,8 @@ export function watchSource(context: WatchContext): SourceWatcher {
     const name = basename(loaded.path)
     follow(dirname(loaded.path), (changedName) => changedName === name, sourceChange)
   }
+  const routesPath = context.routes?.path
+  if (routesPath !== undefined) follow(dirname(routesPath), (name) => name === basename(routesPath), 'routes')
   const dataPath = loaded.dataPath
   if (dataPath !== undefined && !isDataModule(dataPath)) {
     const folder = isFolder(loaded)
@@ -150,6 +155,10 @@ async function reload(
   superseded: () => boolean,
 ): Promise<void> {
   const { engine, log } = context
+  if (changed.has('routes')) {
+    reloadRoutes(context, superseded)
+    if (changed.size === 1) return
+  }
   try {
     if (changed.has('state')) {
       const path = context.loaded.path
@@ -186,6 +195,18 @@ async function reload(
   } catch (error) {
     // a failed save of the new state: the engine rolled back and the server keeps serving
     log(`restmock: reload failed: ${(error as Error).message}`)
+  }
+}
+
+function reloadRoutes(context: WatchContext, superseded: () => boolean): void {
+  const routes = context.routes!
+  try {
+    routes.reload()
+    context.log(`restmock: ${routes.path} changed; routes reloaded`)
+  } catch (error) {
+    if (superseded()) return
+    const problem = error instanceof ConfigError ? error.format() : (error as Error).message
+    context.log(`restmock: ${routes.path} not reloaded, still using the previous rules:\n${problem}`)
   }
 }
 
