@@ -12,6 +12,7 @@ import { isDataModule, type LoadedSource, loadOptionsOf, loadSource } from './lo
 import type { StartOptions } from './options.ts'
 import { createNodeFs, type PersistenceFs } from './persistence/fs-layer.ts'
 import type { LiveRewrites } from './route-rules.ts'
+import { findSeedCopy, seedCopyManifest } from './seed-copy.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 
 /** Quiet time after the last file event before a reload: an editor's save is several events. */
@@ -217,7 +218,7 @@ async function assembledFrom(
 ): Promise<{ assembled: Assembled; loaded: LoadedSource } | undefined> {
   const { options, log } = context
   try {
-    const loaded = loadSource(context.loaded.path, loadOptionsOf(options))
+    const loaded = withSeedCopyResources(loadSource(context.loaded.path, loadOptionsOf(options)), context)
     const assembled = await withGeneratedRecords(
       assembleLoaded(loaded, { ...options, seed: options.seed ?? context.engine.manifest.seed ?? 0 }),
       options.locale,
@@ -231,6 +232,16 @@ async function assembledFrom(
     )
     return undefined
   }
+}
+
+/**
+ * A zero-config db.json with a seed copy serves the resources of both, as at start (seedCopyManifest): a
+ * resource the user deleted from the db.json by hand is still one of the seed's.
+ */
+function withSeedCopyResources(loaded: LoadedSource, context: WatchContext): LoadedSource {
+  const copy = context.stateFile === undefined ? undefined : findSeedCopy(loaded, context.stateFile)
+  if (copy?.data === undefined) return loaded
+  return { ...loaded, manifest: seedCopyManifest(loaded, copy, context.options.idField) }
 }
 
 function normalize(assembled: Assembled, state: unknown, source: string): ReturnType<typeof prepareState> {
