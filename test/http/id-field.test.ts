@@ -308,11 +308,32 @@ describe('idField validation', () => {
     assert.deepEqual(issues.sort(), [
       'resources.a.idField: must be a plain field name (letters, digits, "_", "$" and "-", not starting with a digit), got "a.b"',
       'resources.b.idField: must not be "_sort": that is a query parameter of every list',
-      'resources.c.fields.code: is the primary key (idField: code), managed by restmock: choose its type with the resource key `id`',
+      'resources.c.fields.code: is the primary key (idField: code), managed by restmock as the resource key `id` says (integer): declare it as type integer without ref, or leave it out',
       'resources.d.idField: the primary key cannot be createdAt: restmock maintains it because the resource sets `timestamps: true`',
       'resources.e.idField: does not apply to a singleton resource',
       'resources.f.idField: must be a field name such as id or _id',
     ])
+  })
+
+  test('a declared key field of the right type documents the key: accepted, and managed by restmock', async () => {
+    const app = createMock({
+      manifest: {
+        resources: {
+          cities: {
+            id: 'string',
+            idField: 'code',
+            fields: { code: { type: 'string', required: true }, name: { type: 'string' } },
+          },
+          rooms: { fields: { id: { type: 'integer', readOnly: true }, label: { type: 'string' } } },
+        },
+      },
+    })
+    const city = await body(await app.request('/cities', json('POST', { name: 'Paris' })), 201)
+    assert.equal(typeof city.code, 'string', 'generated: the declaration does not make clients send it')
+    assert.deepEqual(await body(await app.request('/rooms', json('POST', { label: 'a' })), 201), {
+      id: 1,
+      label: 'a',
+    })
   })
 
   test('--id clashing with a declared field names the field', () => {

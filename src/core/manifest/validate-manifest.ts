@@ -1,6 +1,6 @@
 import { ConfigError, didYouMean } from '../errors.ts'
 import { DEFAULT_ID_FIELD, idFieldProblem } from './id-field.ts'
-import type { IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
+import type { FieldDef, IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
 import { isPlainObject, joinPath, Reporter } from './reporter.ts'
 import { validateFieldMap } from './validate-field.ts'
 import { declaredRelations } from './zero-config.ts'
@@ -207,12 +207,8 @@ function readResource(
   }
   for (const fieldName of Object.keys(fields ?? {})) {
     const where = joinPath(joinPath(path, 'fields'), fieldName)
-    if (fieldName === resource.idField && !singleton) {
-      report.add(
-        where,
-        `is the primary key (idField: ${resource.idField}), managed by restmock: choose its type with the resource key \`id\``,
-      )
-    }
+    if (fieldName === resource.idField && !singleton)
+      checkKeyField(resource, fields![fieldName]!, where, report)
     if (timestamps && TIMESTAMP_FIELDS.includes(fieldName)) {
       report.add(where, 'is maintained by restmock because the resource sets `timestamps: true`')
     }
@@ -224,6 +220,24 @@ function readResource(
     )
   }
   return resource
+}
+
+/**
+ * A declared field named as the primary key (an imported schema often lists its key) documents it:
+ * accepted when its type fits the `id` strategy, then left out of the field rules (restmock manages
+ * the key), reported when it does not.
+ */
+function checkKeyField(resource: ResourceDef, field: FieldDef, where: string, report: Reporter): void {
+  const expected = resource.id === 'integer' ? 'integer' : 'string'
+  if (field.type === expected && field.ref === undefined) {
+    const { [resource.idField]: _key, ...rest } = resource.fields!
+    resource.fields = rest
+    return
+  }
+  report.add(
+    where,
+    `is the primary key (idField: ${resource.idField}), managed by restmock as the resource key \`id\` says (${resource.id}): declare it as type ${expected} without ref, or leave it out`,
+  )
 }
 
 function readIdField(raw: unknown, path: string, report: Reporter): string | undefined {
