@@ -50,6 +50,7 @@ const SCENARIOS: Record<string, Scenario> = {
           name: 'customers',
           singleton: false,
           id: 'integer',
+          idField: 'id',
           timestamps: true,
           additionalFields: false,
           fields: tenFields,

@@ -105,6 +105,27 @@ function typoDistance(a: string, b: string): number {
   return rows[a.length]![b.length]!
 }
 
+/**
+ * The first positional argument of `argv` (where a command word goes), skipping flags and the values
+ * of the flags that take one (`--port 3000`); booleans take none, or an explicit `true`/`false`.
+ */
+export function firstPositional(argv: readonly string[], known: KnownFlags): string | undefined {
+  const args = untilDoubleDash(argv)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (!arg.startsWith('-') || arg === '-') return arg
+    if (arg.includes('=')) continue
+    // grouped short flags (-qp 3000): the last one may take the value
+    const name = arg.startsWith('--') ? arg.slice(2) : arg.slice(-1)
+    const boolean =
+      known.booleans.includes(name) || (name.startsWith('no-') && known.booleans.includes(name.slice(3)))
+    if (boolean) {
+      if (args[i + 1] === 'true' || args[i + 1] === 'false') i++
+    } else if (known.names.includes(name)) i++
+  }
+  return undefined
+}
+
 function untilDoubleDash(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf('--')
   return end === -1 ? argv : argv.slice(0, end)

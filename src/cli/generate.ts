@@ -1,4 +1,5 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import { ConfigError, didYouMean } from '../core/errors.ts'
 import { referenceDate } from '../core/generate/dates.ts'
@@ -11,7 +12,7 @@ import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/store.ts'
 import { assemble } from '../server/build-mock.ts'
 import { displayPath, effectiveSeed, readManifestSource } from '../server/inspect-source.ts'
-import { fileErrorReason, loadSource } from '../server/load-source.ts'
+import { fileErrorReason, isDataModule, loadSource, readSourceFile } from '../server/load-source.ts'
 import { givenValue } from './flag-hints.ts'
 import { type CliStreams, EXIT_OK, processStreams, UsageError } from './output.ts'
 
@@ -146,6 +147,13 @@ export async function runGenerate(
   }
 
   const dataOption = args.data === undefined ? {} : { dataPath: args.data }
+  if (isDataModule(args.manifest)) {
+    // said without running the module: its code is what makes its records, not field rules
+    readSourceFile(resolve(args.manifest), 'source')
+    throw new UsageError(
+      `${args.manifest} is a json-server data module, which makes its own records: generate needs a manifest with field rules`,
+    )
+  }
   const source = readManifestSource(args.manifest, dataOption)
   if (source === undefined) {
     // not a manifest: loadSource says what it is (or what is wrong with it)

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
-import { closestName, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
+import { closestName, firstPositional, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
 import { openApiCommand } from './openapi-export.ts'
 import { type CliStreams, processStreams, reportFailure, UsageError } from './output.ts'
@@ -88,11 +88,15 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
 }
 
 /**
- * A first word that is neither a command nor a file (`restmock valdate x.yaml`) is a mistyped
- * command; without this check it would be served as a source that does not exist.
+ * A first word that is neither a command nor a file (`restmock valdate x.yaml`, `restmock -p 3000 valdate`)
+ * is a mistyped command; without this check it would be served as a source that does not exist.
  */
 function unknownCommand(argv: readonly string[], commands: readonly string[]): string | undefined {
-  const word = argv[0]
+  const serveFlags = knownFlags(serveOptions(yargs([])))
+  const word = firstPositional(argv, {
+    names: [...serveFlags.names, 'help', 'h', 'version', 'v'],
+    booleans: [...serveFlags.booleans, 'help', 'h', 'version', 'v'],
+  })
   if (word === undefined || !/^[a-z][a-z-]*$/i.test(word) || commands.includes(word) || existsSync(word)) {
     return undefined
   }

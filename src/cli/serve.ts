@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { Argv } from 'yargs'
+import { idFieldProblem } from '../core/manifest/id-field.ts'
 import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
@@ -47,6 +48,7 @@ export interface ServeArgs {
   'admin-token'?: string
   'admin-origin'?: string
   watch?: boolean
+  id?: string
 }
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
@@ -94,6 +96,11 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       alias: 'm',
       type: 'string',
       describe: 'run this module before the resource routes: (api) => {} or (req, res, next) (repeatable)',
+    })
+    .option('id', {
+      alias: 'i',
+      type: 'string',
+      describe: 'name of the primary key field, such as _id (default: id)',
     })
     .option('body-limit', { type: 'number', describe: 'request body limit in bytes (default 1048576)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no request log' })
@@ -164,6 +171,8 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
       `--error-rate must be a share of requests from 0 to 1 (such as 0.05), got ${given(errorRate, 'error-rate')}`,
     )
   }
+  const idProblem = args.id === undefined ? undefined : idFieldProblem(args.id)
+  if (idProblem !== undefined) throw new UsageError(`--id ${idProblem}`)
   const options: StartOptions = {
     source: findSource(args.source),
     port: args.port,
@@ -183,6 +192,7 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   if (args.seed !== undefined) options.seed = args.seed
   if (args.locale !== undefined) options.locale = args.locale
   if (args['base-path'] !== undefined) options.basePath = args['base-path']
+  if (args.id !== undefined) options.idField = args.id
   const folders = withDefaultStaticFolder([args.static ?? []].flat())
   if (folders.length > 0) options.static = folders
   if (args.routes !== undefined) options.routes = args.routes

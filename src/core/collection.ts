@@ -67,7 +67,7 @@ export class Collection {
 
   /** Insert or replace (keeps the position of an existing record). Returns the previous record. */
   put(record: Rec): Rec | undefined {
-    const id = record.id as RecordId
+    const id = record[this.resource.idField] as RecordId
     const key = idKey(id)
     const previous = this.byId.get(key)
     this.byId.set(key, record)
@@ -96,7 +96,7 @@ export class Collection {
    * read afterwards re-sorts the collection once, however many records were put back.
    */
   restore(record: Rec, position: number): void {
-    const key = idKey(record.id)
+    const key = idKey(record[this.resource.idField])
     if (this.byId.has(key)) return
     this.byId.set(key, record)
     this.sequence.set(key, position)

@@ -25,13 +25,14 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
   }
 
   const doomed: Doomed[] = [{ resource, record }]
-  const deleted = new Set<string>([visitKey(resource, record.id)])
+  const idOf = (name: string, each: Rec): RecordId => each[manifest.resources[name]!.idField] as RecordId
+  const deleted = new Set<string>([visitKey(resource, idOf(resource, record))])
   for (let i = 0; i < doomed.length; i++) {
     const parent = doomed[i]!
     for (const relation of byParent.get(parent.resource) ?? []) {
       if (relation.onDelete !== 'cascade' || isSingleton(manifest, relation.child)) continue
-      for (const child of dependents(store, relation, parent.record)) {
-        const key = visitKey(relation.child, child.id)
+      for (const child of dependents(manifest, store, relation, parent.record)) {
+        const key = visitKey(relation.child, idOf(relation.child, child))
         if (deleted.has(key)) continue
         deleted.add(key)
         doomed.push({ resource: relation.child, record: child })
@@ -42,29 +43,30 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
   const mutations: Mutation[] = doomed.map((each) => ({
     op: 'delete',
     resource: each.resource,
-    id: each.record.id as RecordId,
+    id: idOf(each.resource, each.record),
   }))
   const updates = new Map<string, Mutation & { op: 'upsert' | 'singleton' }>()
   for (const parent of doomed) {
     for (const relation of byParent.get(parent.resource) ?? []) {
       if (isSingleton(manifest, relation.child)) {
-        clearSingleton(store, relation, parent.record, updates)
+        clearSingleton(manifest, store, relation, parent.record, updates)
         continue
       }
       if (relation.onDelete === 'cascade') continue
-      const survivors = dependents(store, relation, parent.record).filter(
-        (child) => !deleted.has(visitKey(relation.child, child.id)),
+      const survivors = dependents(manifest, store, relation, parent.record).filter(
+        (child) => !deleted.has(visitKey(relation.child, idOf(relation.child, child))),
       )
       if (survivors.length === 0) continue
-      if (relation.onDelete === 'restrict') throw restricted(relation, parent.record, survivors.length)
+      if (relation.onDelete === 'restrict')
+        throw restricted(relation, idOf(parent.resource, parent.record), survivors.length)
       for (const child of survivors) {
-        const key = visitKey(relation.child, child.id)
+        const key = visitKey(relation.child, idOf(relation.child, child))
         const planned = updates.get(key)
         const base = planned?.op === 'upsert' ? planned.record : child
         updates.set(key, {
           op: 'upsert',
           resource: relation.child,
-          id: child.id as RecordId,
+          id: idOf(relation.child, child),
           record: { ...base, [relation.field]: null },
         })
       }
@@ -76,6 +78,7 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
 
 /** A singleton that refers to a deleted record: restrict blocks, cascade and set-null clear the field. */
 function clearSingleton(
+  manifest: Manifest,
   store: Store,
   relation: Relation,
   parent: Rec,
@@ -85,13 +88,20 @@ function clearSingleton(
   const planned = updates.get(key)
   const value = planned?.op === 'singleton' ? planned.value : (store.singleton(relation.child) ?? {})
   const current = value[relation.field]
-  if (current === undefined || current === null || idKey(current) !== idKey(parent.id)) return
-  if (relation.onDelete === 'restrict') throw restricted(relation, parent, 1)
+  const parentId = parentIdOf(manifest, relation, parent)
+  if (current === undefined || current === null || idKey(current) !== idKey(parentId)) return
+  if (relation.onDelete === 'restrict') throw restricted(relation, parentId, 1)
   updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: null } })
 }
 
-function dependents(store: Store, relation: Relation, parent: Rec): Rec[] {
-  return store.collection(relation.child)?.findBy(relation.field, parent.id) ?? []
+function dependents(manifest: Manifest, store: Store, relation: Relation, parent: Rec): Rec[] {
+  return (
+    store.collection(relation.child)?.findBy(relation.field, parentIdOf(manifest, relation, parent)) ?? []
+  )
+}
+
+function parentIdOf(manifest: Manifest, relation: Relation, parent: Rec): unknown {
+  return parent[manifest.resources[relation.parent]!.idField]
 }
 
 function isSingleton(manifest: Manifest, name: string): boolean {
@@ -102,10 +112,10 @@ function visitKey(resource: string, id: unknown): string {
   return `${resource}\u0000${idKey(id)}`
 }
 
-function restricted(relation: Relation, parent: Rec, count: number): RestmockError {
+function restricted(relation: Relation, parentId: unknown, count: number): RestmockError {
   const noun = count === 1 ? 'record' : 'records'
   return new RestmockError(
     'conflict',
-    `cannot delete ${relation.parent} ${JSON.stringify(parent.id)}: ${count} ${relation.child} ${noun} refer to it (${relation.child}.${relation.field}, onDelete: restrict)`,
+    `cannot delete ${relation.parent} ${JSON.stringify(parentId)}: ${count} ${relation.child} ${noun} refer to it (${relation.child}.${relation.field}, onDelete: restrict)`,
   )
 }

@@ -103,11 +103,12 @@ export class Engine {
     const { resource, collection } = this.collectionOf(resourceName)
     const input = applyDefaults(resource.fields, clientFields(resource, body))
     const errors = this.validate(resource, clientFields(resource, input))
+    const { idField } = resource
     let id: RecordId
-    if (body.id !== undefined && body.id !== null) {
-      const problem = idProblem(resource.id, body.id, this.manifest.zeroConfig)
-      if (problem !== undefined) errors.unshift({ pointer: '/id', detail: problem })
-      id = body.id as RecordId
+    if (body[idField] !== undefined && body[idField] !== null) {
+      const problem = idProblem(resource.id, body[idField], this.manifest.zeroConfig)
+      if (problem !== undefined) errors.unshift({ pointer: `/${idField}`, detail: problem })
+      id = body[idField] as RecordId
     } else {
       const next = collection.nextIntegerId()
       if (resource.id === 'integer' && !Number.isSafeInteger(next)) {
@@ -121,11 +122,11 @@ export class Engine {
     throwIfInvalid(errors)
     if (collection.has(id)) {
       throw new RestmockError('conflict', `${resourceName} ${JSON.stringify(id)} already exists`, {
-        errors: [{ pointer: '/id', detail: 'is already taken' }],
+        errors: [{ pointer: `/${idField}`, detail: 'is already taken' }],
       })
     }
     const timestamps = this.timestamps(resource, undefined)
-    const record: Rec = { id, ...input, ...timestamps }
+    const record: Rec = { [idField]: id, ...input, ...timestamps }
     this.checkUnique(collection, record, undefined)
     return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
   }
@@ -139,14 +140,15 @@ export class Engine {
     const current = this.get(resourceName, id)
     const input = applyDefaults(resource.fields, clientFields(resource, body))
     throwIfInvalid(this.validate(resource, clientFields(resource, input)))
+    const currentId = current[resource.idField] as RecordId
     const record: Rec = {
-      id: current.id,
+      [resource.idField]: currentId,
       ...input,
       ...managedFields(resource, current),
       ...this.timestamps(resource, current),
     }
     this.checkUnique(collection, record, current)
-    return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
+    return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
 
   /** `style` defaults to json-server's shallow merge in zero-config mode, RFC 7396 with a manifest. */
@@ -160,9 +162,10 @@ export class Engine {
     const current = this.get(resourceName, id)
     const merged = applyPatch(style, current, clientFields(resource, patch))
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
-    const record: Rec = { ...merged, id: current.id, ...this.timestamps(resource, current) }
+    const currentId = current[resource.idField] as RecordId
+    const record: Rec = { ...merged, [resource.idField]: currentId, ...this.timestamps(resource, current) }
     this.checkUnique(collection, record, current)
-    return this.commit([{ op: 'upsert', resource: resourceName, id: current.id as RecordId, record }], record)
+    return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
 
   /** Deletes the record and applies the onDelete rule of every relation pointing at it. */
@@ -233,9 +236,21 @@ export class Engine {
     for (const listener of this.replacedListeners) listener()
   }
 
-  /** Call `listener` whenever the whole state is replaced (reset, PUT /__restmock/db). */
-  onReplaced(listener: () => void): void {
+  /**
+   * Call `listener` whenever the whole state is replaced (reset, PUT /__restmock/db), until `signal`
+   * aborts (an app serving this engine was replaced by another: its listeners go with it).
+   */
+  onReplaced(listener: () => void, signal?: AbortSignal): void {
+    if (signal?.aborted === true) return
     this.replacedListeners.push(listener)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        const index = this.replacedListeners.indexOf(listener)
+        if (index !== -1) this.replacedListeners.splice(index, 1)
+      },
+      { once: true },
+    )
   }
 
   /** The state a reset returns to. */

@@ -45,12 +45,18 @@ export function idProblem(strategy: IdStrategy, id: unknown, zeroConfig: boolean
  * Ids for a batch of new records (generated data): integers continue after the largest existing one;
  * uuid and string ids come from generateId and never clash with existing or earlier ones.
  */
-export function idSequence(strategy: IdStrategy, existing: readonly Rec[], random: Random): () => RecordId {
+export function idSequence(
+  strategy: IdStrategy,
+  existing: readonly Rec[],
+  random: Random,
+  idField = 'id',
+): () => RecordId {
   let last = 0
   const used = new Set<IdKey>()
   for (const record of existing) {
-    if (typeof record.id === 'number' && record.id > last) last = record.id
-    used.add(idKey(record.id))
+    const id = record[idField]
+    if (typeof id === 'number' && id > last) last = id
+    used.add(idKey(id))
   }
   return () => {
     const id = generateId(strategy, last + 1, random, (candidate) => used.has(idKey(candidate)))

@@ -34,7 +34,7 @@ export function clientFields(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'id' && !resource.singleton) continue
+    if (key === resource.idField && !resource.singleton) continue
     if (resource.timestamps && (key === 'createdAt' || key === 'updatedAt')) continue
     if (resource.fields?.[key]?.readOnly) continue
     result[key] = value

@@ -82,7 +82,7 @@ export function resourceSchema(resource: ResourceDef, kind: 'input' | 'stored'):
   if (!forInput) {
     const properties = schema.properties as Record<string, JsonSchema>
     if (!resource.singleton) {
-      properties.id =
+      properties[resource.idField] =
         resource.id === 'integer'
           ? { type: 'integer' }
           : resource.id === 'uuid'

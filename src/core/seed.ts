@@ -76,9 +76,10 @@ function prepareCollection(
     return []
   }
   const seen = new Set<IdKey>()
+  const { idField } = resource
   let highest = 0
   for (const record of value) {
-    const id = (record as { id?: unknown } | null)?.id
+    const id = (record as Record<string, unknown> | null)?.[idField]
     if (typeof id === 'number' && id > highest) highest = id
   }
   const records: Rec[] = []
@@ -88,21 +89,24 @@ function prepareCollection(
       issues.push({ path, message: 'must be an object' })
       return
     }
-    let id = (record as { id?: unknown }).id
+    let id = (record as Record<string, unknown>)[idField]
     if (id === undefined) {
       id = generateId(resource.id, ++highest, options.random, (candidate) => seen.has(idKey(candidate)))
     } else {
       const problem = idProblem(resource.id, id, zeroConfig)
       if (problem !== undefined)
-        issues.push({ path: `${path}.id`, message: `${problem}, got ${JSON.stringify(id)}` })
+        issues.push({ path: `${path}.${idField}`, message: `${problem}, got ${JSON.stringify(id)}` })
     }
     const key = idKey(id)
-    if (seen.has(key)) issues.push({ path: `${path}.id`, message: `duplicate id ${JSON.stringify(id)}` })
+    if (seen.has(key))
+      issues.push({ path: `${path}.${idField}`, message: `duplicate id ${JSON.stringify(id)}` })
     seen.add(key)
     const complete = applyDefaults(resource.fields, record as Record<string, unknown>)
     // reuse the parsed object when nothing changes: seed and live state then share records (memory)
     records.push(
-      complete === record && (record as { id?: unknown }).id !== undefined ? complete : { id, ...complete },
+      complete === record && (record as Record<string, unknown>)[idField] !== undefined
+        ? complete
+        : { [idField]: id, ...complete },
     )
   })
   return records
@@ -141,7 +145,8 @@ function checkIntegrity(manifest: Manifest, state: StateData, issues: Issue[]): 
     const parent = state[relation.parent]
     const child = state[relation.child]
     if (!Array.isArray(parent) || child === undefined) continue
-    const ids = new Set(parent.map((record) => idKey(record.id)))
+    const { idField } = manifest.resources[relation.parent]!
+    const ids = new Set(parent.map((record) => idKey(record[idField])))
     const children = Array.isArray(child) ? child : [child]
     children.forEach((record, index) => {
       const value = record[relation.field]

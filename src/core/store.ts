@@ -129,7 +129,8 @@ export class Store {
       }
       case 'restore': {
         this.requireCollection(mutation.resource).restore(mutation.record, mutation.position)
-        return { op: 'delete', resource: mutation.resource, id: mutation.record.id as RecordId }
+        const { idField } = this.requireCollection(mutation.resource).resource
+        return { op: 'delete', resource: mutation.resource, id: mutation.record[idField] as RecordId }
       }
       case 'singleton': {
         const previous = this.singletons.get(mutation.resource) ?? {}
@@ -174,7 +175,10 @@ type Entry = { kind: 'collection'; records: Rec[] | Map<IdKey, Rec> } | { kind: 
  * state that already contains their effects gives the same records again (each mutation sets a
  * value), which is what makes replaying a journal over a newer snapshot harmless.
  */
-export function createStateBuilder(initial: StateData): StateBuilder {
+export function createStateBuilder(
+  initial: StateData,
+  idFieldOf: (resource: string) => string = () => 'id',
+): StateBuilder {
   const entries = new Map<string, Entry>()
   const load = (state: StateData): void => {
     entries.clear()
@@ -195,7 +199,8 @@ export function createStateBuilder(initial: StateData): StateBuilder {
     const records = entry?.kind === 'collection' ? entry.records : []
     if (records instanceof Map) return records
     const index = new Map<IdKey, Rec>()
-    for (const record of records) index.set(idKey(record.id), record)
+    const idField = idFieldOf(resource)
+    for (const record of records) index.set(idKey(record[idField]), record)
     entries.set(resource, { kind: 'collection', records: index })
     return index
   }

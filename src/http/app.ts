@@ -17,6 +17,7 @@ import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { rewriting } from './rewrite-hook.ts'
+import { rulesPage } from './rules-page.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
 /**
@@ -47,6 +48,8 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   extensions?: MountedExtensions
   /** URL rewrite rules (--routes), applied before everything but the admin API; undefined = none */
   rewrites?: RouteRewriter
+  /** aborts when this app stops serving its engine (--watch serves a new app): it lets go of the engine */
+  signal?: AbortSignal
 }
 
 /**
@@ -80,6 +83,7 @@ export function createApp(options: AppOptions): Hono {
     engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     responder,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   })
   const plain: Fetch = routes.fetch
   const fastItem = options.fastPath === false ? undefined : itemFastPath(engine, responder)
@@ -94,11 +98,12 @@ export function createApp(options: AppOptions): Hono {
   }
 
   const home = homePages(engine, responder)
+  const rules = options.rewrites === undefined ? undefined : rulesPage(options.rewrites, responder)
   const staticFiles = options.staticFiles
   // a failing page (a file that cannot be read: a bug or a permission) leaves the request to the API
   const page = (request: Request, path: string): Response | Promise<Response> | undefined => {
     try {
-      return staticFiles?.(request, path) ?? home(request, path)
+      return staticFiles?.(request, path) ?? rules?.(request, path) ?? home(request, path)
     } catch (error) {
       logError(error)
       return undefined

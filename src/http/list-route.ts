@@ -92,5 +92,5 @@ export function nestedScope(
     )
   }
   const record = engine.get(parent.name, id as RecordId)
-  return { child, scope: { field: relation.field, parentId: record.id as RecordId } }
+  return { child, scope: { field: relation.field, parentId: record[parent.idField] as RecordId } }
 }

@@ -17,6 +17,8 @@ export interface ResourceRouteOptions {
   engine: Engine
   bodyLimit: number
   responder: Responder
+  /** aborts when the app is retired: its hold on the engine (replacement listeners) is released */
+  signal?: AbortSignal
 }
 
 const COLLECTION_ALLOW = 'GET, HEAD, POST, OPTIONS'
@@ -29,7 +31,7 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   const base = engine.manifest.basePath
   const idempotency = new IdempotencyCache()
   // a replayed answer must not outlive the state it describes
-  engine.onReplaced(() => idempotency.clear())
+  engine.onReplaced(() => idempotency.clear(), options.signal)
 
   app.all(`${base}/:name`, (c) => {
     const resource = resourceOrNotFound(engine, c.req.param('name'))
@@ -121,7 +123,8 @@ async function create(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const record = await options.engine.create(resource.name, body)
-  const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(String(record.id))}`
+  const id = String(record[resource.idField])
+  const location = `${options.engine.manifest.basePath}/${resource.name}/${encodeURIComponent(id)}`
   return written(c, options.responder, record, 201, { location })
 }
 

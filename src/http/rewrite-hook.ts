@@ -2,24 +2,31 @@ import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { isAdminPath } from './admin/admin-api.ts'
 import type { Fetch } from './reply.ts'
 import { pathOf } from './request.ts'
+import { RULES_PATH } from './rules-page.ts'
 
 /**
  * `next` behind the URL rewrite rules (--routes): a request whose path and query a rule matches goes on
- * as a request for the rewritten URL, with the same method, headers and body. The admin API is never
- * rewritten. Only wrapped in when there are rules, so a mock without them pays nothing.
+ * as a request for the rewritten URL, with the same method, headers and body. The admin API and
+ * `GET /__rules` are never rewritten. Only wrapped in when there are rules, so a mock without them pays nothing.
  */
 export function rewriting(rewriter: RouteRewriter, next: Fetch): Fetch {
   return (request, env) => {
     const url = request.url
     const scheme = url.indexOf('://')
     const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3)
-    if (start === -1 || isAdminPath(pathOf(url))) return next(request, env)
+    if (start === -1) return next(request, env)
+    const path = pathOf(url)
+    if (isAdminPath(path) || isRulesPage(request, path)) return next(request, env)
     const hash = url.indexOf('#', start)
     const target = url.slice(start, hash === -1 ? url.length : hash)
     const rewritten = rewriter.rewrite(target)
     if (rewritten === undefined) return next(request, env)
     return next(withUrl(request, url.slice(0, start) + rewritten), env)
   }
+}
+
+function isRulesPage(request: Request, path: string): boolean {
+  return path === RULES_PATH && (request.method === 'GET' || request.method === 'HEAD')
 }
 
 function withUrl(request: Request, url: string): Request {

@@ -1,4 +1,5 @@
 import { ConfigError, didYouMean } from '../core/errors.ts'
+import { idFieldProblem } from '../core/manifest/id-field.ts'
 import type { Issue } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
@@ -65,6 +66,7 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   admin: boolean,
   adminToken: string(),
   adminOrigin: string('an origin such as "http://localhost:5173"'),
+  idField: idFieldProblem,
 }
 
 const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {

@@ -7,6 +7,7 @@ import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
+import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { prepareState } from '../core/seed.ts'
 import {
   createSimulationRuntime,
@@ -18,7 +19,7 @@ import { type AppOptions, createApp } from '../http/app.ts'
 import { DEFAULT_BODY_LIMIT } from '../http/body.ts'
 import { type Extension, mountExtensions } from '../http/extensions.ts'
 import { swaggerUiAssets } from './docs-assets.ts'
-import { type LoadedSource, loadSource } from './load-source.ts'
+import { type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
 import { rewritesOf } from './route-rules.ts'
@@ -36,17 +37,19 @@ export interface Assembled {
 export function manifestFromOptions(options: MockOptions): Manifest {
   if (options.manifest === undefined) {
     if (options.data === undefined) throw new ConfigError('give a source, a manifest or data to serve', [])
-    return inferManifest(options.data, 'data')
+    return inferManifest(options.data, 'data', options.idField)
   }
+  const idField = options.idField === undefined ? {} : { idField: options.idField }
   if (typeof options.manifest === 'string') {
     const parsed = parseYamlOrJson(options.manifest, 'manifest')
     return validateManifest(parsed.value, {
       source: 'manifest',
       lineOf: parsed.lineOf,
       checks: MANIFEST_CHECKS,
+      ...idField,
     })
   }
-  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS })
+  return validateManifest(options.manifest, { source: 'manifest', checks: MANIFEST_CHECKS, ...idField })
 }
 
 /** Manifest + raw seed data + options -> the normalized seed state everything starts from. */
@@ -93,6 +96,8 @@ export interface MockParts {
   reset(): Promise<void>
   /** settles when every extension's async setup has; rejects with a ConfigError naming the file */
   ready?: Promise<void>
+  /** this app no longer serves the engine (--watch mounted another): release what it holds on it */
+  retire(): void
 }
 
 export interface MockWiring {
@@ -106,6 +111,8 @@ export interface MockWiring {
   extensions?: readonly Extension[]
   /** serve this engine instead of making one (--watch: a new app for an edited manifest, same state) */
   engine?: Engine
+  /** URL rewrites to apply instead of reading `options.routes` (--watch: rules that follow their file) */
+  rewrites?: RouteRewriter
 }
 
 /** The options a mock passes on to its app as they are. */
@@ -140,14 +147,23 @@ export function buildMock(
     runtime.reset()
   }
   // POST /__restmock/reset and the library's reset() are the same operation
-  const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
+  const retired = new AbortController()
+  const retire = (): void => retired.abort()
+  const appOptions: AppOptions = {
+    engine,
+    runtime,
+    reset,
+    signal: retired.signal,
+    ...givenOnly(options, APP_KEYS),
+    ...wiring.app,
+  }
   // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
   if (options.host !== undefined) appOptions.bindHost = options.host
   const docsAssets = swaggerUiAssets()
   if (docsAssets !== undefined) appOptions.docsAssets = docsAssets
   const staticFiles = serveStaticFiles(staticFolders(options.static))
   if (staticFiles !== undefined) appOptions.staticFiles = staticFiles
-  const rewrites = rewritesOf(options.routes)
+  const rewrites = wiring.rewrites ?? rewritesOf(options.routes)
   if (rewrites !== undefined) appOptions.rewrites = rewrites
   const extensions =
     wiring.extensions === undefined || wiring.extensions.length === 0
@@ -158,9 +174,9 @@ export function buildMock(
           cors: options.cors ?? true,
           logError: wiring.app?.logError ?? ((error) => console.error(error)),
         })
-  if (extensions === undefined) return { engine, app: createApp(appOptions), reset }
+  if (extensions === undefined) return { engine, app: createApp(appOptions), reset, retire }
   appOptions.extensions = extensions
-  return { engine, app: createApp(appOptions), reset, ready: extensions.ready }
+  return { engine, app: createApp(appOptions), reset, ready: extensions.ready, retire }
 }
 
 /** The options among `keys` that were given (an optional property is absent, never undefined). */
@@ -199,6 +215,6 @@ export function createMockApp(options: MockOptions): MockApp {
 }
 
 function loadFromSource(source: string, options: MockOptions): LoadedSource {
-  const loaded = loadSource(source, options.dataPath === undefined ? {} : { dataPath: options.dataPath })
+  const loaded = loadSource(source, loadOptionsOf(options))
   return options.data === undefined ? loaded : { ...loaded, data: options.data }
 }

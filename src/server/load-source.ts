@@ -35,6 +35,16 @@ export interface LoadOptions {
   dataPath?: string
   /** extra manifest checks (simulation policies, faker methods) */
   checks?: readonly ManifestCheck[]
+  /** --id: the primary key's field name of every collection that sets no `idField` (default "id") */
+  idField?: string
+}
+
+/** The load options a mock's options imply (--data, --id). */
+export function loadOptionsOf(options: { dataPath?: string; idField?: string }): LoadOptions {
+  const loadOptions: LoadOptions = {}
+  if (options.dataPath !== undefined) loadOptions.dataPath = options.dataPath
+  if (options.idField !== undefined) loadOptions.idField = options.idField
+  return loadOptions
 }
 
 /**
@@ -67,14 +77,19 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
       typeof (value as { resources?: unknown }).resources === 'object' &&
       !Array.isArray((value as { resources?: unknown }).resources))
   if (!looksLikeManifest) {
-    const manifest = inferManifest(value, path)
+    const manifest = inferManifest(value, path, options.idField)
     const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
     const data = dataPath === undefined ? value : readData(dataPath)
     const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile: absolute }
     if (dataPath !== undefined) result.dataPath = dataPath
     return result
   }
-  const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? MANIFEST_CHECKS }
+  const manifestOptions = {
+    source: path,
+    lineOf: parsed.lineOf,
+    checks: options.checks ?? MANIFEST_CHECKS,
+    ...(options.idField === undefined ? {} : { idField: options.idField }),
+  }
   const manifest = validateManifest(value, manifestOptions)
   const dataPath =
     options.dataPath !== undefined
@@ -121,7 +136,7 @@ export async function loadDataModule(path: string, options: LoadOptions = {}): P
       [],
     )
   }
-  const manifest = inferManifest(exported, path)
+  const manifest = inferManifest(exported, path, options.idField)
   const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
   const data = dataPath === undefined ? exported : readData(dataPath)
   const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)

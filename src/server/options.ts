@@ -33,6 +33,11 @@ export interface MockOptions
   static?: string | readonly string[]
   /** URL rewrite rules applied before routing: a json-server routes.json path, or the rules as an object */
   routes?: string | RewriteRules
+  /**
+   * the primary key's field name (json-server's `--id _id`) of every collection whose manifest resource
+   * sets no `idField`; default "id"
+   */
+  idField?: string
 }
 
 export interface StartOptions extends MockOptions {

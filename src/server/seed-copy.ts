@@ -42,10 +42,11 @@ export function findSeedCopy(loaded: LoadedSource, stateFile: string): SeedCopy 
  * resource only one of them has (added by hand, or emptied away) is still served; the db.json's shape
  * wins where both have it.
  */
-export function seedCopyManifest(loaded: LoadedSource, copy: SeedCopy): Manifest {
+export function seedCopyManifest(loaded: LoadedSource, copy: SeedCopy, idField?: string): Manifest {
   const { data } = copy
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return inferManifest(data, copy.path)
-  return inferManifest({ ...data, ...(loaded.data as object) }, loaded.path)
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return inferManifest(data, copy.path, idField)
+  return inferManifest({ ...data, ...(loaded.data as object) }, loaded.path, idField)
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   isDataModule,
   type LoadedSource,
   loadDataModule,
+  loadOptionsOf,
   loadSource,
 } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
@@ -33,6 +34,7 @@ import type { PersistenceStats } from './persistence/file.ts'
 import { acquireStateLock, type StateLock } from './persistence/lock.ts'
 import type { Persistence } from './persistence/persistence.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
+import { liveRewrites } from './route-rules.ts'
 import { findSeedCopy, keepSeedCopy, type SeedCopy, seedCopyManifest } from './seed-copy.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 import { staleStateNotice } from './stale-state.ts'
@@ -113,7 +115,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
   // a static folder that does not exist stops the start before anything else
   staticFolders(options.static)
   if (options.source !== undefined) {
-    const loadOptions = options.dataPath === undefined ? {} : { dataPath: options.dataPath }
+    const loadOptions = loadOptionsOf(options)
     loaded = isDataModule(options.source)
       ? await loadDataModule(options.source, loadOptions)
       : loadSource(options.source, loadOptions)
@@ -126,7 +128,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
     assembled =
       seedCopy?.data === undefined
         ? assembleLoaded(loaded, options)
-        : assemble(seedCopyManifest(loaded, seedCopy), seedCopy.data, seedCopy.path, options)
+        : assemble(seedCopyManifest(loaded, seedCopy, options.idField), seedCopy.data, seedCopy.path, options)
   } else {
     assembled = assemble(manifestFromOptions(options), options.data, 'data', options)
     if (options.db !== undefined) stateFile = resolve(options.db)
@@ -155,6 +157,7 @@ async function startLocked(
           file: stateFile,
           snapshot: () => engineRef.current!.snapshot(),
           sync: options.sync === true,
+          idField: (name) => assembled.manifest.resources[name]?.idField ?? options.idField ?? 'id',
           ...(snapshotValue === undefined ? {} : { snapshotValue }),
           log: (message) => console.error(`restmock: ${message}`),
           ...(ownWrites === undefined ? {} : { fs: ownWrites.fs }),
@@ -187,7 +190,17 @@ async function startLocked(
     },
     ...(options.logRequests === true ? { onRequest: (entry) => writer.line(formatRequest(entry)) } : {}),
   }
-  const mock = buildMock(assembled, options, { persistence, initial, runtime, app: appHooks, extensions })
+  // --watch: the routes file is read again when it changes (json-server 0.17 does the same)
+  const routes = watching && typeof options.routes === 'string' ? liveRewrites(options.routes) : undefined
+  const rewrites = routes === undefined ? {} : { rewrites: routes.rewriter }
+  const mock = buildMock(assembled, options, {
+    persistence,
+    initial,
+    runtime,
+    app: appHooks,
+    extensions,
+    ...rewrites,
+  })
   // an extension's async setup that fails stops the start before the port is bound
   await mock.ready?.catch(async (error: unknown) => {
     await persistence.close()
@@ -195,7 +208,7 @@ async function startLocked(
   })
   const { engine } = mock
   // --watch serves a new app when the manifest changes; requests always go to the current one
-  const live = { app: mock.app, reset: mock.reset }
+  const live = { app: mock.app, reset: mock.reset, retire: mock.retire }
   const serve: Hono['fetch'] = (request, env, context) => live.app.fetch(request, env, context)
   engineRef.current = engine
 
@@ -236,6 +249,7 @@ async function startLocked(
           stateFile,
           engine,
           ownWrites,
+          ...(routes === undefined ? {} : { routes }),
           ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }),
           log: (line) => console.error(line),
           remount: (next) => {
@@ -246,9 +260,12 @@ async function startLocked(
               app: appHooks,
               engine,
               extensions,
+              ...rewrites,
             })
+            live.retire()
             live.app = parts.app
             live.reset = parts.reset
+            live.retire = parts.retire
           },
         })
       : undefined

@@ -3,12 +3,16 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
+import { DEFAULT_ID_FIELD } from '../core/manifest/id-field.ts'
+import type { Manifest } from '../core/manifest/model.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import { type Assembled, assembleLoaded } from './build-mock.ts'
-import { isDataModule, type LoadedSource, loadSource } from './load-source.ts'
+import { isDataModule, type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { StartOptions } from './options.ts'
 import { createNodeFs, type PersistenceFs } from './persistence/fs-layer.ts'
+import type { LiveRewrites } from './route-rules.ts'
+import { findSeedCopy, seedCopyManifest } from './seed-copy.ts'
 import { withGeneratedRecords } from './seed-generation.ts'
 
 /** Quiet time after the last file event before a reload: an editor's save is several events. */
@@ -66,6 +70,8 @@ export interface WatchContext {
   /** serve a new app for `assembled` over the same engine */
   remount(assembled: Assembled): void
   ownWrites: OwnWrites | undefined
+  /** the --routes file, read again when it changes */
+  routes?: Pick<LiveRewrites, 'path' | 'reload'>
   debounceMs?: number
   /** one line for the operator (stderr) */
   log(line: string): void
@@ -76,7 +82,7 @@ export interface SourceWatcher {
   close(): Promise<void>
 }
 
-type Change = 'manifest' | 'data' | 'state'
+type Change = 'manifest' | 'data' | 'state' | 'routes'
 
 /**
  * Watch the manifest, its data file or folder, or a zero-config db.json. Each file's folder is watched
@@ -120,6 +126,8 @@ export function watchSource(context: WatchContext): SourceWatcher {
     const name = basename(loaded.path)
     follow(dirname(loaded.path), (changedName) => changedName === name, sourceChange)
   }
+  const routesPath = context.routes?.path
+  if (routesPath !== undefined) follow(dirname(routesPath), (name) => name === basename(routesPath), 'routes')
   const dataPath = loaded.dataPath
   if (dataPath !== undefined && !isDataModule(dataPath)) {
     const folder = isFolder(loaded)
@@ -157,6 +165,10 @@ async function reload(
   superseded: () => boolean,
 ): Promise<void> {
   const { engine, log } = context
+  if (changed.has('routes')) {
+    reloadRoutes(context, superseded)
+    if (changed.size === 1) return
+  }
   try {
     if (changed.has('state')) {
       const path = context.loaded.path
@@ -173,7 +185,7 @@ async function reload(
       await engine.replaceManifest(assembled.manifest, seed, (state) => normalize(assembled, state, 'state'))
       // the file already holds this state: writing it back could land over a newer edit. Records the
       // edit left without an id got one here, which only a write-back keeps.
-      if (everyRecordHasId(loaded.data)) await engine.adoptState(assembled.seed)
+      if (everyRecordHasId(loaded.data, assembled.manifest)) await engine.adoptState(assembled.seed)
       else await engine.replaceAll(assembled.seed)
       context.remount(assembled)
       seen.stamp = stamp
@@ -201,6 +213,18 @@ async function reload(
   }
 }
 
+function reloadRoutes(context: WatchContext, superseded: () => boolean): void {
+  const routes = context.routes!
+  try {
+    routes.reload()
+    context.log(`restmock: ${routes.path} changed; routes reloaded`)
+  } catch (error) {
+    if (superseded()) return
+    const problem = error instanceof ConfigError ? error.format() : (error as Error).message
+    context.log(`restmock: ${routes.path} not reloaded, still using the previous rules:\n${problem}`)
+  }
+}
+
 /** The edited source, assembled as at start; undefined (problems printed) when it is invalid. */
 async function assembledFrom(
   context: WatchContext,
@@ -208,10 +232,7 @@ async function assembledFrom(
 ): Promise<{ assembled: Assembled; loaded: LoadedSource } | undefined> {
   const { options, log } = context
   try {
-    const loaded = loadSource(
-      context.loaded.path,
-      options.dataPath === undefined ? {} : { dataPath: options.dataPath },
-    )
+    const loaded = withSeedCopyResources(loadSource(context.loaded.path, loadOptionsOf(options)), context)
     const assembled = await withGeneratedRecords(
       assembleLoaded(loaded, { ...options, seed: options.seed ?? context.engine.manifest.seed ?? 0 }),
       options.locale,
@@ -225,6 +246,16 @@ async function assembledFrom(
     )
     return undefined
   }
+}
+
+/**
+ * A zero-config db.json with a seed copy serves the resources of both, as at start (seedCopyManifest): a
+ * resource the user deleted from the db.json by hand is still one of the seed's.
+ */
+function withSeedCopyResources(loaded: LoadedSource, context: WatchContext): LoadedSource {
+  const copy = context.stateFile === undefined ? undefined : findSeedCopy(loaded, context.stateFile)
+  if (copy?.data === undefined) return loaded
+  return { ...loaded, manifest: seedCopyManifest(loaded, copy, context.options.idField) }
 }
 
 function normalize(assembled: Assembled, state: unknown, source: string): ReturnType<typeof prepareState> {
@@ -241,12 +272,13 @@ function recordCount(state: Record<string, unknown>): string {
   return count === 1 ? '1 record' : `${count} records`
 }
 
-function everyRecordHasId(data: unknown): boolean {
+function everyRecordHasId(data: unknown, manifest: Manifest): boolean {
   if (typeof data !== 'object' || data === null) return false
-  for (const value of Object.values(data)) {
+  for (const [name, value] of Object.entries(data)) {
     if (!Array.isArray(value)) continue
+    const idField = manifest.resources[name]?.idField ?? DEFAULT_ID_FIELD
     for (const record of value)
-      if (typeof record !== 'object' || record === null || !('id' in record)) return false
+      if (typeof record !== 'object' || record === null || !(idField in record)) return false
   }
   return true
 }

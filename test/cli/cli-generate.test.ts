@@ -316,3 +316,28 @@ describe('restmock generate --out failures', () => {
     assert.deepEqual(await readdir(dir), [])
   })
 })
+
+describe('restmock generate on json-server data', () => {
+  test('a db.js module is refused in one line, like a db.json, without running it', async () => {
+    const dir = await tempDir()
+    const marker = join(dir, 'ran.txt')
+    await writeFile(
+      join(dir, 'db.mjs'),
+      `import { writeFileSync } from 'node:fs'\nwriteFileSync(${JSON.stringify(marker)}, 'ran')\nexport default { posts: [] }\n`,
+    )
+    await writeFile(join(dir, 'db.json'), JSON.stringify({ posts: [{ id: 1 }] }))
+    const module = await run(['generate', 'db.mjs'], dir)
+    assert.equal(module.code, 2)
+    assert.equal(
+      module.stderr,
+      'restmock: db.mjs is a json-server data module, which makes its own records: generate needs a manifest with field rules\n',
+    )
+    assert.deepEqual(await readdir(dir), ['db.json', 'db.mjs'], 'the module was not run')
+    const data = await run(['generate', 'db.json'], dir)
+    assert.equal(data.code, 2)
+    assert.match(data.stderr, /^restmock: db\.json is a json-server data file: generate needs a manifest/)
+    const missing = await run(['generate', 'nope.js'], dir)
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /^restmock: source .*nope\.js does not exist\n$/)
+  })
+})

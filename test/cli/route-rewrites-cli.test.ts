@@ -23,6 +23,8 @@ describe('restmock db.json --routes routes.json', () => {
         assert.deepEqual(await listed.json(), DB.posts)
         const shown = await fetch(`${cli.url}/blog/1/show`)
         assert.deepEqual(await shown.json(), DB.posts[0])
+        const rules = await fetch(`${cli.url}/__rules`)
+        assert.deepEqual(await rules.json(), { '/api/*': '/$1', '/blog/:id/show': '/posts/:id' })
       } finally {
         cli.child.kill('SIGTERM')
         await cli.exited

@@ -56,6 +56,24 @@ describe('usage errors name what was meant, in one line', { concurrency: 4 }, ()
     assertUsageLine(await run(['frobnicate']), 'unknown command frobnicate; see restmock --help')
   })
 
+  test('a mistyped command after flags is named too, wherever the flags put it', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--port', '3000', 'valdate'], 'unknown command valdate; did you mean validate?'],
+      [['--port=3000', 'valdate', MANIFEST], 'unknown command valdate; did you mean validate?'],
+      [['-q', '--watch', 'generat', MANIFEST], 'unknown command generat; did you mean generate?'],
+      [['--watch', 'false', '-qp', '0', 'valdate'], 'unknown command valdate; did you mean validate?'],
+      [['--host', 'localhost', 'frobnicate'], 'unknown command frobnicate; see restmock --help'],
+    ]
+    const results = await Promise.all(cases.map(([args]) => run(args)))
+    for (const [i, result] of results.entries()) assertUsageLine(result, cases[i]![1])
+  })
+
+  test('a flag value that looks like a word is not taken for a command', async () => {
+    // "localhost" is --host's value: the source is what comes after it
+    const result = await run(['--host', 'localhost', DB, '--port', 'x'])
+    assertUsageLine(result, '--port must be a whole number from 0 to 65535, got "x"')
+  })
+
   test('a source file whose name looks like a word is still served', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'mockdata'), JSON.stringify({ posts: [{ id: 1 }] }))

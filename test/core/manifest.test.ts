@@ -119,6 +119,7 @@ describe('validateManifest: defaults of a minimal manifest', () => {
       name: 'things',
       singleton: false,
       id: 'integer',
+      idField: 'id',
       timestamps: false,
       additionalFields: true,
     })
@@ -230,7 +231,7 @@ const BROKEN = [
   '      nickname: { type: string, maxLength: 3, default: toolong }', //       12
   '      plan: { type: string, enum: [free, 3] }', //                           13
   '      note: { type: string, onDelete: cascade }', //                         14
-  '      id: { type: string }', //                                              15
+  '      id: { type: integer }', //                                             15
   '      createdAt: { type: string }', //                                       16
   '  invoices:', //                                                             17
   '    fields:', //                                                             18

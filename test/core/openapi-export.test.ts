@@ -504,3 +504,24 @@ describe('OpenAPI export: zero-config data', () => {
     assert.ok(text.endsWith('}\n'))
   })
 })
+
+test('a primary key named by idField is the record property, the filter and x-restmock.idField', () => {
+  const doc = exportOf(`
+resources:
+  users:
+    idField: _id
+    id: uuid
+    fields:
+      name: { type: string, required: true }
+`)
+  const schema = doc.components.schemas.User
+  assert.deepEqual(schema.properties._id, { type: 'string', format: 'uuid' })
+  assert.equal(schema.properties.id, undefined)
+  assert.deepEqual(schema.required, ['_id', 'name'])
+  assert.deepEqual(schema['x-restmock'], { resource: 'users', id: 'uuid', idField: '_id' })
+  const filters = doc.components.parameters.UserFilters.schema.properties
+  assert.ok(
+    '_id' in filters || Object.keys(filters).some((key) => key.startsWith('_id')),
+    Object.keys(filters).join(),
+  )
+})

@@ -263,11 +263,19 @@ describe('simulationConfigFrom', () => {
     name: 'test',
     basePath: '',
     resources: {
-      orders: { name: 'orders', singleton: false, id: 'integer', timestamps: false, additionalFields: true },
+      orders: {
+        name: 'orders',
+        singleton: false,
+        id: 'integer',
+        idField: 'id',
+        timestamps: false,
+        additionalFields: true,
+      },
       customers: {
         name: 'customers',
         singleton: false,
         id: 'integer',
+        idField: 'id',
         timestamps: false,
         additionalFields: true,
         simulate: { latency: 10 },

@@ -43,6 +43,7 @@ export function manifestOf(resources: Record<string, ResourceInput>, seed?: numb
       name,
       singleton: false,
       id: 'integer',
+      idField: 'id',
       timestamps: false,
       additionalFields: false,
       ...rest,

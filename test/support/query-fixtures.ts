@@ -16,7 +16,15 @@ export function field(type: FieldDef['type'], extra: Partial<FieldDef> = {}): Fi
 }
 
 export function resource(name: string, extra: Partial<ResourceDef> = {}): ResourceDef {
-  return { name, singleton: false, id: 'integer', timestamps: false, additionalFields: false, ...extra }
+  return {
+    name,
+    singleton: false,
+    id: 'integer',
+    idField: 'id',
+    timestamps: false,
+    additionalFields: false,
+    ...extra,
+  }
 }
 
 export function manifest(

@@ -57,7 +57,8 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
   const idsOf = (name: string): RecordId[] => {
     let ids = idLists.get(name)
     if (ids === undefined) {
-      ids = existingRecords(state, name).map((record) => record.id as RecordId)
+      const { idField } = manifest.resources[name]!
+      ids = existingRecords(state, name).map((record) => record[idField] as RecordId)
       idLists.set(name, ids)
     }
     return ids
@@ -84,7 +85,7 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     const random = createRandom(deriveSeed(seed, `generate:${name}`))
     faker.seed(deriveSeed(seed, `faker:${name}`))
     const existing = existingRecords(state, name)
-    const nextId = idSequence(resource.id, existing, random)
+    const nextId = idSequence(resource.id, existing, random, resource.idField)
     const context = contextFor(name, random)
     const fields = generatedFields(resource).map(([field, def]) =>
       deferred.has(field)
@@ -94,10 +95,11 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     const ids = idsOf(name)
     const records: MutableRecord[] = []
     for (let i = 0; i < count; i++) {
-      const record: MutableRecord = { id: nextId() }
+      const id = nextId()
+      const record: MutableRecord = { [resource.idField]: id }
       fillRecord(record, fields, resource, context)
       records.push(record)
-      ids.push(record.id as RecordId)
+      ids.push(id)
       report()
     }
     generated.set(name, records)
@@ -177,7 +179,8 @@ function fieldPath(resource: ResourceDef, field: string): string {
 /** Declared fields that get generated values: not the id, not the timestamps the store maintains. */
 function generatedFields(resource: ResourceDef): Array<[string, FieldDef]> {
   return Object.entries(resource.fields ?? {}).filter(
-    ([name]) => name !== 'id' && !(resource.timestamps && (name === 'createdAt' || name === 'updatedAt')),
+    ([name]) =>
+      name !== resource.idField && !(resource.timestamps && (name === 'createdAt' || name === 'updatedAt')),
   )
 }
 

@@ -38,6 +38,8 @@ export interface ResourceDef {
   name: string
   singleton: boolean
   id: IdStrategy
+  /** the field holding each record's primary key: "id" unless the manifest or `--id` names another (`_id`) */
+  idField: string
   /** records to generate at first start when the data has none (generation issue) */
   count?: number
   timestamps: boolean

@@ -1,5 +1,6 @@
 import { ConfigError, didYouMean } from '../errors.ts'
-import type { IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
+import { DEFAULT_ID_FIELD, idFieldProblem } from './id-field.ts'
+import type { FieldDef, IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
 import { isPlainObject, joinPath, Reporter } from './reporter.ts'
 import { validateFieldMap } from './validate-field.ts'
 import { declaredRelations } from './zero-config.ts'
@@ -17,6 +18,7 @@ const TOP_LEVEL_KEYS = [
 ] as const
 const RESOURCE_KEYS = [
   'id',
+  'idField',
   'count',
   'timestamps',
   'singleton',
@@ -27,7 +29,6 @@ const RESOURCE_KEYS = [
 ] as const
 const ID_STRATEGIES: readonly IdStrategy[] = ['integer', 'uuid', 'string']
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
-const RESERVED_FIELDS = ['id']
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt']
 /** Keys reserved for features this version does not have yet (auth, OpenAPI sources). */
 const NOT_YET_SUPPORTED: Record<string, string> = { auth: 'auth simulation is not supported yet' }
@@ -40,6 +41,8 @@ export interface ValidateOptions {
   source?: string
   lineOf?: (path: string) => number | undefined
   checks?: readonly ManifestCheck[]
+  /** the primary key's field name of every resource that sets no `idField` (CLI --id); default "id" */
+  idField?: string
 }
 
 /** Every problem of a manifest, split by stage, and the manifest as far as it could be read. */
@@ -58,7 +61,7 @@ export interface ManifestReport {
  */
 export function checkManifest(raw: unknown, options: ValidateOptions = {}): ManifestReport {
   const report = new Reporter()
-  const manifest = readManifest(raw, report)
+  const manifest = readManifest(raw, report, options.idField ?? DEFAULT_ID_FIELD)
   const checks: Issue[] = []
   if (manifest !== undefined && isPlainObject(raw)) {
     for (const check of options.checks ?? []) checks.push(...check(manifest, raw))
@@ -93,7 +96,7 @@ export function withLine(issue: Issue, lineOf: ValidateOptions['lineOf']): Issue
   return issue
 }
 
-function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
+function readManifest(raw: unknown, report: Reporter, idField: string): Manifest | undefined {
   if (!isPlainObject(raw)) {
     report.add('', 'the manifest must be an object with a `resources` key')
     return undefined
@@ -118,7 +121,7 @@ function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
   if (raw.resources === undefined) report.add('resources', 'is required: declare at least one resource')
   const resources: Record<string, ResourceDef> = {}
   for (const [name, definition] of Object.entries(resourcesRaw ?? {})) {
-    const resource = readResource(name, definition, joinPath('resources', name), report)
+    const resource = readResource(name, definition, joinPath('resources', name), report, idField)
     if (resource !== undefined) resources[name] = resource
   }
   if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0) {
@@ -161,7 +164,13 @@ function readBasePath(raw: unknown, report: Reporter): string {
   return value.replace(/\/+$/, '')
 }
 
-function readResource(name: string, raw: unknown, path: string, report: Reporter): ResourceDef | undefined {
+function readResource(
+  name: string,
+  raw: unknown,
+  path: string,
+  report: Reporter,
+  defaultIdField: string,
+): ResourceDef | undefined {
   if (!RESOURCE_NAME.test(name)) {
     report.add(
       path,
@@ -181,6 +190,7 @@ function readResource(name: string, raw: unknown, path: string, report: Reporter
     name,
     singleton,
     id: report.oneOf(definition.id, ID_STRATEGIES, joinPath(path, 'id')) ?? 'integer',
+    idField: readIdField(definition.idField, joinPath(path, 'idField'), report) ?? defaultIdField,
     timestamps,
     additionalFields:
       report.boolean(definition.additionalFields, joinPath(path, 'additionalFields')) ?? fields === undefined,
@@ -190,21 +200,52 @@ function readResource(name: string, raw: unknown, path: string, report: Reporter
   if (count !== undefined) resource.count = count
   if (definition.simulate !== undefined) resource.simulate = definition.simulate
   if (singleton) {
-    for (const key of ['id', 'count'] as const) {
+    for (const key of ['id', 'idField', 'count'] as const) {
       if (definition[key] !== undefined)
         report.add(joinPath(path, key), 'does not apply to a singleton resource')
     }
   }
   for (const fieldName of Object.keys(fields ?? {})) {
     const where = joinPath(joinPath(path, 'fields'), fieldName)
-    if (RESERVED_FIELDS.includes(fieldName) && !singleton) {
-      report.add(where, 'is managed by restmock: choose the id strategy with the resource key `id`')
-    }
+    if (fieldName === resource.idField && !singleton)
+      checkKeyField(resource, fields![fieldName]!, where, report)
     if (timestamps && TIMESTAMP_FIELDS.includes(fieldName)) {
       report.add(where, 'is maintained by restmock because the resource sets `timestamps: true`')
     }
   }
+  if (timestamps && TIMESTAMP_FIELDS.includes(resource.idField) && !singleton) {
+    report.add(
+      joinPath(path, definition.idField === undefined ? 'timestamps' : 'idField'),
+      `the primary key cannot be ${resource.idField}: restmock maintains it because the resource sets \`timestamps: true\``,
+    )
+  }
   return resource
+}
+
+/**
+ * A declared field named as the primary key (an imported schema often lists its key) documents it:
+ * accepted when its type fits the `id` strategy, then left out of the field rules (restmock manages
+ * the key), reported when it does not.
+ */
+function checkKeyField(resource: ResourceDef, field: FieldDef, where: string, report: Reporter): void {
+  const expected = resource.id === 'integer' ? 'integer' : 'string'
+  if (field.type === expected && field.ref === undefined) {
+    const { [resource.idField]: _key, ...rest } = resource.fields!
+    resource.fields = rest
+    return
+  }
+  report.add(
+    where,
+    `is the primary key (idField: ${resource.idField}), managed by restmock as the resource key \`id\` says (${resource.id}): declare it as type ${expected} without ref, or leave it out`,
+  )
+}
+
+function readIdField(raw: unknown, path: string, report: Reporter): string | undefined {
+  if (raw === undefined) return undefined
+  const problem = idFieldProblem(raw)
+  if (problem === undefined) return raw as string
+  report.add(path, problem)
+  return undefined
 }
 
 function checkRefs(resources: Record<string, ResourceDef>, report: Reporter): void {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts'
+import { DEFAULT_ID_FIELD } from './id-field.ts'
 import type { Issue, Manifest, Relation, ResourceDef } from './model.ts'
 
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
@@ -6,9 +7,10 @@ const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 /**
  * Zero-config mode: a json-server db.json becomes a manifest. Arrays are collections (integer ids
  * when every id is a number or absent, string ids otherwise), objects are singletons, any JSON object
- * body is accepted, and relations follow the `<singular>Id` convention.
+ * body is accepted, and relations follow the `<singular>Id` convention. `idField` names the primary key
+ * of every collection (json-server's `--id _id`).
  */
-export function inferManifest(data: unknown, source: string): Manifest {
+export function inferManifest(data: unknown, source: string, idField: string = DEFAULT_ID_FIELD): Manifest {
   const issues: Issue[] = []
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`${source} must be a JSON object keyed by resource name`, [
@@ -22,16 +24,26 @@ export function inferManifest(data: unknown, source: string): Manifest {
       continue
     }
     if (Array.isArray(value)) {
-      const stringIds = value.some((record) => typeof (record as { id?: unknown } | null)?.id === 'string')
+      const stringIds = value.some(
+        (record) => typeof (record as Record<string, unknown> | null)?.[idField] === 'string',
+      )
       resources[name] = {
         name,
         singleton: false,
         id: stringIds ? 'string' : 'integer',
+        idField,
         timestamps: false,
         additionalFields: true,
       }
     } else if (typeof value === 'object' && value !== null) {
-      resources[name] = { name, singleton: true, id: 'integer', timestamps: false, additionalFields: true }
+      resources[name] = {
+        name,
+        singleton: true,
+        id: 'integer',
+        idField,
+        timestamps: false,
+        additionalFields: true,
+      }
     } else {
       issues.push({ path: name, message: 'must be an array (a collection) or an object (a singleton)' })
     }

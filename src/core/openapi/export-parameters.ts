@@ -205,7 +205,8 @@ export interface FilterPath {
 /** Every filterable scalar path of a resource with declared fields (arrays filter by their elements). */
 export function filterPaths(resource: ResourceDef): FilterPath[] {
   const paths: FilterPath[] = []
-  if (!resource.singleton) paths.push({ name: 'id', type: resource.id === 'integer' ? 'integer' : 'string' })
+  if (!resource.singleton)
+    paths.push({ name: resource.idField, type: resource.id === 'integer' ? 'integer' : 'string' })
   const visit = (prefix: string, fields: Readonly<Record<string, FieldDef>>): void => {
     for (const [name, field] of Object.entries(fields)) {
       const path = prefix === '' ? name : `${prefix}.${name}`

@@ -82,8 +82,8 @@ export function recordSchema(resource: ResourceDef): JsonObject {
   const properties: Record<string, JsonObject> = {}
   const required: string[] = []
   if (!resource.singleton) {
-    properties.id = idSchema(resource)
-    required.push('id')
+    properties[resource.idField] = idSchema(resource)
+    required.push(resource.idField)
   }
   if (fields !== undefined) {
     const own = objectProperties(fields, 'record')
@@ -97,15 +97,17 @@ export function recordSchema(resource: ResourceDef): JsonObject {
     }
   }
   const schema: JsonObject = { type: 'object', properties }
-  if (required.length > 0) schema.required = required
+  // a declared field may document the key
+  if (required.length > 0) schema.required = [...new Set(required)]
   if (fields !== undefined && !resource.additionalFields) schema.additionalProperties = false
   schema['x-restmock'] = resourceExtension(resource)
   return schema
 }
 
-/** `{ resource, id, count?, timestamps?, singleton?, additionalFields?, simulate? }`: the defaults left out. */
+/** `{ resource, id, idField?, count?, timestamps?, singleton?, additionalFields?, simulate? }`: the defaults left out. */
 function resourceExtension(resource: ResourceDef): JsonObject {
   const extension: JsonObject = { resource: resource.name, id: resource.id }
+  if (resource.idField !== 'id') extension.idField = resource.idField
   if (resource.count !== undefined) extension.count = resource.count
   if (resource.timestamps) extension.timestamps = true
   if (resource.singleton) extension.singleton = true

@@ -20,6 +20,8 @@ export interface ItemQuery {
   readonly fields: readonly string[] | undefined
   readonly embed: readonly EmbedSpec[]
   readonly expand: readonly ExpandSpec[]
+  /** the resource's primary key field (kept by `_fields`, matched by `_embed`); default "id" */
+  readonly idField?: string
 }
 
 /** A parsed GET /name query, compiled once per request; execute it with executeListQuery. */

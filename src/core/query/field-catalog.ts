@@ -40,7 +40,7 @@ export function fieldCatalog(resource: ResourceDef, strict: boolean): FieldCatal
 }
 
 function strictCatalog(resource: ResourceDef, declared: Readonly<Record<string, FieldDef>>): FieldCatalog {
-  const top = new Map<string, FieldDef | FieldType>([['id', ID_TYPES[resource.id]]])
+  const top = new Map<string, FieldDef | FieldType>([[resource.idField, ID_TYPES[resource.id]]])
   for (const [name, def] of Object.entries(declared)) top.set(name, def)
   if (resource.timestamps) {
     top.set('createdAt', 'string')

@@ -155,7 +155,8 @@ function parseShape(
     if (unknown !== undefined)
       throw invalidQuery('_fields', unknown, unknownName('field', unknown, catalog.names))
   }
-  return { fields: requested.length === 0 ? undefined : requested, embed, expand }
+  const fields = requested.length === 0 ? undefined : requested
+  return { fields, embed, expand, idField: resource.idField }
 }
 
 /** More than MAX_QUERY_PARAMS parameters -> 400, checked before anything is built from them. */

@@ -11,14 +11,12 @@ export function shapeIsIdentity(shape: ItemQuery): boolean {
  */
 export function shapeRecord(record: Rec, shape: ItemQuery, relations: RelationReader): Rec {
   if (shapeIsIdentity(shape)) return record
+  const idField = shape.idField ?? 'id'
+  const id = record[idField]
   const out: Record<string, unknown> =
-    shape.fields === undefined ? { ...record } : project(record, shape.fields)
+    shape.fields === undefined ? { ...record } : project(record, shape.fields, idField)
   for (const embed of shape.embed) {
-    setField(
-      out,
-      embed.key,
-      record.id === undefined ? [] : relations.childrenOf(embed.child, embed.field, record.id),
-    )
+    setField(out, embed.key, id === undefined ? [] : relations.childrenOf(embed.child, embed.field, id))
   }
   for (const expand of shape.expand) {
     const foreignKey = record[expand.field]
@@ -29,9 +27,9 @@ export function shapeRecord(record: Rec, shape: ItemQuery, relations: RelationRe
   return out
 }
 
-function project(record: Rec, fields: readonly string[]): Record<string, unknown> {
+function project(record: Rec, fields: readonly string[], idField: string): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  if (Object.hasOwn(record, 'id')) out.id = record.id
+  if (Object.hasOwn(record, idField)) setField(out, idField, record[idField])
   for (const field of fields) if (Object.hasOwn(record, field)) setField(out, field, record[field])
   return out
 }

@@ -32,6 +32,8 @@ export interface FilePersistenceOptions {
   log?: (message: string) => void
   /** The file layer; tests inject failures through it. */
   fs?: PersistenceFs
+  /** the primary key's field name of a collection, to replay the journal over the snapshot (default "id") */
+  idField?: (resource: string) => string
 }
 
 export interface PersistenceStats {
@@ -272,7 +274,7 @@ export function createFilePersistence(options: FilePersistenceOptions): FilePers
         log(`${path}: ignoring a torn last batch (a write interrupted by a crash, never acknowledged)`)
       }
       if (parsed.mutations.length === 0) continue
-      builder ??= createStateBuilder(base ?? {})
+      builder ??= createStateBuilder(base ?? {}, options.idField)
       for (const mutation of parsed.mutations) builder.apply(mutation)
     }
     stats.journalBytes = pendingBytes()
