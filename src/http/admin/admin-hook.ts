@@ -20,7 +20,7 @@ export interface AdminOptions extends AdminAccess {
 
 /** What the admin API works on, handed in by the app. */
 export interface AdminDependencies
-  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock'> {
+  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock' | 'extend'> {
   /** where unexpected errors in admin handlers are reported */
   logError: (error: unknown) => void
 }
@@ -56,6 +56,7 @@ export function adminHook(dependencies: AdminDependencies, options: AdminOptions
       responder,
       redactHeaders: dependencies.redactHeaders,
       clock: dependencies.clock,
+      extend: dependencies.extend,
       reset:
         options.reset ??
         (async () => {
@@ -126,5 +127,6 @@ function createAdminApp(admin: AdminContext, logError: (error: unknown) => void)
   registerSimulationRoutes(app, admin)
   registerFaultRoutes(app, admin)
   registerRequestRoutes(app, admin)
+  admin.extend?.routes(app, admin)
   return app
 }
