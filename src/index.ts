@@ -13,11 +13,13 @@ export type {
   FaultInput,
   FaultKind,
   Health,
+  IssuedTokens,
   JournalEntry,
   MockRecord,
   Problem,
   RequestFilter,
   SimulationPolicy,
+  TokenRequest,
   TruncatedBody,
   Weighted,
 } from './library/admin-types.ts'

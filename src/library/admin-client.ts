@@ -3,10 +3,12 @@ import type {
   Fault,
   FaultInput,
   Health,
+  IssuedTokens,
   JournalEntry,
   Problem,
   RequestFilter,
   SimulationPolicy,
+  TokenRequest,
 } from './admin-types.ts'
 
 /** Sends one request to the mock: over HTTP, or straight into an in-process app. */
@@ -65,6 +67,11 @@ export interface AdminClient {
   /** back to the seed data, with runtime simulation, scripted faults and the journal cleared */
   reset(): Promise<void>
   health(): Promise<Health>
+  /** Auth simulation (a manifest with `auth`). */
+  auth: {
+    /** a signed access token for a user (with a refresh token) or a client, without the OAuth endpoints */
+    token(request: TokenRequest): Promise<IssuedTokens>
+  }
 }
 
 /** A problem answered by the mock's admin API (bad fault, unknown resource, wrong token...). */
@@ -142,6 +149,9 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
     },
     reset: () => call('POST', '/reset'),
     health: () => call('GET', '/health'),
+    auth: {
+      token: (request) => call('POST', '/auth/token', request),
+    },
   }
 }
 

@@ -65,6 +65,8 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   admin: boolean,
   adminToken: string(),
   adminOrigin: string('an origin such as "http://localhost:5173"'),
+  auth: boolean,
+  showSecrets: boolean,
 }
 
 const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {
