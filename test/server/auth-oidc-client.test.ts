@@ -90,7 +90,9 @@ describe('an OIDC client library against the mock, over real HTTP', () => {
 
     const inProcess = createMock({ manifest: authManifest(), data: AUTH_DATA })
     const { access_token } = await inProcess.auth.token({ user: 'bob' })
-    const notes = await inProcess.request('/api/notes', { headers: { authorization: `Bearer ${access_token}` } })
+    const notes = await inProcess.request('/api/notes', {
+      headers: { authorization: `Bearer ${access_token}` },
+    })
     assert.deepEqual(
       ((await notes.json()) as { id: number }[]).map((note) => note.id),
       [2],

@@ -82,3 +82,26 @@ export const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
 })
+
+/** HS256 with a fixed secret: no RSA key to generate, so a test's mock starts at once. */
+export const FAST_TOKENS: Record<string, unknown> = {
+  tokens: { ttl: '15m', refreshTtl: '7d', algorithm: 'HS256', key: 'a-test-secret-of-at-least-32-chars!' },
+}
+
+/** The auth manifest with HS256 tokens and `auth` keys replaced, as an in-process app. */
+export function fastAuthApp(options: Partial<AppOptions> = {}, auth: Record<string, unknown> = {}): Hono {
+  return authApp({ manifest: authManifest({ ...FAST_TOKENS, ...auth }), ...options })
+}
+
+/** Gets a token from the token endpoint (password grant for users, client credentials otherwise). */
+export async function tokenFor(app: Hono, who: string, scope?: string): Promise<Record<string, string>> {
+  const fields: Record<string, string> =
+    who === 'demo-client'
+      ? { grant_type: 'client_credentials', client_id: who, client_secret: 's3cret' }
+      : { grant_type: 'password', username: who, password: 'pw' }
+  if (scope !== undefined) fields.scope = scope
+  const response = await app.request('/__restmock/oauth/token', form(fields))
+  if (response.status !== 200)
+    throw new Error(`token for ${who}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as Record<string, string>
+}
