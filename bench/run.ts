@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { benchToken, writeAuthManifests } from './auth-fixture.ts'
 import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
 import { type ServerProcess, startServer } from './processes.ts'
@@ -254,6 +255,70 @@ try {
         },
       )
     },
+  )
+
+  log(
+    'restmock 10k, auth: GET by id with a bearer JWT checked vs --auth off; an open resource vs no auth block',
+  )
+  const auth = await writeAuthManifests(work, db10k)
+  const ids: Load = { path: { randomPostIdUpTo: 10_000 }, connections: 32 }
+  /** A row rated against another restmock (not the bare server): `min` is the least share of its rate. */
+  const relative = async (
+    scenario: string,
+    reference: ServerProcess,
+    server: ServerProcess,
+    spec: Load,
+    of: string,
+    min: number,
+  ) => {
+    await warmUp(reference, spec)
+    const comparison = await compare(reference, server, spec)
+    const { result } = comparison
+    rows.push({
+      scenario,
+      rps: result.rps,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      value: `${percent(comparison.ratio)} of ${of} (${range(comparison, percent)})`,
+      target: `>= ${percent(min)} of ${of}`,
+      pass: comparison.ratio >= min && result.errors === 0,
+    })
+  }
+  await withServer(
+    () => startRestmock(auth.protected, '--quiet', '--in-memory', '--auth', 'off'),
+    (off) =>
+      withServer(
+        () => startRestmock(auth.protected, '--quiet', '--in-memory'),
+        async (checked) => {
+          const headers = { authorization: `Bearer ${await benchToken(checked.url)}` }
+          const problem = await check(checked, '/posts/1', { headers })
+          if (problem !== undefined) return addFailure('GET /posts/:id (10k), bearer JWT', '>= 80%', problem)
+          await relative(
+            'GET /posts/:id (10k), bearer JWT checked',
+            off,
+            checked,
+            { ...ids, headers },
+            '--auth off',
+            0.8,
+          )
+        },
+      ),
+  )
+  await withServer(
+    () => startRestmock(auth.plain, '--quiet', '--in-memory'),
+    (plain) =>
+      withServer(
+        () => startRestmock(auth.open, '--quiet', '--in-memory'),
+        (open) =>
+          relative(
+            'GET /posts/:id (10k), open resource, auth block',
+            plain,
+            open,
+            ids,
+            'no auth block',
+            0.95,
+          ),
+      ),
   )
 
   log('restmock 10k, durable: POST')
