@@ -2,6 +2,7 @@ import {
   authorize,
   bothOf,
   type Credentials,
+  isReadMethod,
   OPTIONAL,
   type Requirement,
   requirementFor,
@@ -132,31 +133,44 @@ function rules(
   config: AuthConfig,
 ): (method: string, path: string, url: string) => Rule | undefined {
   const prefix = `${manifest.basePath}/`
-  const owned = (name: string) => manifest.resources[name]?.auth?.owner !== undefined
+  const resourceOf = (name: string) =>
+    Object.hasOwn(manifest.resources, name) ? manifest.resources[name] : undefined
+  const owned = (name: string) => resourceOf(name)?.auth?.owner !== undefined
   const anyProtected = Object.values(manifest.resources).some(
     (resource) => requirementFor(config, resource, 'GET') !== undefined,
   )
+  const related: Rule = { requirement: OPTIONAL, rows: true }
+  // one resource's rules, made once: [GET/HEAD, other methods], each plain and with related rows
+  const made = new Map<string, [Rule | undefined, Rule | undefined, Rule | undefined, Rule | undefined]>()
+  for (const resource of Object.values(manifest.resources)) {
+    const rule = (method: string, withRelated: boolean): Rule | undefined => {
+      const requirement = requirementFor(config, resource, method)
+      if (requirement === undefined) return withRelated ? related : undefined
+      return { requirement, rows: owned(resource.name) || withRelated }
+    }
+    made.set(resource.name, [rule('GET', false), rule('POST', false), rule('GET', true), rule('POST', true)])
+  }
   return (method, path, url) => {
     if (method === 'OPTIONS' || !path.startsWith(prefix)) return undefined
-    const parts = path.slice(prefix.length).split('/')
-    if (parts[parts.length - 1] === '') parts.pop()
-    const name = parts[0]!
-    const resource = Object.hasOwn(manifest.resources, name) ? manifest.resources[name] : undefined
-    if (resource === undefined || parts.length > 3) return undefined
-    let requirement: Requirement | undefined
-    let rows = owned(name)
-    if (parts.length === 3) {
-      const child = Object.hasOwn(manifest.resources, parts[2]!) ? manifest.resources[parts[2]!] : undefined
-      requirement = bothOf(
-        requirementFor(config, resource, 'GET'),
-        child === undefined ? undefined : requirementFor(config, child, method),
-      )
-      rows ||= child !== undefined && owned(child.name)
-    } else {
-      requirement = requirementFor(config, resource, method)
+    const end = path.indexOf('/', prefix.length)
+    const name = end === -1 ? path.slice(prefix.length) : path.slice(prefix.length, end)
+    const rules = made.get(name)
+    if (rules === undefined) return undefined
+    const withRelated = anyProtected && RELATED.test(url)
+    const second = end === -1 ? -1 : path.indexOf('/', end + 1)
+    if (second === -1 || second === path.length - 1) {
+      return rules[(isReadMethod(method) ? 0 : 1) + (withRelated ? 2 : 0)]
     }
-    const related = anyProtected && RELATED.test(url)
-    if (requirement === undefined) return related ? { requirement: OPTIONAL, rows: true } : undefined
-    return { requirement, rows: rows || related }
+    // a nested route: reading the parent, and the method on the child
+    const childName = path.slice(second + 1).replace(/\/$/, '')
+    const child = childName.includes('/') ? undefined : resourceOf(childName)
+    const parent = resourceOf(name)!
+    const requirement = bothOf(
+      requirementFor(config, parent, 'GET'),
+      child === undefined ? undefined : requirementFor(config, child, method),
+    )
+    if (requirement === undefined) return withRelated ? related : undefined
+    const rows = owned(name) || (child !== undefined && owned(child.name)) || withRelated
+    return { requirement, rows }
   }
 }
