@@ -386,6 +386,8 @@ describe('secrets stay out of the journal and the admin info', () => {
     await app.request('/api/invoices', { headers: { 'x-demo-key': 'k-demo' } })
     await app.request('/api/invoices', bearer('t-admin'))
     const journal = (await (await app.request('/__restmock/requests')).json()) as { requests: unknown[] }
+    const tokenCalls = await app.request('/__restmock/requests?path=/__restmock/oauth/token')
+    assert.equal(((await tokenCalls.json()) as { count: number }).count, 3)
     const text = JSON.stringify(journal)
     for (const secret of [
       's3cret',
