@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { describe, test } from 'node:test'
-import { authApp, bearer, fastAuthApp, form, tokenFor } from '../support/auth-fixtures.ts'
+import { authApp, authManifest, bearer, fastAuthApp, form, tokenFor } from '../support/auth-fixtures.ts'
 import { expectProblem, json } from '../support/helpers.ts'
 
 const TOKEN = '/__restmock/oauth/token'
@@ -260,6 +261,25 @@ describe('token lifetime, tampering and revocation', () => {
       401,
       'invalid_client',
     )
+  })
+})
+
+describe('a key in the manifest', () => {
+  test('an RS256 PEM key: tokens of one run are accepted by the next', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const tokens = { tokens: { algorithm: 'RS256', key } }
+    const first = authApp({ manifest: authManifest(tokens) })
+    const { access_token } = await tokenFor(first, 'ada')
+    const next = authApp({ manifest: authManifest(tokens) })
+    assert.equal((await next.request('/api/invoices', bearer(access_token!))).status, 200)
+    const jwks = (await (await next.request('/__restmock/.well-known/jwks.json')).json()) as {
+      keys: { n: string }[]
+    }
+    const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as { n: string }
+    assert.equal(jwks.keys[0]!.n, publicJwk.n)
+    const random = authApp()
+    await expectProblem(await random.request('/api/invoices', bearer(access_token!)), 401, 'unauthenticated')
   })
 })
 
