@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export interface AuthManifests {
@@ -39,3 +39,18 @@ export async function benchToken(url: string): Promise<string> {
   if (!response.ok) throw new Error(`the token endpoint answered ${response.status}`)
   return ((await response.json()) as { access_token: string }).access_token
 }
+
+/** CPU time (user + system) a process has used, in ms, from /proc; undefined where there is none. */
+export async function cpuMs(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    // the fields after the command name (which may hold spaces) start at field 3
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS
+  } catch {
+    return undefined
+  }
+}
+
+/** Linux clock ticks are 10 ms (USER_HZ is 100 on every mainstream kernel). */
+const TICK_MS = 10
