@@ -6,7 +6,7 @@ import { shapeItem } from '../core/query/execute.ts'
 import { parseItemQuery } from '../core/query/parse-query.ts'
 import { recordText, representationOf, requestedPatchStyle } from '../core/records.ts'
 import type { Rec, RecordId } from '../core/store.ts'
-import { ownedBody, ownedRecord, relationsFor, requestScope } from './auth/request-access.ts'
+import { ownedBody, ownedRecord, relationsFor, requestScope, rowAccessOf } from './auth/request-access.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
 import { canonicalJson, IdempotencyCache } from './idempotency.ts'
@@ -46,8 +46,8 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   })
   app.all(`${base}/:name/:id/:child`, (c) => {
     const parent = resourceOrNotFound(engine, c.req.param('name'))
-    if (!parent.singleton) ownedRecord(c, parent, engine.get(parent.name, c.req.param('id')))
     const { child, scope } = nestedScope(engine, parent, c.req.param('id'), c.req.param('child'))
+    if (rowAccessOf(c) !== undefined) ownedRecord(c, parent, engine.get(parent.name, scope.parentId))
     return collectionRoute(c, child, options, idempotency, scope)
   })
 }

@@ -113,6 +113,24 @@ describe('rows owned by users (auth.owner)', () => {
     assert.equal(withScope.invoices.length, 1)
   })
 
+  test("a nested route under another user's row is a 404; _expand leaves out a row the caller may not read", async () => {
+    const { app, ada, bob } = await setup()
+    await expectProblem(await app.request('/api/notes/2/attachments', bearer(ada)), 404, 'not_found')
+    const bobs = (await (await app.request('/api/notes/2/attachments', bearer(bob))).json()) as Row[]
+    assert.deepEqual(
+      bobs.map((row) => row.id),
+      [1],
+    )
+    const expandedForBob = (await (
+      await app.request('/api/attachments/1?_expand=note', bearer(bob))
+    ).json()) as Record<string, unknown>
+    assert.equal((expandedForBob.note as Row).id, 2)
+    const expandedForAda = (await (
+      await app.request('/api/attachments/1?_expand=note', bearer(ada))
+    ).json()) as Record<string, unknown>
+    assert.equal(expandedForAda.note ?? null, null)
+  })
+
   test("_expand from an owned row works; nested routes list only the caller's rows", async () => {
     const { app, ada, bob } = await setup()
     const expanded = (await (await app.request('/api/notes/1?_expand=customer', bearer(ada))).json()) as Row

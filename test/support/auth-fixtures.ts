@@ -43,6 +43,9 @@ export function authManifest(auth: Record<string, unknown> = {}): Record<string,
           text: { type: 'string', required: true },
         },
       },
+      attachments: {
+        fields: { noteId: { type: 'integer', ref: 'notes', required: true }, name: { type: 'string' } },
+      },
       health: { auth: 'public', singleton: true },
     },
   }
@@ -59,6 +62,7 @@ export const AUTH_DATA: Record<string, unknown> = {
     { id: 2, ownerId: 'bob', customerId: 1, text: 'bob note' },
     { id: 3, ownerId: 'ada', customerId: 2, text: 'ada second' },
   ],
+  attachments: [{ id: 1, noteId: 2, name: 'bob.pdf' }],
   health: { status: 'ok' },
 }
 
