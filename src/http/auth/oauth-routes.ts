@@ -83,10 +83,13 @@ export function createOAuthApp(server: AuthServer, logError: (error: unknown) =>
 export function authServerPaths(server: Pick<AuthServer, 'config' | 'basePath'>): (path: string) => boolean {
   const login =
     server.config.login === undefined ? undefined : `${server.basePath}${server.config.login.path}`
+  const loginSlash = login === undefined ? undefined : `${login}/`
+  const oauth = `${OAUTH_BASE}/`
+  const wellKnown = `${WELL_KNOWN_BASE}/`
   return (path) =>
-    path.startsWith(`${OAUTH_BASE}/`) ||
-    path.startsWith(`${WELL_KNOWN_BASE}/`) ||
-    (login !== undefined && (path === login || path === `${login}/`))
+    path === login ||
+    path === loginSlash ||
+    (path.startsWith('/__restmock/') && (path.startsWith(oauth) || path.startsWith(wellKnown)))
 }
 
 /** GET /__restmock/oauth/userinfo: the claims of the token in Authorization (RFC 6750 errors). */
