@@ -7,6 +7,14 @@ export type HeaderReader = (name: string) => string | undefined
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i
 
+/** The token of `Bearer <token>`; the common exact form is read without a regular expression. */
+export function bearerToken(authorization: string): string | undefined {
+  // (header values cannot hold control characters: the server refuses them)
+  if (authorization.startsWith('Bearer ') && authorization.length > 7 && authorization.indexOf(' ', 7) === -1)
+    return authorization.slice(7)
+  return BEARER.exec(authorization)?.[1]
+}
+
 /**
  * Turns a request's credentials into a caller: a static bearer token or a JWT in `Authorization`,
  * or an API key in the configured header. Answers synchronously unless a JWT needs its signature
@@ -30,14 +38,14 @@ export class CredentialReader {
   read(header: HeaderReader): Credentials | Promise<Credentials> {
     const authorization = header('authorization')
     if (authorization !== undefined) {
-      const match = BEARER.exec(authorization)
-      if (match === null) {
+      const token = bearerToken(authorization)
+      if (token === undefined) {
         return {
           status: 'none',
           detail: 'only Bearer credentials are accepted: Authorization: Bearer <token>',
         }
       }
-      return this.bearer(match[1]!)
+      return this.bearer(token)
     }
     const key = header(this.keyHeader)
     if (key === undefined) return { status: 'none' }

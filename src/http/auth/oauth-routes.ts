@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { challenge, unauthenticated } from '../../core/auth/access-policy.ts'
 import { grantedScopes } from '../../core/auth/auth-config.ts'
+import { bearerToken } from '../../core/auth/credentials.ts'
 import { RestmockError } from '../../core/errors.ts'
 import { readJsonObject } from '../body.ts'
 import { optionsHeaders } from '../cors.ts'
@@ -19,7 +20,6 @@ import {
 
 export const OAUTH_BASE = '/__restmock/oauth'
 export const WELL_KNOWN_BASE = '/__restmock/.well-known'
-const BEARER = /^Bearer +([\x21-\x7e]+) *$/i
 
 type Handler = (c: Context) => Response | Promise<Response>
 
@@ -94,8 +94,8 @@ export function authServerPaths(server: Pick<AuthServer, 'config' | 'basePath'>)
 
 /** GET /__restmock/oauth/userinfo: the claims of the token in Authorization (RFC 6750 errors). */
 async function userinfoEndpoint(c: Context, server: AuthServer): Promise<Response> {
-  const match = BEARER.exec(requestHeader(c, 'authorization') ?? '')
-  const credentials = match === null ? ({ status: 'none' } as const) : await server.reader.bearer(match[1]!)
+  const token = bearerToken(requestHeader(c, 'authorization') ?? '')
+  const credentials = token === undefined ? ({ status: 'none' } as const) : await server.reader.bearer(token)
   if (credentials.status !== 'ok') throw unauthenticated(credentials)
   const { caller } = credentials
   const body = { sub: caller.sub, ...caller.claims, scope: [...caller.scopes].join(' ') }
