@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { benchToken, cpuMs, writeAuthManifests } from './auth-fixture.ts'
 import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
 import { type ServerProcess, startServer } from './processes.ts'
@@ -254,6 +255,97 @@ try {
         },
       )
     },
+  )
+
+  log(
+    'restmock 10k, auth: GET by id with a bearer JWT checked vs --auth off; an open resource vs no auth block',
+  )
+  const auth = await writeAuthManifests(work, db10k)
+  const ids: Load = { path: { randomPostIdUpTo: 10_000 }, connections: 32 }
+  /**
+   * A row rated against another restmock (not the bare server) by CPU time per request, which other
+   * processes on the machine disturb far less than the request rate; `min` is the least share of the
+   * reference's requests per CPU second. Without /proc, the request rates are compared instead.
+   */
+  const relative = async (
+    scenario: string,
+    reference: ServerProcess,
+    server: ServerProcess,
+    spec: Load,
+    of: string,
+    min: number,
+  ) => {
+    await warmUp(reference, spec)
+    await warmUp(server, spec)
+    const perRequest = async (target: ServerProcess) => {
+      const before = await cpuMs(target.pid)
+      const result = await load(target, spec)
+      const after = await cpuMs(target.pid)
+      const cpu =
+        before === undefined || after === undefined ? undefined : (after - before) / (result.rps * seconds)
+      return { result, cpu }
+    }
+    const ratios: number[] = []
+    const measured: LoadResult[] = []
+    for (let round = 0; round < Math.max(rounds, 3); round++) {
+      const first = round % 2 === 0 ? reference : server
+      const a = await perRequest(first)
+      const b = await perRequest(first === reference ? server : reference)
+      const [ours, theirs] = first === reference ? [b, a] : [a, b]
+      measured.push(ours.result)
+      ratios.push(
+        ours.cpu === undefined || theirs.cpu === undefined || ours.cpu === 0
+          ? ours.result.rps / theirs.result.rps
+          : theirs.cpu / ours.cpu,
+      )
+    }
+    const ratio = median(ratios)
+    const errors = measured.reduce((sum, slice) => sum + slice.errors, 0)
+    rows.push({
+      scenario,
+      rps: median(measured.map((slice) => slice.rps)),
+      p50Ms: median(measured.map((slice) => slice.p50Ms)),
+      p99Ms: median(measured.map((slice) => slice.p99Ms)),
+      value: `${percent(ratio)} of ${of}'s requests per CPU second (rounds ${percent(Math.min(...ratios))} - ${percent(Math.max(...ratios))})`,
+      target: `>= ${percent(min)} of ${of}`,
+      pass: ratio >= min && errors === 0,
+    })
+  }
+  await withServer(
+    () => startRestmock(auth.protected, '--quiet', '--in-memory', '--auth', 'off'),
+    (off) =>
+      withServer(
+        () => startRestmock(auth.protected, '--quiet', '--in-memory'),
+        async (checked) => {
+          const headers = { authorization: `Bearer ${await benchToken(checked.url)}` }
+          const problem = await check(checked, '/posts/1', { headers })
+          if (problem !== undefined) return addFailure('GET /posts/:id (10k), bearer JWT', '>= 80%', problem)
+          await relative(
+            'GET /posts/:id (10k), bearer JWT checked',
+            off,
+            checked,
+            { ...ids, headers },
+            '--auth off',
+            0.8,
+          )
+        },
+      ),
+  )
+  await withServer(
+    () => startRestmock(auth.plain, '--quiet', '--in-memory'),
+    (plain) =>
+      withServer(
+        () => startRestmock(auth.open, '--quiet', '--in-memory'),
+        (open) =>
+          relative(
+            'GET /posts/:id (10k), open resource, auth block',
+            plain,
+            open,
+            ids,
+            'no auth block',
+            0.95,
+          ),
+      ),
   )
 
   log('restmock 10k, durable: POST')

@@ -47,6 +47,8 @@ export interface ServeArgs {
   admin: boolean
   'admin-token'?: string
   'admin-origin'?: string
+  auth?: string
+  'show-secrets'?: boolean
   watch?: boolean
   id?: string
 }
@@ -141,6 +143,14 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       describe:
         'the one web origin allowed to call the admin API from a browser (CORS), such as http://localhost:5173',
     })
+    .option('auth', {
+      type: 'string',
+      describe: "off: serve the manifest's auth block with every check disabled (default on)",
+    })
+    .option('show-secrets', {
+      type: 'boolean',
+      describe: 'GET /__restmock lists the demo credentials of the auth block (passwords, secrets, keys)',
+    })
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }
 
@@ -201,6 +211,12 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   if (bodyLimit !== undefined) options.bodyLimit = bodyLimit
   if (args['admin-token'] !== undefined) options.adminToken = args['admin-token']
   if (args['admin-origin'] !== undefined) options.adminOrigin = args['admin-origin']
+  if (args.auth !== undefined) {
+    if (args.auth !== 'on' && args.auth !== 'off')
+      throw new UsageError(`--auth must be on or off, got ${given(args.auth, 'auth')}`)
+    options.auth = args.auth === 'on'
+  }
+  if (args['show-secrets'] === true) options.showSecrets = true
   options.watch = args.watch ?? 'auto'
   const debounce = Number(process.env.RESTMOCK_WATCH_DEBOUNCE_MS)
   if (process.env.RESTMOCK_WATCH_DEBOUNCE_MS !== undefined && Number.isInteger(debounce) && debounce >= 0)
@@ -248,6 +264,10 @@ function printBanner(mock: RunningMock, options: StartOptions): void {
   }
   lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
   lines.push(`  seed: ${mock.seed}`)
+  if (manifest.auth !== undefined) {
+    const state = options.auth === false ? 'off (--auth off: every request is let through)' : 'on'
+    lines.push(`  auth: ${state}; tokens at ${mock.url}/__restmock/oauth/token`)
+  }
   if (options.admin !== false) {
     lines.push(`  admin: ${mock.url}/__restmock`)
     if (options.adminToken === undefined && !isLoopback(mock.host)) {

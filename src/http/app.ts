@@ -4,6 +4,8 @@ import { RestmockError } from '../core/errors.ts'
 import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
+import { authAdmin } from './auth/auth-admin.ts'
+import { type AuthOptions, authHook } from './auth/auth-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
 import type { MountedExtensions } from './extensions.ts'
 import { homePages, type PageHook } from './home-page.ts'
@@ -24,7 +26,7 @@ import { type SimulationOptions, simulationHook } from './simulation/simulation-
  * Every setting of the HTTP app: its own below, then those of its peers (simulation, the admin API,
  * the request journal), each declared where it is used. Everything but `engine` has a default.
  */
-export interface AppOptions extends SimulationOptions, AdminOptions, JournalOptions {
+export interface AppOptions extends SimulationOptions, AdminOptions, JournalOptions, AuthOptions {
   engine: Engine
   /** CORS headers on every response (default true) */
   cors?: boolean
@@ -57,11 +59,14 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
  *   0. rewrites       --routes rules turn the request into one for another URL (absent when none)
+ *   0b. auth server   OAuth endpoints, discovery, the login route (absent without a manifest `auth`);
+ *                     then straight to step 5
  *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
  *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
  *                     journaled, logged like any other request
  *   2b. extensions    --middlewares / manifest `extensions` (absent when none): their routes answer,
  *                     their middleware wraps steps 3-4
+ *   2c. auth          credentials checked against the resource's rules (absent without `auth`, or off)
  *   3. simulation     only for requests it applies to (an active policy, or a request asking for one)
  *   4. fast path      a plain GET by id, else the resource routes (Hono)
  *   5. journal, log   observe the finished response; absent when off, so they cost nothing
@@ -77,16 +82,19 @@ export function createApp(options: AppOptions): Hono {
   const responder = new Responder(options.cors ?? true)
   const runtime = options.runtime ?? createSimulationRuntime(engine.manifest)
 
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const auth = authHook({ engine, responder, clock, bodyLimit, logError }, options)
   const hint = (path: string) => resourceHint(engine.manifest, path)
   const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
   registerResourceRoutes(routes, {
     engine,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     responder,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   })
   const plain: Fetch = routes.fetch
-  const fastItem = options.fastPath === false ? undefined : itemFastPath(engine, responder)
+  const fastItem =
+    options.fastPath === false ? undefined : itemFastPath(engine, responder, auth?.ownedResources)
   // A failure in the fast path (a bug) leaves the request to the routes, which report it as a 500 problem.
   const fast = (request: Request, env: unknown, path: string): Response | undefined => {
     if (fastItem === undefined) return undefined
@@ -110,7 +118,11 @@ export function createApp(options: AppOptions): Hono {
     }
   }
 
-  const admin = adminHook({ engine, runtime, redactHeaders: redactionOf(options), clock, logError }, options)
+  const redactHeaders = redactionOf({
+    redactHeaders: [...(options.redactHeaders ?? []), ...(auth?.redactHeaders ?? [])],
+  })
+  const extend = auth === undefined ? undefined : authAdmin(auth, options.showSecrets === true)
+  const admin = adminHook({ engine, runtime, redactHeaders, clock, logError, extend }, options)
   const simulation = simulationHook(
     { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
     options,
@@ -121,23 +133,26 @@ export function createApp(options: AppOptions): Hono {
   const log = options.onRequest === undefined ? undefined : requestLogger(options.onRequest, now)
   const observed = log !== undefined || record !== undefined
 
-  const api = (request: Request, env: unknown, path: string): Response | Promise<Response> =>
+  const unguarded = (request: Request, env: unknown, path: string): Response | Promise<Response> =>
     simulation.applies(request, env)
       ? simulated(request, env)
       : (fast(request, env, path) ?? plain(request, env))
+  const api = auth === undefined ? unguarded : auth.guard(unguarded)
   // an extension may change the request it passes on (url, body), so the path is taken again
   const extended = options.extensions?.around((request, env) => api(request, env, pathOf(request.url)))
 
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
+    // 0b. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API
+    const served = auth?.owns(path) === true ? auth.fetch(request, env) : undefined
     // 1. the admin API: never simulated or journaled, logged like any other request
-    if (admin?.owns(path)) {
+    if (served === undefined && admin?.owns(path)) {
       if (log === undefined) return admin.fetch(request, env)
       const start = now()
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
     // 2. pages
-    const answered = page(request, path)
+    const answered = served === undefined ? page(request, path) : undefined
     if (answered !== undefined) {
       if (log === undefined) return answered
       const start = now()
@@ -145,7 +160,7 @@ export function createApp(options: AppOptions): Hono {
     }
     // 3. simulation, 4. fast path or routes (behind the extensions when there are any)
     const start = observed ? now() : 0
-    const result = extended === undefined ? api(request, env, path) : extended(request, env)
+    const result = served ?? (extended === undefined ? api(request, env, path) : extended(request, env))
     // 5. journal and log
     if (!observed) return result
     return observe(result, (response) => {

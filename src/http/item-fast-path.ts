@@ -11,13 +11,14 @@ export type FastPath = (request: Request, env: unknown, path: string) => Respons
  * table of the collections by name instead of through Hono's router and context. It answers only the
  * plain case: a stored record, requested without a query, an encoded id, a trailing slash or a
  * conditional header. Anything else (and every 404) returns undefined and takes the regular routes,
- * whose answer this one must equal byte for byte (a test compares them).
+ * whose answer this one must equal byte for byte (a test compares them). Collections in `skip` (rows
+ * owned by users, checked in the routes) always take the routes.
  */
-export function itemFastPath(engine: Engine, responder: Responder): FastPath {
+export function itemFastPath(engine: Engine, responder: Responder, skip?: ReadonlySet<string>): FastPath {
   const prefix = `${engine.manifest.basePath}/`
   const collections = new Map<string, ResourceDef>()
   for (const resource of Object.values(engine.manifest.resources))
-    if (!resource.singleton) collections.set(resource.name, resource)
+    if (!resource.singleton && skip?.has(resource.name) !== true) collections.set(resource.name, resource)
 
   return (request, env, path) => {
     if (request.method !== 'GET' || !path.startsWith(prefix) || request.url.includes('?')) return undefined

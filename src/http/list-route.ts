@@ -7,6 +7,7 @@ import { executeListQuery, type ListResult } from '../core/query/execute.ts'
 import { buildLinkHeader } from '../core/query/paging.ts'
 import { checkParamCount, parseListQuery, type QueryParams } from '../core/query/parse-query.ts'
 import type { RecordId } from '../core/store.ts'
+import { relationsFor, visibleRows } from './auth/request-access.ts'
 import { type Responder, recordsJson } from './reply.ts'
 
 /**
@@ -24,10 +25,15 @@ export function handleList(
   const url = c.req.url
   const params = queryPairs(url)
   const query = parseListQuery(params, resource, engine.manifest)
-  const result =
-    scope === undefined
-      ? executeListQuery(engine.list(resource.name), query, engine, { stableRecords: true })
-      : executeListQuery(engine.childrenOf(resource.name, scope.field, scope.parentId), query, engine)
+  const relations = relationsFor(c, engine)
+  const all = scope === undefined ? engine.list(resource.name) : undefined
+  const rows = visibleRows(
+    c,
+    resource,
+    all ?? engine.childrenOf(resource.name, scope!.field, scope!.parentId),
+  )
+  // only the stored collection itself (not a filtered copy) may cache its selections
+  const result = executeListQuery(rows, query, relations, { stableRecords: rows === all })
   const headers: Record<string, string> = { 'x-total-count': String(result.total) }
   if (result.page !== undefined) {
     const question = url.indexOf('?')

@@ -91,3 +91,9 @@ export function recordsJson(records: readonly Rec[]): string {
   for (let i = 0; i < records.length; i++) parts[i] = recordText(records[i]!)
   return `[${parts.join(',')}]`
 }
+
+/** A response whose request-journal copy shows `text` instead of the body sent (secrets redacted). */
+export function journaledAs(response: Response, text: string): Response {
+  ;(response as Response & Sent)[SENT_TEXT] = text
+  return response
+}

@@ -6,6 +6,7 @@ import { shapeItem } from '../core/query/execute.ts'
 import { parseItemQuery } from '../core/query/parse-query.ts'
 import { recordText, representationOf, requestedPatchStyle } from '../core/records.ts'
 import type { Rec, RecordId } from '../core/store.ts'
+import { ownedBody, ownedRecord, relationsFor, requestScope, rowAccessOf } from './auth/request-access.ts'
 import { readJsonObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
 import { canonicalJson, IdempotencyCache } from './idempotency.ts'
@@ -48,6 +49,7 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   app.all(`${base}/:name/:id/:child`, (c) => {
     const parent = resourceOrNotFound(engine, c.req.param('name'))
     const { child, scope } = nestedScope(engine, parent, c.req.param('id'), c.req.param('child'))
+    if (rowAccessOf(c) !== undefined) ownedRecord(c, parent, engine.get(parent.name, scope.parentId))
     return collectionRoute(c, child, options, idempotency, scope)
   })
 }
@@ -99,10 +101,10 @@ async function postToCollection(
 ): Promise<Response> {
   const sent = await readJsonObject(c, options.bodyLimit)
   // POST /parent/:id/child: the URL names the parent, whatever the body says
-  const body = scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId }
+  const body = ownedBody(c, resource, scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId })
   const key = requestHeader(c, 'idempotency-key')
   if (key === undefined) return create(c, resource, body, options)
-  const cacheKey = `${c.req.path}\u0000${key}`
+  const cacheKey = `${c.req.path}\u0000${key}${requestScope(c)}`
   const fingerprint = canonicalJson(body)
   const replay = idempotency.begin(cacheKey, fingerprint, options.responder.cors(c))
   if (replay !== undefined) return replay
@@ -139,7 +141,8 @@ function itemRoute(
     case 'GET':
     case 'HEAD': {
       const shape = parseItemQuery(queryPairs(c.req.url), resource, engine.manifest)
-      return representation(c, options.responder, shapeItem(engine.get(resource.name, id), shape, engine))
+      const record = ownedRecord(c, resource, engine.get(resource.name, id))
+      return representation(c, options.responder, shapeItem(record, shape, relationsFor(c, engine)))
     }
     case 'PUT':
     case 'PATCH':
@@ -180,8 +183,8 @@ async function writeItem(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const { engine } = options
-  const body = await readJsonObject(c, options.bodyLimit)
-  checkIfMatch(c, engine.get(resource.name, id))
+  const body = ownedBody(c, resource, await readJsonObject(c, options.bodyLimit))
+  checkIfMatch(c, ownedRecord(c, resource, engine.get(resource.name, id)))
   const record =
     c.req.method === 'PUT'
       ? await engine.replace(resource.name, id, body)
@@ -196,7 +199,7 @@ async function deleteItem(
   options: ResourceRouteOptions,
 ): Promise<Response> {
   const { engine } = options
-  checkIfMatch(c, engine.get(resource.name, id))
+  checkIfMatch(c, ownedRecord(c, resource, engine.get(resource.name, id)))
   const deleted = await engine.remove(resource.name, id as RecordId)
   const preference = preferredReturn(requestHeader(c, 'prefer'))
   const withBody = preference === 'representation' || (preference === undefined && engine.manifest.zeroConfig)

@@ -3,11 +3,13 @@ import type {
   Fault,
   FaultInput,
   Health,
+  IssuedTokens,
   JournalEntry,
   OpenApiDocument,
   Problem,
   RequestFilter,
   SimulationPolicy,
+  TokenRequest,
 } from './admin-types.ts'
 
 /** Sends one request to the mock: over HTTP, or straight into an in-process app. */
@@ -68,6 +70,11 @@ export interface AdminClient {
   health(): Promise<Health>
   /** the OpenAPI 3.1 document of the mock's API (GET /__restmock/openapi.json); `includeAdmin` adds the admin API */
   openapi(options?: { includeAdmin?: boolean }): Promise<OpenApiDocument>
+  /** Auth simulation (a manifest with `auth`). */
+  auth: {
+    /** a signed access token for a user (with a refresh token) or a client, without the OAuth endpoints */
+    token(request: TokenRequest): Promise<IssuedTokens>
+  }
 }
 
 /** A problem answered by the mock's admin API (bad fault, unknown resource, wrong token...). */
@@ -147,6 +154,9 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
     health: () => call('GET', '/health'),
     openapi: (options) =>
       call('GET', `/openapi.json${options?.includeAdmin === true ? '?includeAdmin=true' : ''}`),
+    auth: {
+      token: (request) => call('POST', '/auth/token', request),
+    },
   }
 }
 

@@ -128,6 +128,22 @@ export type MockRecord = Record<string, unknown>
 /** The whole state in db.json shape: arrays are collections, objects singletons. */
 export type DbState = Record<string, MockRecord[] | MockRecord>
 
+/** Whom `auth.token()` mints a token for: one user or one OAuth client of the manifest's `auth`. */
+export type TokenRequest =
+  | { user: string; client?: never; scopes?: readonly string[] }
+  | { client: string; user?: never; scopes?: readonly string[] }
+
+/** A token answer (RFC 6749 5.1); users get a refresh token too. */
+export interface IssuedTokens {
+  access_token: string
+  token_type: 'Bearer'
+  /** seconds */
+  expires_in: number
+  /** space-separated scopes */
+  scope: string
+  refresh_token?: string
+}
+
 export interface Health {
   status: 'ok'
   uptimeSeconds: number

@@ -67,6 +67,8 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   adminToken: string(),
   adminOrigin: string('an origin such as "http://localhost:5173"'),
   idField: idFieldProblem,
+  auth: boolean,
+  showSecrets: boolean,
 }
 
 const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {

@@ -123,6 +123,8 @@ const APP_KEYS = [
   'admin',
   'adminToken',
   'adminOrigin',
+  'auth',
+  'showSecrets',
 ] as const satisfies readonly (keyof MockOptions & keyof AppOptions)[]
 
 /** Engine + app + reset, the same for an in-process mock and a real server. */

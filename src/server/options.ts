@@ -2,19 +2,21 @@ import type { RewriteRules } from '../core/route-rewrites.ts'
 import type { SimulationFlags } from '../core/simulation/policy-levels.ts'
 import type { AdminOptions } from '../http/admin/admin-hook.ts'
 import type { AppOptions } from '../http/app.ts'
+import type { AuthOptions } from '../http/auth/auth-hook.ts'
 import type { SimulationOptions } from '../http/simulation/simulation-hook.ts'
 
 /**
  * Options shared by startMock (real server) and createMock (in-process Hono app). Besides those below,
  * the options about serving, each documented where it is used: `cors` and `bodyLimit` (the app),
  * `latency` and `errorRate` (the global simulation level), `prefer` (simulation), `admin`,
- * `adminToken` and `adminOrigin` (the admin API).
+ * `adminToken` and `adminOrigin` (the admin API), `auth` and `showSecrets` (auth simulation).
  */
 export interface MockOptions
   extends Pick<AppOptions, 'cors' | 'bodyLimit'>,
     SimulationFlags,
     Pick<SimulationOptions, 'prefer'>,
-    Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'> {
+    Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'>,
+    AuthOptions {
   /** manifest (.yaml/.yml/.json) or json-server db.json to serve */
   source?: string
   /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */

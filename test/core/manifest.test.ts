@@ -379,7 +379,7 @@ describe('validateManifest: other mistakes', () => {
     assert.match(issueAt(error, 'resources.a.fields.s.ref').message, /is a singleton/)
   })
 
-  test('not an object, no resources, empty resources, auth not supported yet', () => {
+  test('not an object, no resources, empty resources, a bad auth block', () => {
     assert.match(configError(() => validateManifest([])).issues[0]?.message ?? '', /must be an object/)
     assert.match(
       issueAt(
@@ -397,10 +397,10 @@ describe('validateManifest: other mistakes', () => {
     )
     assert.match(
       issueAt(
-        configError(() => validateManifest({ auth: {}, resources: { a: {} } })),
+        configError(() => validateManifest({ auth: [], resources: { a: {} } })),
         'auth',
       ).message,
-      /not supported yet/,
+      /must be an object/,
     )
   })
 

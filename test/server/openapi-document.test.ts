@@ -26,10 +26,14 @@ const SOURCES: Record<string, string> = {
   'the demo manifest': seed('restmock.yaml'),
   'the test CRM manifest': fixture('crm.yaml'),
   'a zero-config db.json': seed('db.json'),
+  'the auth demo manifest': seed('auth-demo.yaml'),
 }
 
 const documentOf = (source: string, includeAdmin = false): OpenApiDocument =>
   exportOpenApi(loadSource(source).manifest, { includeAdmin })
+
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+type Doc = any
 
 const dir = mkdtempSync(join(tmpdir(), 'restmock-openapi-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -142,4 +146,28 @@ describe('what the mock answers matches the document', () => {
     const array = await (await mock.request('/api/customers?_page=1&_limit=2')).json()
     check(responseSchema('/customers', 'get', '200'), array, 'paged array')
   })
+})
+
+test('a manifest with auth declares its security schemes and what each operation needs', () => {
+  const doc = documentOf(seed('auth-demo.yaml')) as Doc
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['apiKeyAuth', 'bearerAuth', 'oauth2'])
+  assert.equal(
+    doc.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl,
+    '/__restmock/oauth/token',
+  )
+  const invoices = doc.paths['/invoices']
+  assert.deepEqual(invoices.get.security, [{ bearerAuth: [] }, { oauth2: ['read'] }, { apiKeyAuth: [] }])
+  assert.deepEqual(invoices.post.security, [{ bearerAuth: [] }, { oauth2: ['write'] }, { apiKeyAuth: [] }])
+  assert.ok(invoices.get.responses['401'] && invoices.get.responses['403'])
+  // owned rows need a user's token: no API key alternative
+  assert.ok(!doc.paths['/notes'].get.security.some((option: object) => 'apiKeyAuth' in option))
+  // public and open-for-reading operations need nothing
+  assert.deepEqual(doc.paths['/health'].get.security, [])
+  assert.deepEqual(doc.paths['/customers'].get.security, [])
+  assert.equal(doc.paths['/customers'].get.responses['401'], undefined)
+  // without auth: no schemes, no security, no 401/403 responses
+  const plain = documentOf(seed('restmock.yaml')) as Doc
+  assert.equal(plain.components.securitySchemes, undefined)
+  assert.equal(plain.components.responses.Unauthorized, undefined)
+  assert.equal(plain.paths['/customers'].get.security, undefined)
 })

@@ -1,5 +1,7 @@
 /** The validated, normalized manifest: every default filled in, every reference checked. */
 
+import type { AuthConfig, ResourceAuth } from '../auth/auth-config.ts'
+
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array'
 export type StringFormat = 'email' | 'uri' | 'uuid' | 'date' | 'date-time'
 export type IdStrategy = 'integer' | 'uuid' | 'string'
@@ -49,6 +51,8 @@ export interface ResourceDef {
   fields?: Readonly<Record<string, FieldDef>>
   /** raw resource-level simulation policy, interpreted by core/simulation */
   simulate?: unknown
+  /** who may read and write it (see core/auth); undefined = only the manifest's `auth.protect` applies */
+  auth?: ResourceAuth
 }
 
 export interface Manifest {
@@ -65,6 +69,8 @@ export interface Manifest {
   /** extension modules (.js/.mjs/.cjs/.ts), relative to the manifest; loaded by the server layer */
   extensions?: readonly string[]
   resources: Readonly<Record<string, ResourceDef>>
+  /** auth simulation: credentials, token settings, `protect` */
+  auth?: AuthConfig
   /** every child -> parent link: declared `ref`s, or the `<singular>Id` convention in zero-config mode */
   relations: readonly Relation[]
   /** true when the manifest was inferred from a plain db.json (json-server compatibility) */

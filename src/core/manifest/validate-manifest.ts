@@ -1,3 +1,4 @@
+import { checkResourceAuth, readAuth, readResourceAuth } from '../auth/validate-auth.ts'
 import { ConfigError, didYouMean } from '../errors.ts'
 import { DEFAULT_ID_FIELD, idFieldProblem } from './id-field.ts'
 import type { FieldDef, IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
@@ -15,6 +16,7 @@ const TOP_LEVEL_KEYS = [
   'routes',
   'extensions',
   'resources',
+  'auth',
 ] as const
 const RESOURCE_KEYS = [
   'id',
@@ -26,12 +28,13 @@ const RESOURCE_KEYS = [
   'fields',
   'simulate',
   'description',
+  'auth',
 ] as const
 const ID_STRATEGIES: readonly IdStrategy[] = ['integer', 'uuid', 'string']
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt']
-/** Keys reserved for features this version does not have yet (auth, OpenAPI sources). */
-const NOT_YET_SUPPORTED: Record<string, string> = { auth: 'auth simulation is not supported yet' }
+/** Keys reserved for features this version does not have yet. */
+const NOT_YET_SUPPORTED: Record<string, string> = {}
 
 /** Extra checks contributed by other modules (simulation policies, faker method paths). */
 export type ManifestCheck = (manifest: Manifest, raw: Record<string, unknown>) => Issue[]
@@ -128,6 +131,8 @@ function readManifest(raw: unknown, report: Reporter, idField: string): Manifest
     report.add('resources', 'declares no resources')
   }
   checkRefs(resources, report)
+  const auth = readAuth(raw.auth, report)
+  checkResourceAuth(resources, auth, report)
   const manifest: Manifest = {
     name: report.string(raw.name, 'name') ?? 'restmock',
     basePath,
@@ -144,6 +149,7 @@ function readManifest(raw: unknown, report: Reporter, idField: string): Manifest
   if (routes !== undefined) manifest.routes = routes
   const extensions = readExtensions(raw.extensions, report)
   if (extensions !== undefined) manifest.extensions = extensions
+  if (auth !== undefined) manifest.auth = auth
   return manifest
 }
 
@@ -199,6 +205,8 @@ function readResource(
   const count = report.nonNegativeInteger(definition.count, joinPath(path, 'count'))
   if (count !== undefined) resource.count = count
   if (definition.simulate !== undefined) resource.simulate = definition.simulate
+  const auth = readResourceAuth(definition.auth, joinPath(path, 'auth'), report)
+  if (auth !== undefined) resource.auth = auth
   if (singleton) {
     for (const key of ['id', 'idField', 'count'] as const) {
       if (definition[key] !== undefined)

@@ -1,3 +1,4 @@
+import { securitySchemesFor } from '../auth/security-schemes.ts'
 import type { Manifest } from '../manifest/model.ts'
 import { findChildRelation } from '../query/embed.ts'
 import { adminPaths } from './export-admin.ts'
@@ -64,18 +65,21 @@ export function exportOpenApi(manifest: Manifest, options: OpenApiExportOptions 
   if (options.includeAdmin === true)
     tags.push({ name: 'admin', description: 'The mock itself (/__restmock)' })
 
+  const components: JsonObject = {
+    schemas,
+    parameters,
+    headers: sharedHeaders(),
+    responses: sharedResponses(manifest.auth !== undefined),
+  }
+  const securitySchemes = securitySchemesFor(manifest)
+  if (securitySchemes !== undefined) components.securitySchemes = securitySchemes
   const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: { title: manifest.name, version: '1.0.0', description: DESCRIPTION },
     servers: [{ url: manifest.basePath === '' ? '/' : manifest.basePath }],
     tags,
     paths,
-    components: {
-      schemas,
-      parameters,
-      headers: sharedHeaders(),
-      responses: sharedResponses(),
-    },
+    components,
   }
   const extension = documentExtension(manifest, routes, landed)
   if (extension !== undefined) document['x-restmock'] = extension

@@ -1,3 +1,4 @@
+import { operationSecurity } from '../auth/security-schemes.ts'
 import type { Manifest, ResourceDef } from '../manifest/model.ts'
 import { isStrict } from '../query/parse-query.ts'
 import { type OperationIds, type ResourceNaming, withArticle } from './export-names.ts'
@@ -36,13 +37,19 @@ interface OperationSpec {
 
 function operation(spec: OperationSpec, context: OperationContext): JsonObject {
   const responses: Record<string, JsonObject> = { ...spec.responses }
-  for (const status of spec.problems) responses[status] = problem(status)
+  const resource = context.manifest.resources[spec.tag]
+  const method = spec.routeKey.split(' ', 1)[0]!
+  const security = resource === undefined ? undefined : operationSecurity(context.manifest, resource, method)
+  const problems = [...spec.problems]
+  if (security !== undefined && security.length > 0) problems.push('401', '403')
+  for (const status of problems.sort()) responses[status] = problem(status)
   responses.default = DEFAULT_PROBLEM
   const result: JsonObject = {
     operationId: context.ids.take(spec.id),
     summary: spec.summary,
     tags: [spec.tag],
   }
+  if (security !== undefined) result.security = security
   if (spec.parameters !== undefined && spec.parameters.length > 0) result.parameters = spec.parameters
   if (spec.body !== undefined) result.requestBody = spec.body
   result.responses = responses

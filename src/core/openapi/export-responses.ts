@@ -7,6 +7,15 @@ const PROBLEMS: Record<string, { name: string; description: string }> = {
     description:
       'Malformed JSON, a body that is not an object, or an invalid query parameter (invalid_query)',
   },
+  '401': {
+    name: 'Unauthorized',
+    description:
+      'No credentials, or a token that is unknown, expired, tampered or revoked (unauthenticated); WWW-Authenticate says which',
+  },
+  '403': {
+    name: 'Forbidden',
+    description: 'The credentials lack a scope the route needs (forbidden); WWW-Authenticate names it',
+  },
   '404': { name: 'NotFound', description: 'No such record or route (not_found)' },
   '409': {
     name: 'Conflict',
@@ -30,6 +39,8 @@ const PROBLEMS: Record<string, { name: string; description: string }> = {
 
 export type ProblemStatus = keyof typeof PROBLEMS
 
+const AUTH_STATUSES: readonly string[] = ['401', '403']
+
 /** The problem response of a status, by reference. */
 export function problem(status: ProblemStatus): JsonObject {
   return { $ref: `#/components/responses/${PROBLEMS[status]!.name}` }
@@ -42,10 +53,12 @@ function problemResponse(description: string): JsonObject {
   return { description, content: { 'application/problem+json': { schema: schemaRef('Problem') } } }
 }
 
-/** components.responses: every problem response, and the 304 of a conditional GET. */
-export function sharedResponses(): Record<string, JsonObject> {
+/** components.responses: every problem response (401 and 403 with auth), and the 304 of a conditional GET. */
+export function sharedResponses(auth: boolean): Record<string, JsonObject> {
   const responses: Record<string, JsonObject> = {}
-  for (const { name, description } of Object.values(PROBLEMS)) responses[name] = problemResponse(description)
+  for (const [status, { name, description }] of Object.entries(PROBLEMS)) {
+    if (auth || !AUTH_STATUSES.includes(status)) responses[name] = problemResponse(description)
+  }
   responses.Error = problemResponse(
     'Any other error as problem details: simulated failures (500, 502, 503, 504), rate limits (429), a state that could not be written (503)',
   )

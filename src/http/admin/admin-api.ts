@@ -20,6 +20,17 @@ export interface AdminContext {
   clock: () => number
   /** back to the start: seed state, configured simulation, no scripted faults, empty journal */
   reset(): Promise<void>
+  /** admin endpoints and info contributed by a peer (auth) */
+  extend?: AdminExtension | undefined
+}
+
+/** What a peer of the admin API adds to it: routes, and a section of `GET /__restmock`. */
+export interface AdminExtension {
+  routes(app: Hono, admin: AdminContext): void
+  /** merged into the `GET /__restmock` answer */
+  info(): Record<string, unknown>
+  /** lines added to the endpoint list of `GET /__restmock` */
+  endpoints: readonly string[]
 }
 
 export const ADMIN_BASE = '/__restmock'

@@ -23,7 +23,7 @@ export interface AdminOptions extends AdminAccess {
 
 /** What the admin API works on, handed in by the app. */
 export interface AdminDependencies
-  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock'> {
+  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock' | 'extend'> {
   /** where unexpected errors in admin handlers are reported */
   logError: (error: unknown) => void
 }
@@ -59,6 +59,7 @@ export function adminHook(dependencies: AdminDependencies, options: AdminOptions
       responder,
       redactHeaders: dependencies.redactHeaders,
       clock: dependencies.clock,
+      extend: dependencies.extend,
       reset:
         options.reset ??
         (async () => {
@@ -135,5 +136,6 @@ function createAdminApp(
   registerFaultRoutes(app, admin)
   registerRequestRoutes(app, admin)
   registerDocsRoutes(app, admin, docsAssets)
+  admin.extend?.routes(app, admin)
   return app
 }

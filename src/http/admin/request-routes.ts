@@ -48,8 +48,10 @@ function readFilter(query: Record<string, string[]>, basePath: string): JournalF
   }
   const problem = checkJournalFilter(filter)
   if (problem !== undefined) throw new RestmockError('invalid_query', problem)
-  // paths may be written relative to basePath, like everywhere else in the admin API
-  if (filter.path !== undefined && basePath !== '' && !filter.path.startsWith(basePath)) {
+  // paths may be written relative to basePath, like everywhere else in the admin API (the auth
+  // server's /__restmock/oauth/* and /.well-known/* are never under it)
+  const own = filter.path?.startsWith('/__restmock/') === true
+  if (filter.path !== undefined && basePath !== '' && !filter.path.startsWith(basePath) && !own) {
     filter.path = `${basePath}${filter.path}`
   }
   return filter
