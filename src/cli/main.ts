@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
 import { closestName, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
+import { importCommand } from './import-openapi.ts'
 import { reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
 import type { ValidateArgs } from './validate.ts'
@@ -40,7 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
   }
   const generate = generateCommand((code) => (exitCode = code))
-  const commandNames = [serve, validate, generate]
+  const importing = importCommand((code) => (exitCode = code))
+  const commandNames = [serve, validate, generate, importing]
     .flatMap((c) => [c.command ?? []].flat())
     .flatMap((form) => {
       const word = form.split(' ', 1)[0]!
@@ -54,6 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command(serve)
     .command(validate)
     .command(generate)
+    .command(importing)
     .strict()
     // yargs would otherwise word its messages in the terminal's language, which the hints below read
     .locale('en')

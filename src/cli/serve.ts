@@ -6,6 +6,7 @@ import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { givenValue } from './flag-hints.ts'
+import { openApiListing } from './openapi-listing.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 import { withYoungGenerationHeld } from './young-generation.ts'
 
@@ -236,6 +237,7 @@ function printBanner(mock: RunningMock, options: StartOptions): void {
       `  ${resource.name.padEnd(width)}  ${mock.url}${manifest.basePath}/${resource.name}  (${kind})`,
     )
   }
+  lines.push(...openApiListing(manifest))
   lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
   lines.push(`  seed: ${mock.seed}`)
   if (options.admin !== false) {

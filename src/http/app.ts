@@ -10,6 +10,7 @@ import { homePages, type PageHook } from './home-page.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { journalRecorder } from './journal/journal-recorder.ts'
 import { type JournalOptions, redactionOf } from './journal/journal-view.ts'
+import { registerOpenApiRoutes } from './openapi-operations.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
 import { type Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
@@ -76,6 +77,12 @@ export function createApp(options: AppOptions): Hono {
 
   const hint = (path: string) => resourceHint(engine.manifest, path)
   const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
+  const openapi = engine.manifest.openapiRoutes
+  if (openapi !== undefined) {
+    const base = { basePath: engine.manifest.basePath, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }
+    const forward = (request: Request, env: unknown) => plain(request, env)
+    registerOpenApiRoutes(routes, { ...base, routes: openapi, responder, forward })
+  }
   registerResourceRoutes(routes, {
     engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,

@@ -6,6 +6,8 @@ import type { Manifest } from '../core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
+import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
+import { loadOpenApiSource, type OpenApiDocuments, withReferencedOpenApi } from './load-openapi.ts'
 import { MANIFEST_CHECKS } from './seed-generation.ts'
 
 /** Why a file could not be used, in words that follow its name ("<file> is a folder"). */
@@ -35,6 +37,8 @@ export interface LoadOptions {
   dataPath?: string
   /** extra manifest checks (simulation policies, faker methods) */
   checks?: readonly ManifestCheck[]
+  /** OpenAPI documents read ahead with their external $refs merged in (preloadOpenApi) */
+  documents?: OpenApiDocuments
 }
 
 /**
@@ -53,14 +57,7 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
   const parsed = parseYamlOrJson(text, path)
   const value = parsed.value
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
-  if (isObject && 'openapi' in value) {
-    throw new ConfigError(`${path} is an OpenAPI document`, [
-      {
-        path: 'openapi',
-        message: 'serving OpenAPI documents is not supported yet; write a restmock manifest',
-      },
-    ])
-  }
+  if (isOpenApiLike(value)) return loadOpenApiSource(absolute, value, options)
   const looksLikeManifest =
     /\.ya?ml$/i.test(absolute) ||
     (isObject &&
@@ -75,7 +72,7 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
     return result
   }
   const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? MANIFEST_CHECKS }
-  const manifest = validateManifest(value, manifestOptions)
+  const manifest = withReferencedOpenApi(validateManifest(value, manifestOptions), absolute, options.documents)
   const dataPath =
     options.dataPath !== undefined
       ? resolve(options.dataPath)

@@ -1,5 +1,7 @@
 /** The validated, normalized manifest: every default filled in, every reference checked. */
 
+import type { OpenApiRoutes } from '../openapi/import-document.ts'
+
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array'
 export type StringFormat = 'email' | 'uri' | 'uuid' | 'date' | 'date-time'
 export type IdStrategy = 'integer' | 'uuid' | 'string'
@@ -63,6 +65,10 @@ export interface Manifest {
   /** extension modules (.js/.mjs/.cjs/.ts), relative to the manifest; loaded by the server layer */
   extensions?: readonly string[]
   resources: Readonly<Record<string, ResourceDef>>
+  /** an OpenAPI document (relative to the manifest) serving the operations the resources do not */
+  openapi?: string
+  /** routes answered from an OpenAPI document (set when serving one, or the manifest's `openapi`) */
+  openapiRoutes?: OpenApiRoutes
   /** every child -> parent link: declared `ref`s, or the `<singular>Id` convention in zero-config mode */
   relations: readonly Relation[]
   /** true when the manifest was inferred from a plain db.json (json-server compatibility) */

@@ -14,6 +14,7 @@ const TOP_LEVEL_KEYS = [
   'routes',
   'extensions',
   'resources',
+  'openapi',
 ] as const
 const RESOURCE_KEYS = [
   'id',
@@ -115,13 +116,16 @@ function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
   }
   const routes = report.object(raw.routes, 'routes')
   const resourcesRaw = report.object(raw.resources, 'resources')
-  if (raw.resources === undefined) report.add('resources', 'is required: declare at least one resource')
+  // a manifest serving an OpenAPI document may leave every operation to it
+  const byDocument = raw.openapi !== undefined
+  if (raw.resources === undefined && !byDocument)
+    report.add('resources', 'is required: declare at least one resource')
   const resources: Record<string, ResourceDef> = {}
   for (const [name, definition] of Object.entries(resourcesRaw ?? {})) {
     const resource = readResource(name, definition, joinPath('resources', name), report)
     if (resource !== undefined) resources[name] = resource
   }
-  if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0) {
+  if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0 && !byDocument) {
     report.add('resources', 'declares no resources')
   }
   checkRefs(resources, report)
@@ -141,6 +145,8 @@ function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
   if (routes !== undefined) manifest.routes = routes
   const extensions = readExtensions(raw.extensions, report)
   if (extensions !== undefined) manifest.extensions = extensions
+  const openapi = report.string(raw.openapi, 'openapi')
+  if (openapi !== undefined) manifest.openapi = openapi
   return manifest
 }
 

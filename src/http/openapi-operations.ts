@@ -1,0 +1,203 @@
+import type { Context, Hono } from 'hono'
+import { type FieldError, RestmockError } from '../core/errors.ts'
+import { parseJsonBody } from '../core/json-text.ts'
+import type { OpenApiRoutes } from '../core/openapi/import-document.ts'
+import type { ParameterRule, StatelessOperation } from '../core/openapi/stateless-operations.ts'
+import { compileValidator, type RecordValidator } from '../core/schema.ts'
+import { optionsHeaders } from './cors.ts'
+import { coerceParameter, coerceProperties } from './parameter-values.ts'
+import type { Responder } from './reply.ts'
+import { rememberBody, requestHeader } from './request.ts'
+
+export interface OpenApiRouteOptions {
+  routes: OpenApiRoutes
+  basePath: string
+  bodyLimit: number
+  responder: Responder
+  /** hands a request on to the resource routes (a document path the engine serves under another path) */
+  forward: (request: Request, env: unknown) => Response | Promise<Response>
+}
+
+interface CompiledParameter {
+  rule: ParameterRule
+  validate: RecordValidator
+}
+
+/**
+ * The operations of an OpenAPI document that the engine does not serve, registered before the resource
+ * routes (so `/pet/findByStatus` wins over `/pet/:id`): parameters and body validated against the
+ * operation (400 / 422 problems), then the operation's answer. Collection paths the engine serves under
+ * its own name (`/store/order` -> `/order`) are forwarded to it.
+ */
+export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): void {
+  const { basePath, responder } = options
+  const allowed = new Map<string, Set<string>>()
+  for (const operation of options.routes.operations) {
+    const { template, names } = honoTemplate(operation.path)
+    const path = `${basePath}${template}`
+    let methods = allowed.get(path)
+    if (methods === undefined) allowed.set(path, (methods = new Set()))
+    methods.add(operation.method)
+    const handle = operationHandler(operation, names, options)
+    app.on(operation.method, path, handle)
+  }
+  for (const [path, methods] of allowed) {
+    if (methods.has('OPTIONS')) continue
+    const allow = [...methods, 'OPTIONS'].join(', ')
+    app.options(path, (c) => responder.empty(c, 204, optionsHeaders(allow, c, responder.grantsPreflight(c))))
+  }
+  for (const { from, to } of options.routes.aliases) {
+    const forward = (c: Context) => {
+      const url = new URL(c.req.url)
+      url.pathname = `${basePath}${to}${url.pathname.slice(basePath.length + from.length)}`
+      return options.forward(new Request(url, c.req.raw), c.env)
+    }
+    app.all(`${basePath}${from}`, forward)
+    app.all(`${basePath}${from}/*`, forward)
+  }
+}
+
+/** `/pet/{petId}` as a Hono route (`/pet/:p0`), with the parameter names by position. */
+function honoTemplate(path: string): { template: string; names: string[] } {
+  const names: string[] = []
+  const template = path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    names.push(name)
+    return `:p${names.length - 1}`
+  })
+  return { template, names }
+}
+
+function operationHandler(
+  operation: StatelessOperation,
+  names: readonly string[],
+  options: OpenApiRouteOptions,
+): (c: Context) => Promise<Response> {
+  const parameters: CompiledParameter[] = operation.parameters.map((rule) => ({
+    rule,
+    validate: compileValidator(rule.schema),
+  }))
+  const bodySchema = operation.body?.schema
+  const validateBody = bodySchema === undefined ? undefined : compileValidator(bodySchema)
+  const { answer } = operation
+  const text = answer.body === undefined ? undefined : bodyText(answer.body, answer.contentType)
+  return async (c) => {
+    checkParameters(c, parameters, names)
+    if (operation.body !== undefined) {
+      const body = await readBody(c, operation, options.bodyLimit)
+      if (body === undefined) {
+        if (operation.body.required)
+          throw new RestmockError('invalid_body', `${operation.method} ${operation.path} needs a request body`)
+      } else if (validateBody !== undefined && bodySchema !== undefined && body.value !== undefined) {
+        const errors = validateBody(body.form ? coerceProperties(body.value, bodySchema) : body.value)
+        if (errors.length > 0)
+          throw new RestmockError('validation_failed', describeErrors(errors, 'field'), { errors })
+      }
+    }
+    if (text === undefined)
+      return answer.status === 204 ? options.responder.empty(c, 204) : emptyWithStatus(c, answer.status, options.responder)
+    const headers = answer.contentType === undefined ? undefined : { 'content-type': contentTypeHeader(answer.contentType) }
+    return options.responder.json(c, answer.status, text, headers)
+  }
+}
+
+function emptyWithStatus(c: Context, status: number, responder: Responder): Response {
+  return new Response(null, { status, headers: { ...responder.cors(c) } })
+}
+
+function contentTypeHeader(type: string): string {
+  return /json/i.test(type) ? `${type}; charset=utf-8` : type
+}
+
+function bodyText(body: unknown, contentType: string | undefined): string {
+  if (typeof body === 'string' && contentType !== undefined && !/json/i.test(contentType)) return body
+  return JSON.stringify(body)
+}
+
+function checkParameters(c: Context, parameters: readonly CompiledParameter[], names: readonly string[]): void {
+  const errors: FieldError[] = []
+  let queryOnly = true
+  const url = new URL(c.req.url)
+  for (const { rule, validate } of parameters) {
+    let raw: string[]
+    if (rule.in === 'path') {
+      const index = names.indexOf(rule.name)
+      const value = index === -1 ? undefined : c.req.param(`p${index}`)
+      raw = value === undefined ? [] : [safeDecode(value)]
+    } else if (rule.in === 'query') raw = url.searchParams.getAll(rule.name)
+    else {
+      const value = requestHeader(c, rule.name)
+      raw = value === undefined ? [] : [value]
+    }
+    const problem = (detail: string) => {
+      errors.push({ pointer: `/${rule.in}/${rule.name}`, detail: `${rule.in} parameter "${rule.name}" ${detail}` })
+      if (rule.in !== 'query') queryOnly = false
+    }
+    if (raw.length === 0) {
+      if (rule.required) problem('is required')
+      continue
+    }
+    for (const error of validate(coerceParameter(raw, rule.schema))) problem(error.detail)
+  }
+  if (errors.length > 0) {
+    throw new RestmockError(queryOnly ? 'invalid_query' : 'bad_request', describeErrors(errors, 'parameter'), { errors })
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+function describeErrors(errors: readonly FieldError[], noun: string): string {
+  return errors.length === 1 ? errors[0]!.detail : `${errors.length} ${noun}s are invalid`
+}
+
+const FORM = /^application\/x-www-form-urlencoded$/i
+const MULTIPART = /^multipart\/form-data$/i
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
+
+/** The request body as the operation declares it: JSON, or a form read as an object; undefined when empty. */
+async function readBody(
+  c: Context,
+  operation: StatelessOperation,
+  limit: number,
+): Promise<{ value: unknown; form: boolean } | undefined> {
+  const declared = operation.body!.mediaTypes
+  const contentType = requestHeader(c, 'content-type')
+  const length = Number(requestHeader(c, 'content-length') ?? Number.NaN)
+  if (contentType === undefined && (length === 0 || c.req.raw.body === null)) return undefined
+  if (length > limit) throw new RestmockError('payload_too_large', `the body is larger than the ${limit} byte limit`)
+  const mediaType = (contentType ?? '').split(';', 1)[0]!.trim()
+  const accepts = (pattern: RegExp) => declared.some((type) => pattern.test(type) || type === '*/*')
+  if (JSON_TYPE.test(mediaType) && (accepts(JSON_TYPE) || declared.length === 0)) {
+    const text = await c.req.text()
+    if (text.trim() === '') return undefined
+    const value = parseJsonBody(text)
+    rememberBody(c.req.raw, value)
+    return { value, form: false }
+  }
+  if (FORM.test(mediaType) && accepts(FORM)) {
+    const value = Object.fromEntries(new URLSearchParams(await c.req.text()))
+    rememberBody(c.req.raw, value)
+    return { value, form: true }
+  }
+  if (MULTIPART.test(mediaType) && accepts(MULTIPART)) {
+    const value: Record<string, unknown> = {}
+    for (const [key, entry] of (await c.req.formData()).entries())
+      value[key] = typeof entry === 'string' ? entry : entry.name
+    return { value, form: true }
+  }
+  if (declared.some((type) => type.split(';', 1)[0]!.trim().toLowerCase() === mediaType.toLowerCase())) {
+    // declared but not JSON or a form (XML, an octet stream): accepted as it is, not validated
+    await c.req.arrayBuffer()
+    return { value: undefined, form: false }
+  }
+  throw new RestmockError(
+    'unsupported_media_type',
+    `send the body as ${declared.join(' or ')} (got ${contentType === undefined ? 'no Content-Type' : `"${contentType}"`})`,
+  )
+}
+
