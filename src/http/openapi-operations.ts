@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { type FieldError, RestmockError } from '../core/errors.ts'
 import { parseJsonBody } from '../core/json-text.ts'
+import type { JsonSchema } from '../core/openapi/import-schema.ts'
 import type { OpenApiRoutes } from '../core/openapi/import-document.ts'
 import type { ParameterRule, StatelessOperation } from '../core/openapi/stateless-operations.ts'
 import { compileValidator, type RecordValidator } from '../core/schema.ts'
@@ -21,6 +22,15 @@ export interface OpenApiRouteOptions {
 interface CompiledParameter {
   rule: ParameterRule
   validate: RecordValidator
+}
+
+/** Compiled on first use: a large document's thousand operations would otherwise cost seconds at startup. */
+function lazyValidator(schema: JsonSchema): RecordValidator {
+  let validate: RecordValidator | undefined
+  return (value) => {
+    validate ??= compileValidator(schema)
+    return validate(value)
+  }
 }
 
 /**
@@ -74,10 +84,10 @@ function operationHandler(
 ): (c: Context) => Promise<Response> {
   const parameters: CompiledParameter[] = operation.parameters.map((rule) => ({
     rule,
-    validate: compileValidator(rule.schema),
+    validate: lazyValidator(rule.schema),
   }))
   const bodySchema = operation.body?.schema
-  const validateBody = bodySchema === undefined ? undefined : compileValidator(bodySchema)
+  const validateBody = bodySchema === undefined ? undefined : lazyValidator(bodySchema)
   const { answer } = operation
   const text = answer.body === undefined ? undefined : bodyText(answer.body, answer.contentType)
   return async (c) => {

@@ -1,9 +1,9 @@
 import { ConfigError } from '../errors.ts'
 import type { Issue, Manifest } from '../manifest/model.ts'
 import { isPlainObject, type PlainObject } from '../manifest/reporter.ts'
-import { compileResourceValidator, compileValidator } from '../schema.ts'
+import { compileResourceValidator } from '../schema.ts'
 import { openApiVersion } from './detect-openapi.ts'
-import { DocumentRefs, pointerToken, unresolvedRefs } from './document-refs.ts'
+import { DocumentRefs, unresolvedRefs } from './document-refs.ts'
 import type { SchemaContext } from './import-schema.ts'
 import { type ImportedResource, importResources } from './import-resources.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
@@ -172,7 +172,6 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
   }
   const operations: StatelessOperation[] = []
   const listing: ListedOperation[] = []
-  const issues: Issue[] = []
   for (const operation of imported.operations) {
     const key = `${operation.method} ${operation.path}`
     const resource = covered.get(key)
@@ -181,31 +180,12 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
       continue
     }
     const stateless = statelessOperation(operation, imported.context)
-    issues.push(...compileIssues(stateless))
     operations.push(stateless)
     const servedBy =
       stateless.answer.body !== undefined ? 'example' : stateless.answerSchema !== undefined ? 'generated' : 'no body'
     listing.push({ method: operation.method, path: operation.path, servedBy })
   }
-  if (issues.length > 0) throw new ConfigError(`the OpenAPI document has ${plural(issues.length, 'invalid schema')}:`, issues)
   return { operations, aliases, listing }
-}
-
-/** Schemas Ajv cannot compile (a bad pattern, a contradictory keyword), located by JSON pointer. */
-function compileIssues(operation: StatelessOperation): Issue[] {
-  const issues: Issue[] = []
-  const attempt = (schema: PlainObject | undefined, where: string) => {
-    if (schema === undefined) return
-    try {
-      compileValidator(schema)
-    } catch (error) {
-      issues.push({ path: `${operation.pointer}${where}`, message: `cannot be compiled: ${(error as Error).message}` })
-    }
-  }
-  for (const parameter of operation.parameters)
-    attempt(parameter.schema, `/parameters (${parameter.in} ${pointerToken(parameter.name)})/schema`)
-  attempt(operation.body?.schema, '/requestBody')
-  return issues
 }
 
 /** The path of the first server URL (server variables at their defaults), or '' for none or `/`. */

@@ -64,8 +64,10 @@ function primitive(schema: JsonSchema, name: string, context: GeneratorContext):
   const reporter = new Reporter()
   const field: FieldDef | undefined = validateField(raw, name, reporter, false)
   if (field === undefined) return null
+  // descriptions do not change values; without them, equal fields share one compiled checker
+  const { description: _description, ...rules } = field
   try {
-    return compileField(name, { ...field, nullable: false }, name, context)()
+    return compileField(name, { ...rules, nullable: false }, name, context)()
   } catch {
     return field.default ?? null
   }

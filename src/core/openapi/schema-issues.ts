@@ -32,6 +32,8 @@ export function schemaIssues(document: PlainObject): Issue[] {
       if (!Array.isArray(schema.required) || schema.required.some((name) => typeof name !== 'string'))
         issues.push({ path: `${pointer}/required`, message: 'must be a list of property names, such as [name, email]' })
     }
+    if (typeof schema.pattern === 'string' && !validPattern(schema.pattern))
+      issues.push({ path: `${pointer}/pattern`, message: `${JSON.stringify(schema.pattern)} is not a valid regular expression` })
     if (schema.items !== undefined && !isPlainObject(schema.items) && typeof schema.items !== 'boolean')
       issues.push({ path: `${pointer}/items`, message: 'must be a schema object describing each item' })
     if (isPlainObject(schema.properties))
@@ -64,4 +66,13 @@ export function schemaIssues(document: PlainObject): Issue[] {
   walk(document.paths, '#/paths', 0)
   walk(components, '#/components', 0)
   return issues
+}
+
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u')
+    return true
+  } catch {
+    return false
+  }
 }
