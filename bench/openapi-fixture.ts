@@ -34,7 +34,11 @@ export async function writeOpenApiFixture(
     '/posts/{postId}': {
       parameters: [{ name: 'postId', in: 'path', required: true, schema: { type: 'integer' } }],
       get: { operationId: 'getPost', responses: { 200: json(post) } },
-      put: { operationId: 'replacePost', requestBody: { content: { 'application/json': { schema: post } } }, responses: { 200: json(post) } },
+      put: {
+        operationId: 'replacePost',
+        requestBody: { content: { 'application/json': { schema: post } } },
+        responses: { 200: json(post) },
+      },
       delete: { operationId: 'deletePost', responses: { 204: { description: 'deleted' } } },
     },
   }
@@ -46,22 +50,38 @@ export async function writeOpenApiFixture(
       properties: { id: { type: 'integer', readOnly: true }, ...POST_PROPERTIES },
     },
   }
-  const document = { openapi: '3.1.0', info: { title: 'Bench API', version: '1.0.0' }, paths, components: { schemas } }
+  const document = {
+    openapi: '3.1.0',
+    info: { title: 'Bench API', version: '1.0.0' },
+    paths,
+    components: { schemas },
+  }
   let operations = 5
   for (let i = 0; JSON.stringify(document).length < targetBytes; i++) {
     const properties: Record<string, unknown> = {}
     for (let p = 0; p < 12; p++)
-      properties[`metric${p}Value`] = { type: p % 3 === 0 ? 'string' : 'number', description: `Metric ${p} of report ${i}, as measured at the end of the period`, minimum: p % 3 === 0 ? undefined : 0 }
+      properties[`metric${p}Value`] = {
+        type: p % 3 === 0 ? 'string' : 'number',
+        description: `Metric ${p} of report ${i}, as measured at the end of the period`,
+        minimum: p % 3 === 0 ? undefined : 0,
+      }
     schemas[`Report${i}`] = { type: 'object', required: ['metric1Value'], properties }
     paths[`/reports/r${i}`] = {
       get: {
         operationId: `getReport${i}`,
-        parameters: [{ name: 'period', in: 'query', schema: { type: 'string', enum: ['day', 'week', 'month'] } }],
-        responses: { 200: json({ $ref: `#/components/schemas/Report${i}` }), 404: { description: 'no such report' } },
+        parameters: [
+          { name: 'period', in: 'query', schema: { type: 'string', enum: ['day', 'week', 'month'] } },
+        ],
+        responses: {
+          200: json({ $ref: `#/components/schemas/Report${i}` }),
+          404: { description: 'no such report' },
+        },
       },
       post: {
         operationId: `refreshReport${i}`,
-        requestBody: { content: { 'application/json': { schema: { $ref: `#/components/schemas/Report${i}` } } } },
+        requestBody: {
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/Report${i}` } } },
+        },
         responses: { 202: { description: 'accepted' } },
       },
     }
@@ -70,7 +90,10 @@ export async function writeOpenApiFixture(
   const text = JSON.stringify(document, null, 1)
   const documentPath = join(dir, 'bench-openapi.json')
   await writeFile(documentPath, text)
-  const manifest = { name: 'Bench API', resources: { posts: { id: 'integer', count, fields: POST_PROPERTIES } } }
+  const manifest = {
+    name: 'Bench API',
+    resources: { posts: { id: 'integer', count, fields: POST_PROPERTIES } },
+  }
   const manifestPath = join(dir, 'bench-manifest.json')
   await writeFile(manifestPath, JSON.stringify(manifest, null, 1))
   return { document: documentPath, manifest: manifestPath, bytes: Buffer.byteLength(text), operations }

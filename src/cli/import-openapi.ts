@@ -3,8 +3,8 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { Document, isMap, isPair, isScalar, visit } from 'yaml'
 import type { Argv, CommandModule } from 'yargs'
 import { ConfigError } from '../core/errors.ts'
-import { isPlainObject, type PlainObject } from '../core/manifest/reporter.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import { isPlainObject, type PlainObject } from '../core/manifest/reporter.ts'
 import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
 import { importOpenApi, openApiRoutes, usableExamples } from '../core/openapi/import-document.ts'
@@ -26,7 +26,11 @@ export function importCommand(done: (code: number) => void): CommandModule<objec
     describe: 'convert an OpenAPI 3.0/3.1 document into a restmock manifest',
     builder: (y: Argv) =>
       y
-        .positional('openapi', { type: 'string', demandOption: true, describe: 'OpenAPI document (YAML or JSON)' })
+        .positional('openapi', {
+          type: 'string',
+          demandOption: true,
+          describe: 'OpenAPI document (YAML or JSON)',
+        })
         .option('out', {
           type: 'string',
           describe: 'write the manifest here (.yaml, or .json for JSON); default: print it',
@@ -109,7 +113,8 @@ function manifestYaml(manifest: PlainObject): string {
     Pair(_key, pair, path) {
       const parent = path.at(-2)
       const fieldsKey = isPair(parent) && isScalar(parent.key) && parent.key.value === 'fields'
-      if (fieldsKey && isMap(pair.value) && JSON.stringify(pair.value.toJSON()).length <= 100) pair.value.flow = true
+      if (fieldsKey && isMap(pair.value) && JSON.stringify(pair.value.toJSON()).length <= 100)
+        pair.value.flow = true
     },
   })
   return document.toString({ lineWidth: 0 })

@@ -38,7 +38,11 @@ export async function runValidate(args: ValidateArgs): Promise<number> {
     const loaded = loadSource(args.source, { ...dataOption, documents })
     const { manifest, seed } = assembleLoaded(loaded, {})
     const kind =
-      loaded.kind === 'db' ? 'json-server data file' : loaded.manifest.openapiRoutes ? 'OpenAPI document' : 'manifest'
+      loaded.kind === 'db'
+        ? 'json-server data file'
+        : loaded.manifest.openapiRoutes
+          ? 'OpenAPI document'
+          : 'manifest'
     print(args.source, kind, Object.keys(manifest.resources).length, seed, 0)
     return EXIT_OK
   }

@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono'
 import { type FieldError, RestmockError } from '../core/errors.ts'
 import { parseJsonBody } from '../core/json-text.ts'
-import type { JsonSchema } from '../core/openapi/import-schema.ts'
 import type { OpenApiRoutes } from '../core/openapi/import-document.ts'
+import type { JsonSchema } from '../core/openapi/import-schema.ts'
 import type { ParameterRule, StatelessOperation } from '../core/openapi/stateless-operations.ts'
 import { compileValidator, type RecordValidator } from '../core/schema.ts'
 import { optionsHeaders } from './cors.ts'
@@ -46,7 +46,10 @@ export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): 
     const { template, names } = honoTemplate(operation.path)
     const path = `${basePath}${template}`
     let methods = allowed.get(path)
-    if (methods === undefined) allowed.set(path, (methods = new Set()))
+    if (methods === undefined) {
+      methods = new Set()
+      allowed.set(path, methods)
+    }
     methods.add(operation.method)
     const handle = operationHandler(operation, names, options)
     app.on(operation.method, path, handle)
@@ -96,7 +99,10 @@ function operationHandler(
       const body = await readBody(c, operation, options.bodyLimit)
       if (body === undefined) {
         if (operation.body.required)
-          throw new RestmockError('invalid_body', `${operation.method} ${operation.path} needs a request body`)
+          throw new RestmockError(
+            'invalid_body',
+            `${operation.method} ${operation.path} needs a request body`,
+          )
       } else if (validateBody !== undefined && bodySchema !== undefined && body.value !== undefined) {
         const errors = validateBody(body.form ? coerceProperties(body.value, bodySchema) : body.value)
         if (errors.length > 0)
@@ -104,8 +110,11 @@ function operationHandler(
       }
     }
     if (text === undefined)
-      return answer.status === 204 ? options.responder.empty(c, 204) : emptyWithStatus(c, answer.status, options.responder)
-    const headers = answer.contentType === undefined ? undefined : { 'content-type': contentTypeHeader(answer.contentType) }
+      return answer.status === 204
+        ? options.responder.empty(c, 204)
+        : emptyWithStatus(c, answer.status, options.responder)
+    const headers =
+      answer.contentType === undefined ? undefined : { 'content-type': contentTypeHeader(answer.contentType) }
     return options.responder.json(c, answer.status, text, headers)
   }
 }
@@ -123,7 +132,11 @@ function bodyText(body: unknown, contentType: string | undefined): string {
   return JSON.stringify(body)
 }
 
-function checkParameters(c: Context, parameters: readonly CompiledParameter[], names: readonly string[]): void {
+function checkParameters(
+  c: Context,
+  parameters: readonly CompiledParameter[],
+  names: readonly string[],
+): void {
   const errors: FieldError[] = []
   let queryOnly = true
   const url = new URL(c.req.url)
@@ -139,7 +152,10 @@ function checkParameters(c: Context, parameters: readonly CompiledParameter[], n
       raw = value === undefined ? [] : [value]
     }
     const problem = (detail: string) => {
-      errors.push({ pointer: `/${rule.in}/${rule.name}`, detail: `${rule.in} parameter "${rule.name}" ${detail}` })
+      errors.push({
+        pointer: `/${rule.in}/${rule.name}`,
+        detail: `${rule.in} parameter "${rule.name}" ${detail}`,
+      })
       if (rule.in !== 'query') queryOnly = false
     }
     if (raw.length === 0) {
@@ -149,7 +165,11 @@ function checkParameters(c: Context, parameters: readonly CompiledParameter[], n
     for (const error of validate(coerceParameter(raw, rule.schema))) problem(error.detail)
   }
   if (errors.length > 0) {
-    throw new RestmockError(queryOnly ? 'invalid_query' : 'bad_request', describeErrors(errors, 'parameter'), { errors })
+    throw new RestmockError(
+      queryOnly ? 'invalid_query' : 'bad_request',
+      describeErrors(errors, 'parameter'),
+      { errors },
+    )
   }
 }
 
@@ -179,7 +199,8 @@ async function readBody(
   const contentType = requestHeader(c, 'content-type')
   const length = Number(requestHeader(c, 'content-length') ?? Number.NaN)
   if (contentType === undefined && (length === 0 || c.req.raw.body === null)) return undefined
-  if (length > limit) throw new RestmockError('payload_too_large', `the body is larger than the ${limit} byte limit`)
+  if (length > limit)
+    throw new RestmockError('payload_too_large', `the body is larger than the ${limit} byte limit`)
   const mediaType = (contentType ?? '').split(';', 1)[0]!.trim()
   const accepts = (pattern: RegExp) => declared.some((type) => pattern.test(type) || type === '*/*')
   if (JSON_TYPE.test(mediaType) && (accepts(JSON_TYPE) || declared.length === 0)) {
@@ -210,4 +231,3 @@ async function readBody(
     `send the body as ${declared.join(' or ')} (got ${contentType === undefined ? 'no Content-Type' : `"${contentType}"`})`,
   )
 }
-

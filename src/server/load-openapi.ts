@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
-import { isPlainObject, type PlainObject } from '../core/manifest/reporter.ts'
+import { GENERATION_EPOCH } from '../core/generate/dates.ts'
 import type { Manifest } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import { isPlainObject, type PlainObject } from '../core/manifest/reporter.ts'
 import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
 import {
@@ -13,7 +14,6 @@ import {
   usableExamples,
 } from '../core/openapi/import-document.ts'
 import { withGeneratedAnswers } from '../core/openapi/operation-answers.ts'
-import { GENERATION_EPOCH } from '../core/generate/dates.ts'
 import type { LoadedSource, LoadOptions } from './load-source.ts'
 import { readSourceFile } from './load-source.ts'
 import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
@@ -70,15 +70,22 @@ function hasExternalRef(node: unknown): boolean {
 }
 
 /** The `$ref`s to other files, with the JSON pointer of the object holding each. */
-function externalRefs(node: unknown, pointer: string, depth: number, limit = 1000): { ref: string; at: string }[] {
+function externalRefs(
+  node: unknown,
+  pointer: string,
+  depth: number,
+  limit = 1000,
+): { ref: string; at: string }[] {
   const found: { ref: string; at: string }[] = []
   const walk = (value: unknown, at: string, level: number): void => {
     if (level > 200 || found.length >= limit) return
-    if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${at}/${index}`, level + 1))
+    if (Array.isArray(value))
+      for (const [index, item] of value.entries()) walk(item, `${at}/${index}`, level + 1)
     if (!isPlainObject(value)) return
     if (typeof value.$ref === 'string' && !value.$ref.startsWith('#')) found.push({ ref: value.$ref, at })
     for (const [key, child] of Object.entries(value))
-      if (key !== 'example') walk(child, `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, level + 1)
+      if (key !== 'example')
+        walk(child, `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, level + 1)
   }
   walk(node, pointer, depth)
   return found
@@ -101,10 +108,15 @@ function refError(path: string, error: unknown, refs: { ref: string; at: string 
     ])
   }
   const where = relative(process.cwd(), typeof source === 'string' ? source : path)
-  const reason = (message ?? String(error)).replace(/^Error opening file /, 'cannot open ').replace(/: ENOENT.*$/, ' (no such file)')
+  const reason = (message ?? String(error))
+    .replace(/^Error opening file /, 'cannot open ')
+    .replace(/: ENOENT.*$/, ' (no such file)')
   return new ConfigError(`${relative(process.cwd(), path) || path} has an unresolved $ref:`, [
     {
-      path: typeof pointer !== 'string' || pointer === '' ? where : `${where}${pointer.startsWith('#') ? '' : '#'}${pointer}`,
+      path:
+        typeof pointer !== 'string' || pointer === ''
+          ? where
+          : `${where}${pointer.startsWith('#') ? '' : '#'}${pointer}`,
       message: `${reason}; fix the $ref (paths are relative to the file that holds it) or add the missing file`,
     },
   ])
@@ -120,10 +132,13 @@ export function loadOpenApiSource(
   const document = options.documents?.get(absolute) ?? parsed
   const imported = importOpenApi(document, display)
   // `openapi` names the document itself: every operation may be left to it
-  const manifest = validateManifest({ ...imported.manifest, openapi: display }, {
-    source: `${display} (as a manifest)`,
-    checks: options.checks ?? MANIFEST_CHECKS,
-  })
+  const manifest = validateManifest(
+    { ...imported.manifest, openapi: display },
+    {
+      source: `${display} (as a manifest)`,
+      checks: options.checks ?? MANIFEST_CHECKS,
+    },
+  )
   const served = withOpenApiRoutes(manifest, imported)
   const data = usableExamples(served, imported.data)
   const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
@@ -142,7 +157,10 @@ export function withReferencedOpenApi(
     documents?.get(path) ?? parseYamlOrJson(readSourceFile(path, 'OpenAPI document'), manifest.openapi).value
   if (!isOpenApiLike(document)) {
     throw new ConfigError(`${manifestPath} has 1 problem:`, [
-      { path: 'openapi', message: `${manifest.openapi} is not an OpenAPI document (it has no \`openapi\` key)` },
+      {
+        path: 'openapi',
+        message: `${manifest.openapi} is not an OpenAPI document (it has no \`openapi\` key)`,
+      },
     ])
   }
   return withOpenApiRoutes(manifest, importOpenApi(document, manifest.openapi))
@@ -150,9 +168,16 @@ export function withReferencedOpenApi(
 
 function withOpenApiRoutes(manifest: Manifest, imported: ImportedDocument): Manifest {
   const routes = openApiRoutes(imported, new Set(Object.keys(manifest.resources)))
-  const needsFaker = routes.operations.some((o) => o.answer.body === undefined && o.answerSchema !== undefined)
+  const needsFaker = routes.operations.some(
+    (o) => o.answer.body === undefined && o.answerSchema !== undefined,
+  )
   const operations = needsFaker
-    ? withGeneratedAnswers(routes.operations, loadFakerSync(manifest.locale ?? 'en'), manifest.seed ?? 1, GENERATION_EPOCH)
+    ? withGeneratedAnswers(
+        routes.operations,
+        loadFakerSync(manifest.locale ?? 'en'),
+        manifest.seed ?? 1,
+        GENERATION_EPOCH,
+      )
     : routes.operations
   return { ...manifest, openapiRoutes: { ...routes, operations } }
 }

@@ -72,7 +72,11 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
     return result
   }
   const manifestOptions = { source: path, lineOf: parsed.lineOf, checks: options.checks ?? MANIFEST_CHECKS }
-  const manifest = withReferencedOpenApi(validateManifest(value, manifestOptions), absolute, options.documents)
+  const manifest = withReferencedOpenApi(
+    validateManifest(value, manifestOptions),
+    absolute,
+    options.documents,
+  )
   const dataPath =
     options.dataPath !== undefined
       ? resolve(options.dataPath)

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
 
 describe('restmock with an OpenAPI document', () => {
   test('serving lists every operation and how it is served, even with --quiet', async () => {
@@ -61,8 +62,14 @@ describe('restmock with an OpenAPI document', () => {
 
   for (const [name, pattern] of [
     ['swagger2.json', /Swagger 2\.0 document[\s\S]*swagger2openapi/],
-    ['unresolved-ref.yaml', /unresolved \$ref[\s\S]*#\/paths\/~1pets~1\{petId\}\/get\/.*\$ref: #\/components\/schemas\/Pett does not exist/],
-    ['missing-file-ref.yaml', /unresolved \$ref[\s\S]*#\/paths\/~1pets\/get\/.*\$ref: \.\/schemas\/nowhere\.yaml cannot be read/],
+    [
+      'unresolved-ref.yaml',
+      /unresolved \$ref[\s\S]*#\/paths\/~1pets~1\{petId\}\/get\/.*\$ref: #\/components\/schemas\/Pett does not exist/,
+    ],
+    [
+      'missing-file-ref.yaml',
+      /unresolved \$ref[\s\S]*#\/paths\/~1pets\/get\/.*\$ref: \.\/schemas\/nowhere\.yaml cannot be read/,
+    ],
     ['invalid-schema.yaml', /invalid schema[\s\S]*"strng" is not a schema type/],
   ] as const) {
     test(`${name}: exit 1 with the location, no stack`, async () => {

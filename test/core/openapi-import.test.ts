@@ -66,7 +66,11 @@ describe('OpenAPI import: Petstore 3.0', () => {
     assert.equal(routes.listing.length, 19)
     assert.deepEqual(routes.aliases, [{ from: '/store/order', to: '/order' }])
     const inventory = routes.operations.find((o) => o.path === '/store/inventory')!
-    assert.deepEqual(inventory.answer, { status: 200, body: { available: 7, pending: 2, sold: 11 }, contentType: 'application/json' })
+    assert.deepEqual(inventory.answer, {
+      status: 200,
+      body: { available: 7, pending: 2, sold: 11 },
+      contentType: 'application/json',
+    })
   })
 })
 
@@ -116,7 +120,7 @@ describe('OpenAPI import: real-world shapes', () => {
     assert.equal(vehicle.wheels?.minimum, 2)
     const routes = openApiRoutes(imported, new Set(['vehicles']))
     const payments = routes.operations.find((o) => o.path === '/payments')!
-    assert.equal((payments.body?.schema?.oneOf as unknown[]).length, 2)
+    assert.equal((payments.body!.schema!.oneOf as unknown[]).length, 2)
   })
 
   test('x-restmock on schemas and properties names the resource and carries what OpenAPI cannot say', () => {
@@ -129,7 +133,11 @@ describe('OpenAPI import: real-world shapes', () => {
           '/customers': { post: { requestBody: body('CustomerInput'), responses: { 201: ok('Customer') } } },
           '/customers/{id}': {
             get: { parameters: [idParam], responses: { 200: ok('Customer') } },
-            delete: { parameters: [idParam], 'x-restmock': { simulate: { latency: 50 } }, responses: { 204: { description: 'gone' } } },
+            delete: {
+              parameters: [idParam],
+              'x-restmock': { simulate: { latency: 50 } },
+              responses: { 204: { description: 'gone' } },
+            },
           },
         },
         components: {
@@ -140,13 +148,21 @@ describe('OpenAPI import: real-world shapes', () => {
               required: ['email'],
               properties: {
                 id: { type: 'string', format: 'uuid', readOnly: true },
-                email: { type: 'string', format: 'email', 'x-restmock': { unique: true, faker: 'internet.email' } },
+                email: {
+                  type: 'string',
+                  format: 'email',
+                  'x-restmock': { unique: true, faker: 'internet.email' },
+                },
                 createdAt: { type: 'string', format: 'date-time', readOnly: true },
                 updatedAt: { type: 'string', format: 'date-time', readOnly: true },
               },
               additionalProperties: false,
             },
-            CustomerInput: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } },
+            CustomerInput: {
+              type: 'object',
+              required: ['email'],
+              properties: { email: { type: 'string', format: 'email' } },
+            },
           },
         },
       },
@@ -158,7 +174,9 @@ describe('OpenAPI import: real-world shapes', () => {
       id: 'uuid',
       count: 3,
       timestamps: true,
-      fields: { email: { type: 'string', required: true, format: 'email', unique: true, faker: 'internet.email' } },
+      fields: {
+        email: { type: 'string', required: true, format: 'email', unique: true, faker: 'internet.email' },
+      },
     })
   })
 
@@ -194,13 +212,19 @@ describe('OpenAPI import: bad documents', () => {
 
   test('an unresolved $ref is located by JSON pointer', () => {
     const error = problem('unresolved-ref.yaml')
-    assert.equal(error.issues[0]!.path, '#/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref')
+    assert.equal(
+      error.issues[0]!.path,
+      '#/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref',
+    )
     assert.match(error.issues[0]!.message, /#\/components\/schemas\/Pett does not exist/)
   })
 
   test('an unknown schema type is located and names the valid ones', () => {
     const error = problem('invalid-schema.yaml')
-    assert.match(error.issues[0]!.path, /~1things\/get\/responses\/200\/content\/application~1json\/schema\/type$/)
+    assert.match(
+      error.issues[0]!.path,
+      /~1things\/get\/responses\/200\/content\/application~1json\/schema\/type$/,
+    )
     assert.match(error.issues[0]!.message, /"strng" is not a schema type/)
   })
 
@@ -214,7 +238,10 @@ describe('OpenAPI import: bad documents', () => {
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
 function ok(schema: string): PlainObject {
-  return { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } }
+  return {
+    description: 'ok',
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+  }
 }
 function body(schema: string): PlainObject {
   return { content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } }

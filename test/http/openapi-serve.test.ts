@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { after, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { createMock, startMock } from '../../src/index.ts'
 import { expectProblem, json } from '../support/helpers.ts'
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
 
 describe('serving the Petstore 3.0 document', () => {
   const mock = () => createMock({ source: fixture('petstore.yaml'), seed: 1 })
@@ -72,9 +73,17 @@ describe('serving the Petstore 3.0 document', () => {
 
   test('a query parameter breaking its schema is a 400', async () => {
     const app = mock()
-    const problem = await expectProblem(await app.request('/api/v3/pet/findByStatus?status=lost'), 400, 'invalid_query')
+    const problem = await expectProblem(
+      await app.request('/api/v3/pet/findByStatus?status=lost'),
+      400,
+      'invalid_query',
+    )
     assert.equal(problem.errors?.[0]?.pointer, '/query/status')
-    await expectProblem(await app.request('/api/v3/pet/abc/uploadImage', { method: 'POST' }), 400, 'bad_request')
+    await expectProblem(
+      await app.request('/api/v3/pet/abc/uploadImage', { method: 'POST' }),
+      400,
+      'bad_request',
+    )
   })
 
   test('generated answers are seeded: the same seed answers the same body', async () => {
@@ -86,7 +95,11 @@ describe('serving the Petstore 3.0 document', () => {
   test('a form body is accepted and validated as an object', async () => {
     const app = mock()
     const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    const good = await app.request('/api/v3/pet', { method: 'PUT', headers: form, body: 'name=Rex&photoUrls=a.png' })
+    const good = await app.request('/api/v3/pet', {
+      method: 'PUT',
+      headers: form,
+      body: 'name=Rex&photoUrls=a.png',
+    })
     assert.equal(good.status, 200)
     const bad = await app.request('/api/v3/pet', { method: 'PUT', headers: form, body: 'status=lost' })
     await expectProblem(bad, 422, 'validation_failed')
@@ -114,7 +127,9 @@ describe('serving other documents', () => {
 
   test('3.1: nested collection paths and a 202 answer from examples', async () => {
     const app = createMock({ source: fixture('library-3.1.yaml'), seed: 3 })
-    const author = (await (await app.request('/v2/authors', json('POST', { name: 'Ada', email: null }))).json()) as {
+    const author = (await (
+      await app.request('/v2/authors', json('POST', { name: 'Ada', email: null }))
+    ).json()) as {
       id: string
     }
     const book = await app.request('/v2/books', json('POST', { title: 'Notes', authorId: author.id }))
@@ -136,9 +151,15 @@ describe('serving other documents', () => {
     running.push(mock)
     const created = await fetch(`${mock.url}/categories`, json('POST', { name: 'Tools' }))
     assert.equal(created.status, 201)
-    const product = await fetch(`${mock.url}/products`, json('POST', { name: 'Saw', price: 0, categoryId: 1 }))
+    const product = await fetch(
+      `${mock.url}/products`,
+      json('POST', { name: 'Saw', price: 0, categoryId: 1 }),
+    )
     assert.equal(product.status, 422)
-    const ok = await fetch(`${mock.url}/products`, json('POST', { name: 'Saw', price: 9.5, categoryId: 1, dimensions: { width: 1 } }))
+    const ok = await fetch(
+      `${mock.url}/products`,
+      json('POST', { name: 'Saw', price: 9.5, categoryId: 1, dimensions: { width: 1 } }),
+    )
     assert.equal(ok.status, 201)
     const tree = await fetch(`${mock.url}/tree`)
     assert.equal(tree.status, 200)

@@ -80,7 +80,7 @@ export function unresolvedRefs(refs: DocumentRefs, limit = 20): Issue[] {
   const walk = (node: unknown, pointer: string, depth: number): void => {
     if (issues.length >= limit || depth > 200) return
     if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, `${pointer}/${index}`, depth + 1))
+      for (const [index, item] of node.entries()) walk(item, `${pointer}/${index}`, depth + 1)
       return
     }
     if (!isPlainObject(node)) return

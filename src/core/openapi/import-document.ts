@@ -1,11 +1,11 @@
 import { ConfigError } from '../errors.ts'
-import type { Issue, Manifest } from '../manifest/model.ts'
+import type { Manifest } from '../manifest/model.ts'
 import { isPlainObject, type PlainObject } from '../manifest/reporter.ts'
 import { compileResourceValidator } from '../schema.ts'
 import { openApiVersion } from './detect-openapi.ts'
 import { DocumentRefs, unresolvedRefs } from './document-refs.ts'
-import type { SchemaContext } from './import-schema.ts'
 import { type ImportedResource, importResources } from './import-resources.ts'
+import type { SchemaContext } from './import-schema.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
 import { schemaIssues } from './schema-issues.ts'
 import { type StatelessOperation, statelessOperation } from './stateless-operations.ts'
@@ -79,7 +79,8 @@ export function importOpenApi(document: PlainObject, source: string): ImportedDo
   manifest.resources = Object.fromEntries(resources.map((resource) => [resource.name, resource.definition]))
   const data: Record<string, PlainObject[]> = {}
   for (const resource of resources) {
-    if (resource.examples.length > 0) data[resource.name] = resource.examples.map((e) => storedExample(resource, e))
+    if (resource.examples.length > 0)
+      data[resource.name] = resource.examples.map((e) => storedExample(resource, e))
   }
   return { manifest, data, resources, operations, context }
 }
@@ -112,7 +113,10 @@ function storedExample(resource: ImportedResource, example: PlainObject): PlainO
  * The examples that fit the validated manifest: a record breaking its resource's rules, repeating an id,
  * or pointing at a record no example holds is left out (generated records take its place).
  */
-export function usableExamples(manifest: Manifest, data: Record<string, PlainObject[]>): Record<string, unknown> {
+export function usableExamples(
+  manifest: Manifest,
+  data: Record<string, PlainObject[]>,
+): Record<string, unknown> {
   const kept: Record<string, PlainObject[]> = {}
   for (const [name, records] of Object.entries(data)) {
     const resource = manifest.resources[name]
@@ -138,7 +142,9 @@ export function usableExamples(manifest: Manifest, data: Record<string, PlainObj
       for (const record of children) {
         const value = record[relation.field]
         const fits =
-          value === undefined || value === null || (Array.isArray(value) ? value : [value]).every((id) => parents.has(id))
+          value === undefined ||
+          value === null ||
+          (Array.isArray(value) ? value : [value]).every((id) => parents.has(id))
         if (fits) fitting.push(record)
         else if (!required) {
           const { [relation.field]: _dropped, ...rest } = record
@@ -182,7 +188,11 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
     const stateless = statelessOperation(operation, imported.context)
     operations.push(stateless)
     const servedBy =
-      stateless.answer.body !== undefined ? 'example' : stateless.answerSchema !== undefined ? 'generated' : 'no body'
+      stateless.answer.body !== undefined
+        ? 'example'
+        : stateless.answerSchema !== undefined
+          ? 'generated'
+          : 'no body'
     listing.push({ method: operation.method, path: operation.path, servedBy })
   }
   return { operations, aliases, listing }

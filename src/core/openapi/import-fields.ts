@@ -44,7 +44,8 @@ export function fieldFromSchema(input: JsonSchema, required: boolean, depth = 0)
     // oneOf/anyOf of one type: that type (validated as such by a stateless route; a field keeps the type)
     const shapes = alternatives.map((alternative) => singleType(mergeAllOf(alternative)))
     const concrete = shapes.filter((shape) => shape !== undefined && shape.type !== 'null')
-    const nullable = alternatives.some((alternative) => alternative.type === 'null') || shapes.some((s) => s?.nullable)
+    const nullable =
+      alternatives.some((alternative) => alternative.type === 'null') || shapes.some((s) => s?.nullable)
     const kinds = new Set(concrete.map((shape) => shape!.type))
     if (shapes.some((shape) => shape === undefined) || kinds.size !== 1) return undefined
     const type = [...kinds][0]!
@@ -85,7 +86,8 @@ export function fieldFromSchema(input: JsonSchema, required: boolean, depth = 0)
   if (schema.default !== undefined) field.default = schema.default
   if (typeof schema.description === 'string') field.description = schema.description
   const extension = schema['x-restmock']
-  if (isPlainObject(extension)) for (const key of EXTENSION_KEYS) if (extension[key] !== undefined) field[key] = extension[key]
+  if (isPlainObject(extension))
+    for (const key of EXTENSION_KEYS) if (extension[key] !== undefined) field[key] = extension[key]
   return usable(field)
 }
 

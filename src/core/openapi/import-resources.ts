@@ -40,12 +40,18 @@ export interface ImportedResource {
  * a literal path with a GET. Relations come from `xxxId` properties naming one resource and from nested
  * collection paths (`/owners/{ownerId}/pets`).
  */
-export function importResources(operations: readonly DocumentOperation[], context: SchemaContext): ImportedResource[] {
+export function importResources(
+  operations: readonly DocumentOperation[],
+  context: SchemaContext,
+): ImportedResource[] {
   const { refs } = context
   const byPath = new Map<string, Map<string, DocumentOperation>>()
   for (const operation of operations) {
     let methods = byPath.get(operation.path)
-    if (methods === undefined) byPath.set(operation.path, (methods = new Map()))
+    if (methods === undefined) {
+      methods = new Map()
+      byPath.set(operation.path, methods)
+    }
     methods.set(operation.method, operation)
   }
   const annotated = (schema: unknown, direction?: 'request' | 'response') =>
@@ -60,7 +66,8 @@ export function importResources(operations: readonly DocumentOperation[], contex
     if (get === undefined || last === undefined) continue
     const parentSegments = segments.slice(0, -1)
     if (last.param !== undefined) {
-      if (parentSegments.length === 0 || parentSegments.some((segment) => segment.param !== undefined)) continue
+      if (parentSegments.length === 0 || parentSegments.some((segment) => segment.param !== undefined))
+        continue
       const collectionPath = `/${parentSegments.map((segment) => segment.literal).join('/')}`
       const collection = byPath.get(collectionPath)
       const list = collection?.get('GET')
@@ -69,7 +76,8 @@ export function importResources(operations: readonly DocumentOperation[], contex
       const record = annotated(successSchema(get, refs), 'response')
       if (singleType(record)?.type !== 'object' || !isPlainObject(record.properties)) continue
       const extension = isPlainObject(record['x-restmock']) ? record['x-restmock'] : {}
-      const name = typeof extension.resource === 'string' ? extension.resource : parentSegments.at(-1)!.literal!
+      const name =
+        typeof extension.resource === 'string' ? extension.resource : parentSegments.at(-1)!.literal!
       if (!RESOURCE_NAME.test(name) || taken.has(name)) continue
       taken.add(name)
       const input = create === undefined ? undefined : bodySchema(create, refs, annotated)
@@ -79,7 +87,8 @@ export function importResources(operations: readonly DocumentOperation[], contex
       const idSchema = properties[idProperty] ?? annotated(paramSchema)
       const definition = resourceDefinition(record, input, extension, idProperty, idSchema)
       const covered = [`GET ${path}`]
-      for (const method of ['PUT', 'PATCH', 'DELETE']) if (methods.has(method)) covered.push(`${method} ${path}`)
+      for (const method of ['PUT', 'PATCH', 'DELETE'])
+        if (methods.has(method)) covered.push(`${method} ${path}`)
       if (list !== undefined) covered.push(`GET ${collectionPath}`)
       if (create !== undefined) covered.push(`POST ${collectionPath}`)
       const examples = exampleRecords(record, [get, list], refs)
@@ -101,7 +110,7 @@ export function importResources(operations: readonly DocumentOperation[], contex
       resources.push({ name, collectionPath: path, idProperty: 'id', definition, covered, examples })
     }
   }
-  linkRelations(resources, byPath, annotated)
+  linkRelations(resources, byPath)
   return resources
 }
 
@@ -201,7 +210,6 @@ export function resourceNamed(prefix: string, names: readonly string[]): string 
 function linkRelations(
   resources: ImportedResource[],
   byPath: Map<string, Map<string, DocumentOperation>>,
-  annotated: (schema: unknown) => JsonSchema,
 ): void {
   const named = new Map(resources.filter((r) => r.definition.singleton !== true).map((r) => [r.name, r]))
   const names = [...named.keys()]
@@ -228,11 +236,11 @@ function linkRelations(
     const child = [...named.values()].find((r) => r.collectionPath === `/${childSegment.literal}`)
     if (parent === undefined || child === undefined || param.param === undefined || child === parent) continue
     const fieldName = param.param === 'id' ? `${singular(parent.name)}Id` : param.param
-    const fields = (child.definition.fields ??= {}) as Record<string, PlainObject>
+    child.definition.fields ??= {}
+    const fields = child.definition.fields as Record<string, PlainObject>
     const existing = fields[fieldName]
     if (existing !== undefined && existing.type !== idType(parent)) continue
     fields[fieldName] = { ...(existing ?? { type: idType(parent) }), ref: parent.name }
     for (const method of ['GET', 'POST']) if (methods.has(method)) child.covered.push(`${method} ${path}`)
-    void annotated
   }
 }

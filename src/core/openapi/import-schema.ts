@@ -86,7 +86,8 @@ export function jsonSchemaOf(
     // a readOnly property is the server's to fill, a writeOnly one never comes back
     const skip = direction === 'request' ? 'readOnly' : direction === 'response' ? 'writeOnly' : undefined
     const required = node.required.filter(
-      (name): name is string => typeof name === 'string' && (skip === undefined || properties[name]?.[skip] !== true),
+      (name): name is string =>
+        typeof name === 'string' && (skip === undefined || properties[name]?.[skip] !== true),
     )
     if (required.length > 0) out.required = required
   }

@@ -60,7 +60,10 @@ function parametersOf(raw: unknown, refs: DocumentRefs): PlainObject[] {
 /** The JSON media type of a content map (application/json, application/*+json, or * / *). */
 export function jsonMedia(content: unknown): { type: string; media: PlainObject } | undefined {
   if (!isPlainObject(content)) return undefined
-  const entries = Object.entries(content).filter(([, media]) => isPlainObject(media)) as [string, PlainObject][]
+  const entries = Object.entries(content).filter(([, media]) => isPlainObject(media)) as [
+    string,
+    PlainObject,
+  ][]
   const found =
     entries.find(([type]) => /^application\/json\b/i.test(type)) ??
     entries.find(([type]) => /^application\/[\w.+-]*\+json\b/i.test(type)) ??
@@ -90,7 +93,8 @@ export function successResponses(
   found.sort((a, b) => a.status - b.status)
   if (found.length === 0) {
     const fallback = refs.follow(responses.default).node
-    if (isPlainObject(fallback)) found.push({ status: operation.method === 'POST' ? 201 : 200, response: fallback })
+    if (isPlainObject(fallback))
+      found.push({ status: operation.method === 'POST' ? 201 : 200, response: fallback })
   }
   return found
 }

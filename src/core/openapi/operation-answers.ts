@@ -1,10 +1,10 @@
 import type { Faker } from '@faker-js/faker'
+import type { GeneratorContext } from '../generate/primitives.ts'
+import { compileField } from '../generate/values.ts'
 import type { FieldDef } from '../manifest/model.ts'
 import { isPlainObject, Reporter } from '../manifest/reporter.ts'
 import { validateField } from '../manifest/validate-field.ts'
 import { createRandom, deriveSeed, type Random } from '../random.ts'
-import type { GeneratorContext } from '../generate/primitives.ts'
-import { compileField } from '../generate/values.ts'
 import { fieldFromSchema } from './import-fields.ts'
 import { alternativesOf, type JsonSchema, mergeAllOf } from './import-schema.ts'
 import type { StatelessOperation } from './stateless-operations.ts'
@@ -31,7 +31,13 @@ export function withGeneratedAnswers(
   })
 }
 
-function sample(input: JsonSchema, name: string, context: GeneratorContext, random: Random, depth: number): unknown {
+function sample(
+  input: JsonSchema,
+  name: string,
+  context: GeneratorContext,
+  random: Random,
+  depth: number,
+): unknown {
   const schema = mergeAllOf(input)
   if (schema.example !== undefined) return structuredClone(schema.example)
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return structuredClone(schema.examples[0])
@@ -53,7 +59,9 @@ function sample(input: JsonSchema, name: string, context: GeneratorContext, rand
     if (depth >= MAX_DEPTH || !isPlainObject(schema.items)) return []
     const min = typeof schema.minItems === 'number' ? schema.minItems : 1
     const count = Math.max(min, Math.min(2, typeof schema.maxItems === 'number' ? schema.maxItems : 2))
-    return Array.from({ length: count }, () => sample(schema.items as JsonSchema, name, context, random, depth + 1))
+    return Array.from({ length: count }, () =>
+      sample(schema.items as JsonSchema, name, context, random, depth + 1),
+    )
   }
   return primitive(schema, name, context)
 }

@@ -18,7 +18,8 @@ export function schemaIssues(document: PlainObject): Issue[] {
     seen.add(schema)
     if (typeof schema.$ref === 'string') return
     const type = schema.type
-    const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type : type === undefined ? [] : [type]
+    const types =
+      typeof type === 'string' ? [type] : Array.isArray(type) ? type : type === undefined ? [] : [type]
     for (const value of types) {
       if (typeof value !== 'string' || !TYPES.includes(value))
         issues.push({
@@ -27,13 +28,22 @@ export function schemaIssues(document: PlainObject): Issue[] {
         })
     }
     if (schema.properties !== undefined && !isPlainObject(schema.properties))
-      issues.push({ path: `${pointer}/properties`, message: 'must be an object mapping property names to schemas' })
+      issues.push({
+        path: `${pointer}/properties`,
+        message: 'must be an object mapping property names to schemas',
+      })
     if (schema.required !== undefined && typeof schema.required !== 'boolean') {
       if (!Array.isArray(schema.required) || schema.required.some((name) => typeof name !== 'string'))
-        issues.push({ path: `${pointer}/required`, message: 'must be a list of property names, such as [name, email]' })
+        issues.push({
+          path: `${pointer}/required`,
+          message: 'must be a list of property names, such as [name, email]',
+        })
     }
     if (typeof schema.pattern === 'string' && !validPattern(schema.pattern))
-      issues.push({ path: `${pointer}/pattern`, message: `${JSON.stringify(schema.pattern)} is not a valid regular expression` })
+      issues.push({
+        path: `${pointer}/pattern`,
+        message: `${JSON.stringify(schema.pattern)} is not a valid regular expression`,
+      })
     if (schema.items !== undefined && !isPlainObject(schema.items) && typeof schema.items !== 'boolean')
       issues.push({ path: `${pointer}/items`, message: 'must be a schema object describing each item' })
     if (isPlainObject(schema.properties))
@@ -44,12 +54,13 @@ export function schemaIssues(document: PlainObject): Issue[] {
       checkSchema(schema.additionalProperties, `${pointer}/additionalProperties`, depth + 1)
     for (const key of ['allOf', 'oneOf', 'anyOf'] as const)
       if (Array.isArray(schema[key]))
-        schema[key].forEach((part, index) => checkSchema(part, `${pointer}/${key}/${index}`, depth + 1))
+        for (const [index, part] of schema[key].entries())
+          checkSchema(part, `${pointer}/${key}/${index}`, depth + 1)
   }
   const walk = (node: unknown, pointer: string, depth: number): void => {
     if (issues.length >= LIMIT || depth > 64) return
     if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, `${pointer}/${index}`, depth + 1))
+      for (const [index, item] of node.entries()) walk(item, `${pointer}/${index}`, depth + 1)
       return
     }
     if (!isPlainObject(node)) return
@@ -62,7 +73,8 @@ export function schemaIssues(document: PlainObject): Issue[] {
   }
   const components = isPlainObject(document.components) ? document.components : {}
   if (isPlainObject(components.schemas))
-    for (const [name, schema] of Object.entries(components.schemas)) checkSchema(schema, `#/components/schemas/${pointerToken(name)}`, 0)
+    for (const [name, schema] of Object.entries(components.schemas))
+      checkSchema(schema, `#/components/schemas/${pointerToken(name)}`, 0)
   walk(document.paths, '#/paths', 0)
   walk(components, '#/components', 0)
   return issues

@@ -73,13 +73,16 @@ export function statelessOperation(operation: DocumentOperation, context: Schema
     parameters,
     answer: { status: operation.method === 'POST' ? 201 : 200 },
   }
-  if (typeof operation.operation.operationId === 'string') result.operationId = operation.operation.operationId
+  if (typeof operation.operation.operationId === 'string')
+    result.operationId = operation.operation.operationId
   const body = requestBodyOf(operation, refs)
   if (body !== undefined && isPlainObject(body.content)) {
     const mediaTypes = Object.keys(body.content)
     const media =
       jsonMedia(body.content)?.media ??
-      Object.values(body.content).find((value): value is PlainObject => isPlainObject(value) && value.schema !== undefined)
+      Object.values(body.content).find(
+        (value): value is PlainObject => isPlainObject(value) && value.schema !== undefined,
+      )
     result.body = { required: body.required === true, mediaTypes }
     if (media?.schema !== undefined)
       result.body.schema = jsonSchemaOf(media.schema, context, { direction: 'request' })
