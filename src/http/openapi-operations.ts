@@ -92,7 +92,9 @@ function operationHandler(
   const bodySchema = operation.body?.schema
   const validateBody = bodySchema === undefined ? undefined : lazyValidator(bodySchema)
   const { answer } = operation
-  const text = answer.body === undefined ? undefined : bodyText(answer.body, answer.contentType)
+  let text = answer.body === undefined ? undefined : bodyText(answer.body, answer.contentType)
+  const generate = operation.answerSchema === undefined ? undefined : options.routes.generate
+  let generated = false
   return async (c) => {
     checkParameters(c, parameters, names)
     if (operation.body !== undefined) {
@@ -108,6 +110,11 @@ function operationHandler(
         if (errors.length > 0)
           throw new RestmockError('validation_failed', describeErrors(errors, 'field'), { errors })
       }
+    }
+    if (text === undefined && generate !== undefined && !generated) {
+      generated = true
+      const body = generate(operation)
+      if (body !== undefined) text = bodyText(body, answer.contentType)
     }
     if (text === undefined)
       return answer.status === 204

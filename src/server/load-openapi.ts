@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
+import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../core/errors.ts'
 import { GENERATION_EPOCH } from '../core/generate/dates.ts'
 import type { Manifest } from '../core/manifest/model.ts'
@@ -13,7 +14,8 @@ import {
   openApiRoutes,
   usableExamples,
 } from '../core/openapi/import-document.ts'
-import { withGeneratedAnswers } from '../core/openapi/operation-answers.ts'
+import { generatedAnswer } from '../core/openapi/operation-answers.ts'
+import type { StatelessOperation } from '../core/openapi/stateless-operations.ts'
 import type { LoadedSource, LoadOptions } from './load-source.ts'
 import { readSourceFile } from './load-source.ts'
 import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
@@ -168,16 +170,11 @@ export function withReferencedOpenApi(
 
 function withOpenApiRoutes(manifest: Manifest, imported: ImportedDocument): Manifest {
   const routes = openApiRoutes(imported, new Set(Object.keys(manifest.resources)))
-  const needsFaker = routes.operations.some(
-    (o) => o.answer.body === undefined && o.answerSchema !== undefined,
-  )
-  const operations = needsFaker
-    ? withGeneratedAnswers(
-        routes.operations,
-        loadFakerSync(manifest.locale ?? 'en'),
-        manifest.seed ?? 1,
-        GENERATION_EPOCH,
-      )
-    : routes.operations
-  return { ...manifest, openapiRoutes: { ...routes, operations } }
+  // answers are generated on first use: a large document starts without generating hundreds of them
+  let faker: Faker | undefined
+  const generate = (operation: StatelessOperation): unknown => {
+    faker ??= loadFakerSync(manifest.locale ?? 'en')
+    return generatedAnswer(operation, faker, manifest.seed ?? 1, GENERATION_EPOCH)
+  }
+  return { ...manifest, openapiRoutes: { ...routes, generate } }
 }

@@ -37,6 +37,8 @@ export interface OpenApiRoutes {
   aliases: { from: string; to: string }[]
   /** one line per operation of the document, in document order */
   listing: ListedOperation[]
+  /** the body of an operation without an example, from its response schema (the server layer sets it) */
+  generate?: (operation: StatelessOperation) => unknown
 }
 
 /**

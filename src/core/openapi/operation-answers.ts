@@ -12,23 +12,20 @@ import type { StatelessOperation } from './stateless-operations.ts'
 const MAX_DEPTH = 6
 
 /**
- * Each operation without an example gets a body generated from its response schema: property
- * `example`s where the document gives them, faker values that satisfy the schema elsewhere. Seeded per
- * operation, so the same seed always answers the same bodies.
+ * The body of an operation without an example, generated from its response schema: property `example`s
+ * where the document gives them, faker values that satisfy the schema elsewhere. Seeded per operation,
+ * so the same seed always answers the same body, whichever operation is asked first.
  */
-export function withGeneratedAnswers(
-  operations: readonly StatelessOperation[],
+export function generatedAnswer(
+  operation: StatelessOperation,
   faker: Faker,
   seed: number,
   now: Date,
-): StatelessOperation[] {
-  return operations.map((operation) => {
-    if (operation.answer.body !== undefined || operation.answerSchema === undefined) return operation
-    const random = createRandom(deriveSeed(seed, `openapi ${operation.method} ${operation.path}`))
-    const context: GeneratorContext = { faker, random, now, resourceName: operation.path, idsOf: () => [] }
-    const body = sample(operation.answerSchema, 'value', context, random, 0)
-    return { ...operation, answer: { ...operation.answer, body } }
-  })
+): unknown {
+  if (operation.answerSchema === undefined) return undefined
+  const random = createRandom(deriveSeed(seed, `openapi ${operation.method} ${operation.path}`))
+  const context: GeneratorContext = { faker, random, now, resourceName: operation.path, idsOf: () => [] }
+  return sample(operation.answerSchema, 'value', context, random, 0)
 }
 
 function sample(
