@@ -5,6 +5,7 @@ import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
+import { registerDeclaredAnswers } from './declared-answers.ts'
 import type { MountedExtensions } from './extensions.ts'
 import { homePages, type PageHook } from './home-page.ts'
 import { itemFastPath } from './item-fast-path.ts'
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions): Hono {
     const base = { basePath: engine.manifest.basePath, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }
     const forward = (request: Request, env: unknown) => plain(request, env)
     registerOpenApiRoutes(routes, { ...base, routes: openapi, responder, forward })
+    registerDeclaredAnswers(routes, { ...base, shapes: openapi.shapes, responder, forward })
   }
   registerResourceRoutes(routes, {
     engine,

@@ -7,6 +7,7 @@ import { DocumentRefs, unresolvedRefs } from './document-refs.ts'
 import { type ImportedResource, importResources } from './import-resources.ts'
 import type { SchemaContext } from './import-schema.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
+import type { ResourceShape } from './response-shapes.ts'
 import { schemaIssues } from './schema-issues.ts'
 import { type StatelessOperation, statelessOperation } from './stateless-operations.ts'
 
@@ -37,6 +38,8 @@ export interface OpenApiRoutes {
   aliases: { from: string; to: string }[]
   /** one line per operation of the document, in document order */
   listing: ListedOperation[]
+  /** resources whose document declares other answers than restmock's (create status, list envelope) */
+  shapes: ResourceShape[]
   /** the body of an operation without an example, from its response schema (the server layer sets it) */
   generate?: (operation: StatelessOperation) => unknown
 }
@@ -172,8 +175,10 @@ export function usableExamples(
 export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<string>): OpenApiRoutes {
   const covered = new Map<string, string>()
   const aliases: OpenApiRoutes['aliases'] = []
+  const shapes: ResourceShape[] = []
   for (const resource of imported.resources) {
     if (!served.has(resource.name)) continue
+    if (resource.shape !== undefined) shapes.push(resource.shape)
     for (const key of resource.covered) covered.set(key, resource.name)
     if (resource.collectionPath !== `/${resource.name}`)
       aliases.push({ from: resource.collectionPath, to: `/${resource.name}` })
@@ -197,7 +202,7 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
           : 'no body'
     listing.push({ method: operation.method, path: operation.path, servedBy })
   }
-  return { operations, aliases, listing }
+  return { operations, aliases, listing, shapes }
 }
 
 /** The path of the first server URL (server variables at their defaults), or '' for none or `/`. */

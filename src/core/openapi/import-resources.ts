@@ -13,6 +13,7 @@ import {
   successResponses,
   successSchema,
 } from './openapi-paths.ts'
+import { type ResourceShape, resourceShape } from './response-shapes.ts'
 
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 const DEFAULT_COUNT = 10
@@ -32,6 +33,8 @@ export interface ImportedResource {
   covered: string[]
   /** example records as the document gives them (before mapping the id) */
   examples: PlainObject[]
+  /** the answers the document declares where they differ from restmock's (create status, list envelope) */
+  shape?: ResourceShape
 }
 
 /**
@@ -93,7 +96,18 @@ export function importResources(
       if (create !== undefined) covered.push(`POST ${collectionPath}`)
       const examples = exampleRecords(record, [get, list], refs)
       if (definition.count === undefined && examples.length === 0) definition.count = DEFAULT_COUNT
-      resources.push({ name, collectionPath, itemPath: path, idProperty, definition, covered, examples })
+      const resource: ImportedResource = {
+        name,
+        collectionPath,
+        itemPath: path,
+        idProperty,
+        definition,
+        covered,
+        examples,
+      }
+      const shape = resourceShape(name, list, create, context)
+      if (shape !== undefined) resource.shape = shape
+      resources.push(resource)
     } else if (parentSegments.every((segment) => segment.param === undefined)) {
       const record = annotated(successSchema(get, refs), 'response')
       const extension = isPlainObject(record['x-restmock']) ? record['x-restmock'] : {}
