@@ -23,5 +23,10 @@ export function openApiListing(manifest: Manifest): string[] {
       : (HOW[servedBy] ?? `stateless: ${servedBy}`)
     lines.push(`    ${route.padEnd(width + manifest.basePath.length)}  ${how}`)
   }
+  const credentials = manifest.openapiRoutes?.credentials ?? []
+  if (credentials.length > 0) {
+    lines.push('  credentials the document asks for (any well-formed one is accepted):')
+    for (const { scheme, hint } of credentials) lines.push(`    ${scheme}: ${hint}`)
+  }
   return lines
 }

@@ -9,6 +9,7 @@ import { optionsHeaders } from './cors.ts'
 import { coerceParameter, coerceProperties } from './parameter-values.ts'
 import type { Responder } from './reply.ts'
 import { rememberBody, requestHeader } from './request.ts'
+import { checkCredentials, registerSecurityGuards } from './security-guard.ts'
 
 export interface OpenApiRouteOptions {
   routes: OpenApiRoutes
@@ -41,6 +42,7 @@ function lazyValidator(schema: JsonSchema): RecordValidator {
  */
 export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): void {
   const { basePath, responder } = options
+  registerSecurityGuards(app, options.routes.guards, basePath)
   const allowed = new Map<string, Set<string>>()
   for (const operation of options.routes.operations) {
     const { template, names } = honoTemplate(operation.path)
@@ -96,6 +98,7 @@ function operationHandler(
   const generate = operation.answerSchema === undefined ? undefined : options.routes.generate
   let generated = false
   return async (c) => {
+    checkCredentials(c, operation.security)
     checkParameters(c, parameters, names)
     if (operation.body !== undefined) {
       const body = await readBody(c, operation, options.bodyLimit)

@@ -15,13 +15,15 @@ describe('restmock with an OpenAPI document', () => {
     const cli = await serveCli([fixture('petstore.yaml'), '--port', '0', '--in-memory', '--quiet'], dir)
     try {
       await new Promise((resolve) => setImmediate(resolve))
-      const response = await fetch(`${cli.url}/api/v3/store/inventory`)
+      const response = await fetch(`${cli.url}/api/v3/store/inventory`, { headers: { api_key: 'k' } })
       assert.equal(response.status, 200)
       const out = cli.stdout()
       assert.match(out, /operations \(19\) from the OpenAPI document:/)
       assert.match(out, /GET \/api\/v3\/pet\/\{petId\}\s+stateful: resource pet/)
       assert.match(out, /GET \/api\/v3\/store\/inventory\s+stateless: the example of its response/)
       assert.match(out, /GET \/api\/v3\/user\/logout\s+stateless: status only/)
+      assert.match(out, /petstore_auth: Authorization: Bearer <any token>/)
+      assert.match(out, /api_key: api_key: <any key>/)
     } finally {
       cli.child.kill('SIGTERM')
       await cli.exited
@@ -41,7 +43,8 @@ describe('restmock with an OpenAPI document', () => {
     assert.equal(validated.code, 0, validated.stderr)
     const cli = await serveCli([out, '--port', '0', '--in-memory'], dir)
     try {
-      assert.equal((await fetch(`${cli.url}/api/v3/store/inventory`)).status, 200)
+      const key = { headers: { api_key: 'k' } }
+      assert.equal((await fetch(`${cli.url}/api/v3/store/inventory`, key)).status, 200)
       assert.equal((await fetch(`${cli.url}/api/v3/store/order/10`)).status, 200)
     } finally {
       cli.child.kill('SIGTERM')

@@ -9,10 +9,27 @@ const fixture = (name: string): string =>
 
 describe('serving the Petstore 3.0 document', () => {
   const mock = () => createMock({ source: fixture('petstore.yaml'), seed: 1 })
+  // addPet and updatePet declare petstore_auth (oauth2), getInventory an api_key header
+  const bearer = { authorization: 'Bearer any-token' }
+
+  test('operations declaring security need a well-formed credential of that kind (401 otherwise)', async () => {
+    const app = mock()
+    const refused = await app.request('/api/v3/pet', json('POST', { name: 'Rex', photoUrls: [] }))
+    const problem = await expectProblem(refused, 401, 'unauthenticated')
+    assert.match(problem.detail, /Authorization: Bearer/)
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="restmock"')
+    await expectProblem(await app.request('/api/v3/store/inventory'), 401, 'unauthenticated')
+    const bad = { authorization: 'Basic abc' }
+    await expectProblem(await app.request('/api/v3/pet', json('POST', {}, bad)), 401, 'unauthenticated')
+    assert.equal((await app.request('/api/v3/pet/1')).status, 200)
+  })
 
   test('pets are a stateful resource: create, read, update, delete', async () => {
     const app = mock()
-    const created = await app.request('/api/v3/pet', json('POST', { name: 'Rex', photoUrls: ['a.png'] }))
+    const created = await app.request(
+      '/api/v3/pet',
+      json('POST', { name: 'Rex', photoUrls: ['a.png'] }, bearer),
+    )
     // the document declares 200 for addPet
     assert.equal(created.status, 200)
     assert.match(created.headers.get('location') ?? '', /^\/api\/v3\/pet\/\d+$/)
@@ -29,7 +46,7 @@ describe('serving the Petstore 3.0 document', () => {
   test('a body breaking the schema is a 422 naming the field', async () => {
     const app = mock()
     const problem = await expectProblem(
-      await app.request('/api/v3/pet', json('POST', { name: 'Rex', status: 'lost' })),
+      await app.request('/api/v3/pet', json('POST', { name: 'Rex', status: 'lost' }, bearer)),
       422,
       'validation_failed',
     )
@@ -57,7 +74,7 @@ describe('serving the Petstore 3.0 document', () => {
 
   test('a stateless operation answers its example', async () => {
     const app = mock()
-    const response = await app.request('/api/v3/store/inventory')
+    const response = await app.request('/api/v3/store/inventory', { headers: { api_key: 'k' } })
     assert.equal(response.status, 200)
     assert.deepEqual(await response.json(), { available: 7, pending: 2, sold: 11 })
     const login = await app.request('/api/v3/user/login?username=a&password=b')
@@ -96,7 +113,7 @@ describe('serving the Petstore 3.0 document', () => {
 
   test('a form body is accepted and validated as an object', async () => {
     const app = mock()
-    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const form = { 'content-type': 'application/x-www-form-urlencoded', ...bearer }
     const good = await app.request('/api/v3/pet', {
       method: 'PUT',
       headers: form,
@@ -109,7 +126,9 @@ describe('serving the Petstore 3.0 document', () => {
 
   test('the admin API and simulation work as on a manifest', async () => {
     const app = mock()
-    const failed = await app.request('/api/v3/store/inventory', { headers: { prefer: 'status=503' } })
+    const failed = await app.request('/api/v3/store/inventory', {
+      headers: { prefer: 'status=503', api_key: 'k' },
+    })
     assert.equal(failed.status, 503)
     const info = await app.request('/__restmock')
     assert.equal(info.status, 200)

@@ -9,6 +9,7 @@ import type { SchemaContext } from './import-schema.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
 import type { ResourceShape } from './response-shapes.ts'
 import { schemaIssues } from './schema-issues.ts'
+import { credentialHint, type SecurityAlternatives, securityOf } from './security-rules.ts'
 import { type StatelessOperation, statelessOperation } from './stateless-operations.ts'
 
 /** A document read into restmock's terms: the manifest a user would write, and what it cannot say. */
@@ -38,6 +39,10 @@ export interface OpenApiRoutes {
   aliases: { from: string; to: string }[]
   /** one line per operation of the document, in document order */
   listing: ListedOperation[]
+  /** resource routes that require credentials (engine paths, such as /pet/:id) */
+  guards: { method: string; path: string; security: SecurityAlternatives }[]
+  /** the security schemes operations require, with how to satisfy each, for the startup listing */
+  credentials: { scheme: string; hint: string }[]
   /** resources whose document declares other answers than restmock's (create status, list envelope) */
   shapes: ResourceShape[]
   /** the body of an operation without an example, from its response schema (the server layer sets it) */
@@ -176,6 +181,8 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
   const covered = new Map<string, string>()
   const aliases: OpenApiRoutes['aliases'] = []
   const shapes: ResourceShape[] = []
+  const guards: OpenApiRoutes['guards'] = []
+  const credentials: OpenApiRoutes['credentials'] = []
   for (const resource of imported.resources) {
     if (!served.has(resource.name)) continue
     if (resource.shape !== undefined) shapes.push(resource.shape)
@@ -188,11 +195,19 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
   for (const operation of imported.operations) {
     const key = `${operation.method} ${operation.path}`
     const resource = covered.get(key)
+    const security = securityOf(operation, imported.context.refs.document, imported.context.refs)
+    for (const rule of (security ?? []).flat())
+      if (!credentials.some((c) => c.scheme === rule.scheme))
+        credentials.push({ scheme: rule.scheme, hint: credentialHint(rule) })
     if (resource !== undefined) {
       listing.push({ method: operation.method, path: operation.path, servedBy: `resource ${resource}` })
+      const served = imported.resources.find((r) => r.name === resource)!
+      if (security !== undefined)
+        guards.push({ method: operation.method, path: enginePath(served, operation.path), security })
       continue
     }
     const stateless = statelessOperation(operation, imported.context)
+    if (security !== undefined) stateless.security = security
     operations.push(stateless)
     const servedBy =
       stateless.answer.body !== undefined
@@ -202,7 +217,7 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
           : 'no body'
     listing.push({ method: operation.method, path: operation.path, servedBy })
   }
-  return { operations, aliases, listing, shapes }
+  return { operations, aliases, listing, shapes, guards, credentials }
 }
 
 /** The path of the first server URL (server variables at their defaults), or '' for none or `/`. */

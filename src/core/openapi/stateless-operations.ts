@@ -8,6 +8,7 @@ import {
   requestBodyOf,
   successResponses,
 } from './openapi-paths.ts'
+import type { SecurityAlternatives } from './security-rules.ts'
 
 export type ParameterPlace = 'path' | 'query' | 'header'
 
@@ -47,6 +48,8 @@ export interface StatelessOperation {
   answer: OperationAnswer
   /** the response schema (with annotations), for a seeded answer when the document has no example */
   answerSchema?: JsonSchema
+  /** the credentials the operation requires (any one alternative) */
+  security?: SecurityAlternatives
 }
 
 /** What restmock makes of an operation the engine does not serve (before answers are generated). */
