@@ -42,7 +42,8 @@ export async function runImport(args: ImportArgs): Promise<number> {
   const { resources, ...top } = imported.manifest
   Object.assign(manifest, top)
   // the document keeps what the manifest cannot say: other operations, declared security
-  if (routes.operations.length > 0 || routes.guards.length > 0) manifest.openapi = relativePath(outDir, source)
+  if (routes.operations.length > 0 || routes.guards.length > 0)
+    manifest.openapi = relativePath(outDir, source)
   const data = usableExamples(checked, imported.data)
   let dataFile: string | undefined
   if (Object.keys(data).length > 0 && args.out !== undefined && manifest.data === undefined) {
