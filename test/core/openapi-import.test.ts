@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/core/errors.ts'
 import { parseYamlOrJson } from '../../src/core/manifest/parse-text.ts'
 import { isPlainObject, type PlainObject } from '../../src/core/manifest/reporter.ts'
 import { validateManifest } from '../../src/core/manifest/validate-manifest.ts'
+import { DocumentRefs } from '../../src/core/openapi/document-refs.ts'
 import { basePathOf, importOpenApi, openApiRoutes } from '../../src/core/openapi/import-document.ts'
 import { resourceNamed } from '../../src/core/openapi/import-resources.ts'
 
@@ -178,6 +179,13 @@ describe('OpenAPI import: real-world shapes', () => {
         email: { type: 'string', required: true, format: 'email', unique: true, faker: 'internet.email' },
       },
     })
+  })
+
+  test('pointers are read as leniently as Redocly reads them (unencoded {} in a path key)', () => {
+    const refs = new DocumentRefs(document('catalog.yaml'))
+    const target = refs.at('#/paths/~1categories~1{categoryId}/get/responses/200')
+    assert.equal((target as PlainObject).description, 'one')
+    assert.equal(refs.at('#/paths/~1categories~1%7BcategoryId%7D/get/responses/200'), target)
   })
 
   test('resource names match xxxId prefixes singular or plural, camel-cased', () => {

@@ -124,6 +124,14 @@ describe('serving the Petstore 3.0 document', () => {
     await expectProblem(bad, 422, 'validation_failed')
   })
 
+  test('--base-path (the basePath option) overrides the server URL, for resources and operations', async () => {
+    const app = createMock({ source: fixture('petstore.yaml'), seed: 1, basePath: '/v9' })
+    assert.equal((await app.request('/v9/pet/1')).status, 200)
+    assert.equal((await app.request('/v9/user/logout')).status, 200)
+    assert.equal((await app.request('/v9/store/order/10')).status, 200)
+    assert.equal((await app.request('/api/v3/pet/1')).status, 404)
+  })
+
   test('the admin API and simulation work as on a manifest', async () => {
     const app = mock()
     const failed = await app.request('/api/v3/store/inventory', {
