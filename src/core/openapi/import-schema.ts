@@ -11,6 +11,8 @@ export interface SchemaOptions {
   direction?: Direction
   /** keep `x-restmock`, `example(s)` and every `format` (for import, never for Ajv) */
   annotations?: boolean
+  /** schema objects left to inline in this call (shared by its recursion) */
+  budget?: { left: number }
 }
 
 export interface SchemaContext {
@@ -43,6 +45,8 @@ const PLAIN_KEYWORDS = [
 ] as const
 /** Deeper than this, a schema is cut to its type: documents that nest this far are recursive in practice. */
 const MAX_DEPTH = 24
+/** Schema objects one call inlines at most. */
+const INLINE_BUDGET = 20_000
 
 /**
  * An OpenAPI schema object as plain JSON Schema 2020-12, ready for Ajv: `$ref`s inlined (a ref back to a
@@ -60,9 +64,14 @@ export function jsonSchemaOf(
   const { node, ref } = context.refs.follow(schema)
   if (ref !== undefined && stack.includes(ref)) return cutSchema(node)
   if (!isPlainObject(node)) return {}
-  if (stack.length > MAX_DEPTH) return cutSchema(node)
+  // a document reusing schemas everywhere (expandable objects inside expandable objects) would inline
+  // exponentially: past the budget, schemas are cut to their type
+  const budget = options.budget ?? { left: INLINE_BUDGET }
+  budget.left--
+  if (stack.length > MAX_DEPTH || budget.left < 0) return cutSchema(node)
   const inner = ref === undefined ? stack : [...stack, ref]
-  const sub = (value: unknown): JsonSchema => jsonSchemaOf(value, context, options, inner)
+  const shared = options.budget === undefined ? { ...options, budget } : options
+  const sub = (value: unknown): JsonSchema => jsonSchemaOf(value, context, shared, inner)
   const out: JsonSchema = {}
   const types = typesOf(node)
   const nullable = node.nullable === true && context.version === '3.0'
