@@ -43,23 +43,44 @@ function lazyValidator(schema: JsonSchema): RecordValidator {
 export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): void {
   const { basePath, responder } = options
   registerSecurityGuards(app, options.routes.guards, basePath)
-  const allowed = new Map<string, Set<string>>()
+  // one Hono route per first path segment, not one per operation: a document with a thousand operations
+  // would otherwise slow the router down for every request, resource routes included
+  const groups = new Map<string, Matcher[]>()
   for (const operation of options.routes.operations) {
-    const { template, names } = honoTemplate(operation.path)
-    const path = `${basePath}${template}`
-    let methods = allowed.get(path)
-    if (methods === undefined) {
-      methods = new Set()
-      allowed.set(path, methods)
+    const first = operation.path.split('/').find((segment) => segment !== '')
+    const key = first === undefined || first.includes('{') ? basePath : `${basePath}/${first}`
+    let group = groups.get(key)
+    if (group === undefined) {
+      group = []
+      groups.set(key, group)
     }
-    methods.add(operation.method)
-    const handle = operationHandler(operation, names, options)
-    app.on(operation.method, path, handle)
+    group.push({
+      method: operation.method,
+      pattern: pathPattern(`${basePath}${operation.path}`),
+      handle: operationHandler(operation, options),
+    })
   }
-  for (const [path, methods] of allowed) {
-    if (methods.has('OPTIONS')) continue
-    const allow = [...methods, 'OPTIONS'].join(', ')
-    app.options(path, (c) => responder.empty(c, 204, optionsHeaders(allow, c, responder.grantsPreflight(c))))
+  for (const [key, matchers] of groups) {
+    const handler = async (c: Context, next: () => Promise<void>): Promise<Response | undefined> => {
+      const path = c.req.path.length > 1 ? c.req.path.replace(/\/+$/, '') : c.req.path
+      const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+      let allow: string[] | undefined
+      for (const matcher of matchers) {
+        const match = matcher.pattern.exec(path)
+        if (match === null) continue
+        if (matcher.method === method) return matcher.handle(c, match.slice(1).map(safeDecode))
+        allow ??= []
+        allow.push(matcher.method)
+      }
+      if (allow !== undefined && method === 'OPTIONS') {
+        const header = [...allow, 'OPTIONS'].join(', ')
+        return responder.empty(c, 204, optionsHeaders(header, c, responder.grantsPreflight(c)))
+      }
+      await next()
+      return undefined
+    }
+    app.all(key === '' ? '/' : key, handler)
+    app.all(`${key}/*`, handler)
   }
   for (const { from, to } of options.routes.aliases) {
     const forward = (c: Context) => {
@@ -72,21 +93,32 @@ export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): 
   }
 }
 
-/** `/pet/{petId}` as a Hono route (`/pet/:p0`), with the parameter names by position. */
-function honoTemplate(path: string): { template: string; names: string[] } {
-  const names: string[] = []
-  const template = path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    names.push(name)
-    return `:p${names.length - 1}`
-  })
-  return { template, names }
+interface Matcher {
+  method: string
+  pattern: RegExp
+  /** answers the operation; `params` are the path parameters in template order */
+  handle: (c: Context, params: string[]) => Promise<Response>
+}
+
+/** `/pet/{petId}` as `^/pet/([^/]+)$`: parameters capture one segment (or part of one). */
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{[^}]+\}$/.test(part) ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${source.length > 1 ? source.replace(/\/+$/, '') : source}$`)
+}
+
+/** The parameter names of a path template, in order. */
+function templateNames(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!)
 }
 
 function operationHandler(
   operation: StatelessOperation,
-  names: readonly string[],
   options: OpenApiRouteOptions,
-): (c: Context) => Promise<Response> {
+): (c: Context, params: string[]) => Promise<Response> {
+  const names = templateNames(operation.path)
   const parameters: CompiledParameter[] = operation.parameters.map((rule) => ({
     rule,
     validate: lazyValidator(rule.schema),
@@ -97,9 +129,9 @@ function operationHandler(
   let text = answer.body === undefined ? undefined : bodyText(answer.body, answer.contentType)
   const generate = operation.answerSchema === undefined ? undefined : options.routes.generate
   let generated = false
-  return async (c) => {
+  return async (c, params) => {
     checkCredentials(c, operation.security)
-    checkParameters(c, parameters, names)
+    checkParameters(c, parameters, names, params)
     if (operation.body !== undefined) {
       const body = await readBody(c, operation, options.bodyLimit)
       if (body === undefined) {
@@ -146,6 +178,7 @@ function checkParameters(
   c: Context,
   parameters: readonly CompiledParameter[],
   names: readonly string[],
+  params: readonly string[],
 ): void {
   const errors: FieldError[] = []
   let queryOnly = true
@@ -154,8 +187,8 @@ function checkParameters(
     let raw: string[]
     if (rule.in === 'path') {
       const index = names.indexOf(rule.name)
-      const value = index === -1 ? undefined : c.req.param(`p${index}`)
-      raw = value === undefined ? [] : [safeDecode(value)]
+      const value = index === -1 ? undefined : params[index]
+      raw = value === undefined ? [] : [value]
     } else if (rule.in === 'query') raw = url.searchParams.getAll(rule.name)
     else {
       const value = requestHeader(c, rule.name)
