@@ -171,6 +171,7 @@ describe('OpenAPI import: real-world shapes', () => {
     )
     assert.deepEqual(imported.manifest.seed, 7)
     assert.deepEqual(imported.manifest.routes, { 'DELETE /clients/:id': { latency: 50 } })
+    // an exported schema without `count` starts empty, as the manifest it came from
     assert.deepEqual((imported.manifest.resources as Record<string, unknown>).clients, {
       id: 'uuid',
       count: 3,
@@ -186,6 +187,35 @@ describe('OpenAPI import: real-world shapes', () => {
     const target = refs.at('#/paths/~1categories~1{categoryId}/get/responses/200')
     assert.equal((target as PlainObject).description, 'one')
     assert.equal(refs.at('#/paths/~1categories~1%7BcategoryId%7D/get/responses/200'), target)
+  })
+
+  test('a schema restmock exported keeps its resource without count: it starts empty, as the manifest did', () => {
+    const schema = {
+      type: 'object',
+      description: 'People we sell to',
+      'x-restmock': { resource: 'customers', id: 'integer' },
+      properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' } },
+      additionalProperties: false,
+    }
+    const response = { description: 'ok', content: { 'application/json': { schema } } }
+    const imported = importOpenApi(
+      {
+        openapi: '3.1.0',
+        info: { title: 'x', version: '1.0.0' },
+        paths: {
+          '/customers': { get: { responses: { 200: response } } },
+          '/customers/{id}': {
+            get: { parameters: [{ ...idParam, schema: { type: 'integer' } }], responses: { 200: response } },
+          },
+        },
+      },
+      'x.json',
+    )
+    assert.deepEqual((imported.manifest.resources as Record<string, unknown>).customers, {
+      id: 'integer',
+      description: 'People we sell to',
+      fields: { name: { type: 'string' } },
+    })
   })
 
   test('resource names match xxxId prefixes singular or plural, camel-cased', () => {

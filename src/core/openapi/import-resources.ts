@@ -95,7 +95,9 @@ export function importResources(
       if (list !== undefined) covered.push(`GET ${collectionPath}`)
       if (create !== undefined) covered.push(`POST ${collectionPath}`)
       const examples = exampleRecords(record, [get, list], refs)
-      if (definition.count === undefined && examples.length === 0) definition.count = DEFAULT_COUNT
+      // a schema restmock exported says its count itself (none: the resource starts empty)
+      const exported = typeof extension.resource === 'string'
+      if (definition.count === undefined && examples.length === 0 && !exported) definition.count = DEFAULT_COUNT
       const resource: ImportedResource = {
         name,
         collectionPath,
@@ -146,6 +148,7 @@ function resourceDefinition(
   idSchema: JsonSchema | undefined,
 ): PlainObject {
   const definition: PlainObject = { id: idStrategyOf(extension.id, idSchema) }
+  if (typeof record.description === 'string') definition.description = record.description
   for (const key of ['count', 'timestamps', 'singleton', 'simulate'] as const)
     if (extension[key] !== undefined) definition[key] = extension[key]
   const timestamps = extension.timestamps === true
