@@ -97,7 +97,8 @@ export function importResources(
       const examples = exampleRecords(record, [get, list], refs)
       // a schema restmock exported says its count itself (none: the resource starts empty)
       const exported = typeof extension.resource === 'string'
-      if (definition.count === undefined && examples.length === 0 && !exported) definition.count = DEFAULT_COUNT
+      if (definition.count === undefined && examples.length === 0 && !exported)
+        definition.count = DEFAULT_COUNT
       const resource: ImportedResource = {
         name,
         collectionPath,
