@@ -4,7 +4,7 @@ import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../core/errors.ts'
 import { GENERATION_EPOCH } from '../core/generate/dates.ts'
 import type { Manifest } from '../core/manifest/model.ts'
-import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
+import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { isPlainObject, type PlainObject } from '../core/manifest/reporter.ts'
 import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
@@ -45,15 +45,36 @@ export async function preloadOpenApi(source: string | undefined): Promise<OpenAp
     return documents
   }
   if (!mentionsOpenApi(text)) return documents
-  const value = parseYamlOrJson(text, source).value
+  const value = await parseDocumentText(text, source)
   if (isOpenApiLike(value)) {
     documents.set(absolute, await bundleDocument(absolute, value))
   } else if (isPlainObject(value) && typeof value.openapi === 'string') {
     const path = resolve(dirname(absolute), value.openapi)
-    const referenced = parseYamlOrJson(readSourceFile(path, 'OpenAPI document'), value.openapi).value
+    const referenced = await parseDocumentText(readSourceFile(path, 'OpenAPI document'), value.openapi)
     if (isOpenApiLike(referenced)) documents.set(path, await bundleDocument(path, referenced))
   }
   return documents
+}
+
+/**
+ * JSON, or YAML read by js-yaml: a real-world OpenAPI document is often a megabyte of YAML, which
+ * js-yaml reads about three times faster than the YAML reader manifests use (line numbers do not matter
+ * here: problems are located by JSON pointer).
+ */
+async function parseDocumentText(text: string, file: string): Promise<unknown> {
+  if (/\.json$/i.test(file)) return parseJsonText(text, file)
+  const { load } = await import('js-yaml')
+  try {
+    return load(text, { filename: file })
+  } catch (error) {
+    const { reason, mark } = error as { reason?: string; mark?: { line: number } }
+    const issue = { path: '', message: reason ?? (error as Error).message }
+    throw new ConfigError(
+      `${file} is not valid YAML`,
+      [mark === undefined ? issue : { ...issue, line: mark.line + 1 }],
+      file,
+    )
+  }
 }
 
 async function bundleDocument(path: string, parsed: PlainObject): Promise<PlainObject> {
@@ -61,7 +82,8 @@ async function bundleDocument(path: string, parsed: PlainObject): Promise<PlainO
   if (!('openapi' in parsed) || !hasExternalRef(parsed)) return parsed
   const { default: RefParser } = await import('@apidevtools/json-schema-ref-parser')
   try {
-    return (await RefParser.bundle(path, { continueOnError: false })) as PlainObject
+    // the parsed document is the root (not read again); relative refs resolve from its path
+    return (await RefParser.bundle(path, structuredClone(parsed), { continueOnError: false })) as PlainObject
   } catch (error) {
     throw refError(path, error, externalRefs(parsed, '', 0))
   }

@@ -53,6 +53,9 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
       [],
     )
   }
+  // an OpenAPI document read ahead (preloadOpenApi) is not read and parsed a second time
+  const preloaded = options.documents?.get(absolute)
+  if (preloaded !== undefined) return loadOpenApiSource(absolute, preloaded, options)
   const text = readSourceFile(absolute, 'source')
   const parsed = parseYamlOrJson(text, path)
   const value = parsed.value
