@@ -52,7 +52,10 @@ export interface ServeArgs {
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
   return yargs
-    .positional('source', { type: 'string', describe: 'manifest (restmock.yaml) or json-server db.json' })
+    .positional('source', {
+      type: 'string',
+      describe: 'manifest (restmock.yaml), json-server db.json or OpenAPI document',
+    })
     .option('port', { alias: 'p', type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
     .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
     .option('db', {
