@@ -41,6 +41,8 @@ describe('restmock with an OpenAPI document', () => {
     assert.match(text, /name: \{ type: string, required: true \}/)
     const validated = await run(['validate', out], dir)
     assert.equal(validated.code, 0, validated.stderr)
+    const direct = await run(['validate', fixture('petstore.yaml')], dir)
+    assert.match(direct.stdout, /valid OpenAPI document, 3 resources, 2 seed records/)
     const cli = await serveCli([out, '--port', '0', '--in-memory'], dir)
     try {
       const key = { headers: { api_key: 'k' } }
