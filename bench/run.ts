@@ -7,6 +7,7 @@
  * scenario runs in rounds, each round loading the bare server and restmock back to back with the same
  * requests (order alternating), and the ratio is the median of the per-round ratios.
  */
+
 import { execFile } from 'node:child_process'
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
@@ -16,6 +17,7 @@ import { promisify } from 'node:util'
 import { benchToken, cpuMs, writeAuthManifests } from './auth-fixture.ts'
 import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
+import { writeOpenApiFixture } from './openapi-fixture.ts'
 import { type ServerProcess, startServer } from './processes.ts'
 import { formatTable, type Row } from './table.ts'
 
@@ -431,6 +433,65 @@ try {
       target: '< 3x JSON above empty',
       pass: rss - emptyRss < 3 * size100k,
     })
+  }
+
+  log('OpenAPI source (1 MB document) vs the same resource from a manifest')
+  try {
+    const fixture = await writeOpenApiFixture(work, 1000)
+    const openapiStartups: number[] = []
+    const manifestStartups: number[] = []
+    await withServer(
+      () => startRestmock(fixture.manifest, '--quiet', '--in-memory'),
+      async (fromManifest) => {
+        manifestStartups.push(fromManifest.startupMs)
+        await withServer(
+          () => startRestmock(fixture.document, '--quiet', '--in-memory'),
+          async (fromDocument) => {
+            openapiStartups.push(fromDocument.startupMs)
+            const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: POST_BODY }
+            const problem =
+              (await check(fromDocument, '/posts/1')) ?? (await check(fromDocument, '/posts', init))
+            if (problem !== undefined) throw new Error(problem)
+            const byId: Load = { path: { randomPostIdUpTo: 1000 }, connections: 32 }
+            addComparison(
+              'OpenAPI: GET /posts/:id vs manifest',
+              await compare(fromManifest, fromDocument, byId),
+              '>= 0.9x',
+              0.9,
+            )
+            const create: Load = { path: '/posts', method: 'POST', body: POST_BODY, connections: 32 }
+            addComparison(
+              'OpenAPI: POST /posts vs manifest',
+              await compare(fromManifest, fromDocument, create),
+              '>= 0.9x',
+              0.9,
+            )
+          },
+        )
+      },
+    )
+    for (let i = 0; i < 2; i++) {
+      await withServer(
+        () => startRestmock(fixture.document, '--quiet', '--in-memory'),
+        async (s) => {
+          openapiStartups.push(s.startupMs)
+        },
+      )
+      await withServer(
+        () => startRestmock(fixture.manifest, '--quiet', '--in-memory'),
+        async (s) => {
+          manifestStartups.push(s.startupMs)
+        },
+      )
+    }
+    rows.push({
+      scenario: `startup, OpenAPI ${megabytes(fixture.bytes)} (${fixture.operations} operations)`,
+      value: `${median(openapiStartups).toFixed(0)} ms (manifest: ${median(manifestStartups).toFixed(0)} ms)`,
+      target: '< 1000 ms',
+      pass: median(openapiStartups) < 1000,
+    })
+  } catch (error) {
+    addFailure('OpenAPI source', '>= 0.9x', error)
   }
 
   log('in-process createMock / reset (1k records)')

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
 import { closestName, firstPositional, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
+import { importCommand } from './import-openapi.ts'
 import { openApiCommand } from './openapi-export.ts'
 import { type CliStreams, processStreams, reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
@@ -45,7 +46,8 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   }
   const generate = generateCommand((code) => (exitCode = code), argv, streams)
   const openapi = openApiCommand((code) => (exitCode = code), streams)
-  const commandNames = [serve, validate, generate, openapi]
+  const importing = importCommand((code) => (exitCode = code), streams)
+  const commandNames = [serve, validate, generate, openapi, importing]
     .flatMap((c) => [c.command ?? []].flat())
     .flatMap((form) => {
       const word = form.split(' ', 1)[0]!
@@ -60,6 +62,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     .command(validate)
     .command(generate)
     .command(openapi)
+    .command(importing)
     .strict()
     // yargs would otherwise word its messages in the terminal's language, which the hints below read
     .locale('en')

@@ -7,6 +7,7 @@ import { waitForShutdown } from '../server/signals.ts'
 import { type RunningMock, startMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { givenValue } from './flag-hints.ts'
+import { openApiListing } from './openapi-listing.ts'
 import { EXIT_OK, UsageError } from './output.ts'
 import { withYoungGenerationHeld } from './young-generation.ts'
 
@@ -55,7 +56,10 @@ export interface ServeArgs {
 
 export function serveOptions(yargs: Argv): Argv<ServeArgs> {
   return yargs
-    .positional('source', { type: 'string', describe: 'manifest (restmock.yaml) or json-server db.json' })
+    .positional('source', {
+      type: 'string',
+      describe: 'manifest (restmock.yaml), json-server db.json or OpenAPI document',
+    })
     .option('port', { alias: 'p', type: 'number', default: 3000, describe: 'port (0 picks a free one)' })
     .option('host', { alias: 'H', type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
     .option('db', {
@@ -262,6 +266,7 @@ function printBanner(mock: RunningMock, options: StartOptions): void {
       `  ${resource.name.padEnd(width)}  ${mock.url}${manifest.basePath}/${resource.name}  (${kind})`,
     )
   }
+  lines.push(...openApiListing(manifest))
   lines.push(`  state: ${mock.stateFile ?? 'in memory (nothing is saved)'}`)
   lines.push(`  seed: ${mock.seed}`)
   if (manifest.auth !== undefined) {

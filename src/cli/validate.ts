@@ -9,6 +9,7 @@ import {
   fakerForManifest,
   readManifestSource,
 } from '../server/inspect-source.ts'
+import { preloadOpenApi, withReferencedOpenApi } from '../server/load-openapi.ts'
 import { isDataModule, loadDataModule, loadSource } from '../server/load-source.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
 
@@ -41,11 +42,17 @@ export async function runValidate(
     return EXIT_OK
   }
   const source = readManifestSource(args.source, dataOption)
+  const documents = await preloadOpenApi(args.source)
   if (source === undefined) {
-    // a json-server data file: inferring its manifest and checking its records already lists everything
-    const loaded = loadSource(args.source, dataOption)
+    // a json-server data file or an OpenAPI document: loading it already lists everything
+    const loaded = loadSource(args.source, { ...dataOption, documents })
     const { manifest, seed } = assembleLoaded(loaded, {})
-    const kind = loaded.kind === 'db' ? 'json-server data file' : 'manifest'
+    const kind =
+      loaded.kind === 'db'
+        ? 'json-server data file'
+        : loaded.manifest.openapiRoutes
+          ? 'OpenAPI document'
+          : 'manifest'
     print(streams.stdout, args.source, kind, Object.keys(manifest.resources).length, seed, 0)
     return EXIT_OK
   }
@@ -75,6 +82,8 @@ export async function runValidate(
     throw new ConfigError(`${files.join(' and ')} ${verb} ${count}:`, issues, args.source)
   }
   const manifest = source.report.manifest!
+  // `openapi: ./api.yaml`: the document must load too
+  withReferencedOpenApi(manifest, source.path, documents)
   const generated = Object.values(result.generated).reduce((sum, n) => sum + n, 0)
   print(
     streams.stdout,

@@ -7,11 +7,13 @@ import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { authAdmin } from './auth/auth-admin.ts'
 import { type AuthOptions, authHook } from './auth/auth-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
+import { registerDeclaredAnswers } from './declared-answers.ts'
 import type { MountedExtensions } from './extensions.ts'
 import { homePages, type PageHook } from './home-page.ts'
 import { itemFastPath } from './item-fast-path.ts'
 import { journalRecorder } from './journal/journal-recorder.ts'
 import { type JournalOptions, redactionOf } from './journal/journal-view.ts'
+import { registerOpenApiRoutes } from './openapi-operations.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
 import { type Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
@@ -86,6 +88,13 @@ export function createApp(options: AppOptions): Hono {
   const auth = authHook({ engine, responder, clock, bodyLimit, logError }, options)
   const hint = (path: string) => resourceHint(engine.manifest, path)
   const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
+  const openapi = engine.manifest.openapiRoutes
+  if (openapi !== undefined) {
+    const base = { basePath: engine.manifest.basePath, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }
+    const forward = (request: Request, env: unknown) => plain(request, env)
+    registerOpenApiRoutes(routes, { ...base, routes: openapi, responder, forward })
+    registerDeclaredAnswers(routes, { ...base, shapes: openapi.shapes, responder, forward })
+  }
   registerResourceRoutes(routes, {
     engine,
     bodyLimit,

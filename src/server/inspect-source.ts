@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.ts'
 import type { Issue } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { checkManifest, type ManifestReport } from '../core/manifest/validate-manifest.ts'
+import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
 import { readData, readSourceFile } from './load-source.ts'
 import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
 
@@ -42,7 +43,7 @@ export function readManifestSource(
   const parsed = parseYamlOrJson(readSourceFile(absolute, 'source'), path)
   const value = parsed.value
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
-  if (isObject && 'openapi' in value) return undefined
+  if (isOpenApiLike(value)) return undefined
   const resources = isObject ? (value as { resources?: unknown }).resources : undefined
   const looksLikeManifest =
     /\.ya?ml$/i.test(absolute) ||

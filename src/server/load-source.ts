@@ -6,6 +6,8 @@ import type { Manifest } from '../core/manifest/model.ts'
 import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
+import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
+import { loadOpenApiSource, type OpenApiDocuments, withReferencedOpenApi } from './load-openapi.ts'
 import { MANIFEST_CHECKS } from './seed-generation.ts'
 
 /** Why a file could not be used, in words that follow its name ("<file> is a folder"). */
@@ -37,6 +39,8 @@ export interface LoadOptions {
   checks?: readonly ManifestCheck[]
   /** --id: the primary key's field name of every collection that sets no `idField` (default "id") */
   idField?: string
+  /** OpenAPI documents read ahead with their external $refs merged in (preloadOpenApi) */
+  documents?: OpenApiDocuments
 }
 
 /** The load options a mock's options imply (--data, --id). */
@@ -59,18 +63,14 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
       [],
     )
   }
+  // an OpenAPI document read ahead (preloadOpenApi) is not read and parsed a second time
+  const preloaded = options.documents?.get(absolute)
+  if (preloaded !== undefined) return loadOpenApiSource(absolute, preloaded, options)
   const text = readSourceFile(absolute, 'source')
   const parsed = parseYamlOrJson(text, path)
   const value = parsed.value
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
-  if (isObject && 'openapi' in value) {
-    throw new ConfigError(`${path} is an OpenAPI document`, [
-      {
-        path: 'openapi',
-        message: 'serving OpenAPI documents is not supported yet; write a restmock manifest',
-      },
-    ])
-  }
+  if (isOpenApiLike(value)) return loadOpenApiSource(absolute, value, options)
   const looksLikeManifest =
     /\.ya?ml$/i.test(absolute) ||
     (isObject &&
@@ -90,7 +90,11 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
     checks: options.checks ?? MANIFEST_CHECKS,
     ...(options.idField === undefined ? {} : { idField: options.idField }),
   }
-  const manifest = validateManifest(value, manifestOptions)
+  const manifest = withReferencedOpenApi(
+    validateManifest(value, manifestOptions),
+    absolute,
+    options.documents,
+  )
   const dataPath =
     options.dataPath !== undefined
       ? resolve(options.dataPath)

@@ -17,7 +17,7 @@ export interface MockOptions
     Pick<SimulationOptions, 'prefer'>,
     Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'>,
     AuthOptions {
-  /** manifest (.yaml/.yml/.json) or json-server db.json to serve */
+  /** manifest (.yaml/.yml/.json), json-server db.json or OpenAPI 3.x document to serve */
   source?: string
   /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */
   manifest?: unknown

@@ -19,6 +19,7 @@ import {
 } from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
 import { extensionFiles, loadExtensions } from './load-extensions.ts'
+import { preloadOpenApi } from './load-openapi.ts'
 import {
   fileErrorReason,
   isDataModule,
@@ -118,7 +119,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
     const loadOptions = loadOptionsOf(options)
     loaded = isDataModule(options.source)
       ? await loadDataModule(options.source, loadOptions)
-      : loadSource(options.source, loadOptions)
+      : loadSource(options.source, { ...loadOptions, documents: await preloadOpenApi(options.source) })
     // the library keeps state in memory unless asked; the CLI passes persist: true
     if (options.persist === true || options.db !== undefined)
       stateFile = resolve(options.db ?? loaded.defaultStateFile)

@@ -1,6 +1,7 @@
 /** The validated, normalized manifest: every default filled in, every reference checked. */
 
 import type { AuthConfig, ResourceAuth } from '../auth/auth-config.ts'
+import type { OpenApiRoutes } from '../openapi/import-document.ts'
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array'
 export type StringFormat = 'email' | 'uri' | 'uuid' | 'date' | 'date-time'
@@ -71,6 +72,10 @@ export interface Manifest {
   resources: Readonly<Record<string, ResourceDef>>
   /** auth simulation: credentials, token settings, `protect` */
   auth?: AuthConfig
+  /** an OpenAPI document (relative to the manifest) serving the operations the resources do not */
+  openapi?: string
+  /** routes answered from an OpenAPI document (set when serving one, or the manifest's `openapi`) */
+  openapiRoutes?: OpenApiRoutes
   /** every child -> parent link: declared `ref`s, or the `<singular>Id` convention in zero-config mode */
   relations: readonly Relation[]
   /** true when the manifest was inferred from a plain db.json (json-server compatibility) */

@@ -17,6 +17,7 @@ const TOP_LEVEL_KEYS = [
   'extensions',
   'resources',
   'auth',
+  'openapi',
 ] as const
 const RESOURCE_KEYS = [
   'id',
@@ -121,13 +122,16 @@ function readManifest(raw: unknown, report: Reporter, idField: string): Manifest
   }
   const routes = report.object(raw.routes, 'routes')
   const resourcesRaw = report.object(raw.resources, 'resources')
-  if (raw.resources === undefined) report.add('resources', 'is required: declare at least one resource')
+  // a manifest serving an OpenAPI document may leave every operation to it
+  const byDocument = raw.openapi !== undefined
+  if (raw.resources === undefined && !byDocument)
+    report.add('resources', 'is required: declare at least one resource')
   const resources: Record<string, ResourceDef> = {}
   for (const [name, definition] of Object.entries(resourcesRaw ?? {})) {
     const resource = readResource(name, definition, joinPath('resources', name), report, idField)
     if (resource !== undefined) resources[name] = resource
   }
-  if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0) {
+  if (resourcesRaw !== undefined && Object.keys(resourcesRaw).length === 0 && !byDocument) {
     report.add('resources', 'declares no resources')
   }
   checkRefs(resources, report)
@@ -150,6 +154,8 @@ function readManifest(raw: unknown, report: Reporter, idField: string): Manifest
   const extensions = readExtensions(raw.extensions, report)
   if (extensions !== undefined) manifest.extensions = extensions
   if (auth !== undefined) manifest.auth = auth
+  const openapi = report.string(raw.openapi, 'openapi')
+  if (openapi !== undefined) manifest.openapi = openapi
   return manifest
 }
 

@@ -1,0 +1,139 @@
+import type { Context, Hono } from 'hono'
+import type { ListEnvelope, ResourceShape } from '../core/openapi/response-shapes.ts'
+import type { Responder } from './reply.ts'
+
+export interface DeclaredAnswerOptions {
+  shapes: readonly ResourceShape[]
+  basePath: string
+  responder: Responder
+  /** hands a request on to the resource routes */
+  forward: (request: Request, env: unknown) => Response | Promise<Response>
+}
+
+type PagingName = keyof ResourceShape['paging']
+
+/**
+ * Resource routes answering as the OpenAPI document declares (registered before them): a create
+ * declared `200` answers 200, a list declared as an envelope answers that envelope with its paging
+ * fields filled, and the document's own paging parameters (`page`, `limit`, `offset`) drive paging.
+ */
+export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOptions): void {
+  const forwarded = new WeakSet<Request>()
+  for (const shape of options.shapes) {
+    const path = `${options.basePath}/${shape.resource}`
+    const createStatus = shape.createStatus
+    if (createStatus !== undefined) {
+      app.post(path, async (c, next) => {
+        await next()
+        const response = c.res
+        // the route already answered: Hono keeps c.res, so the new answer replaces it there
+        if (response.status === 201)
+          c.res = new Response(response.body, { status: createStatus, headers: response.headers })
+      })
+    }
+    if (shape.envelope === undefined && Object.keys(shape.paging).length === 0) continue
+    app.get(path, async (c, next) => {
+      if (forwarded.has(c.req.raw)) {
+        await next()
+        return c.res
+      }
+      const url = new URL(c.req.url)
+      let response: Response
+      if (renamePaging(url, shape.paging)) {
+        const request = new Request(url, c.req.raw)
+        forwarded.add(request)
+        response = await options.forward(request, c.env)
+      } else {
+        await next()
+        response = c.res
+      }
+      if (shape.envelope !== undefined && response.status === 200 && c.req.method === 'GET')
+        response = await envelopeAnswer(c, response, url, shape, options.responder)
+      // the route (when it answered here) already set c.res: the answer replaces it there
+      c.res = response
+      return response
+    })
+  }
+}
+
+/** `?page=2&limit=5` as restmock's `?_page=2&_limit=5`; true when something was renamed. */
+function renamePaging(url: URL, paging: ResourceShape['paging']): boolean {
+  let renamed = false
+  for (const [ours, theirs] of Object.entries(paging) as [PagingName, string][]) {
+    const value = url.searchParams.get(theirs)
+    if (value === null || url.searchParams.has(ours)) continue
+    url.searchParams.delete(theirs)
+    url.searchParams.set(ours, value)
+    renamed = true
+  }
+  if (
+    renamed &&
+    url.searchParams.has('_limit') &&
+    !url.searchParams.has('_page') &&
+    !url.searchParams.has('_start')
+  )
+    url.searchParams.set('_page', '1')
+  return renamed
+}
+
+async function envelopeAnswer(
+  c: Context,
+  response: Response,
+  url: URL,
+  shape: ResourceShape,
+  responder: Responder,
+): Promise<Response> {
+  const items = (await response.json()) as unknown
+  if (!Array.isArray(items)) return responder.json(c, 200, JSON.stringify(items))
+  const envelope = shape.envelope!
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, key) => {
+    if (key !== 'content-length' && key !== 'content-type') headers[key] = value
+  })
+  return responder.json(c, 200, JSON.stringify(fill(envelope, items, url, shape, response)), headers)
+}
+
+function fill(
+  envelope: ListEnvelope,
+  items: unknown[],
+  url: URL,
+  shape: ResourceShape,
+  response: Response,
+): unknown {
+  const counted = response.headers.get('x-total-count')
+  const total = counted === null ? items.length : Number(counted)
+  const start = Number(url.searchParams.get('_start') ?? Number.NaN)
+  const paged = url.searchParams.has('_page') || url.searchParams.has('_limit')
+  const limit = Number(url.searchParams.get('_limit') ?? (paged ? 10 : Math.max(items.length, 1)))
+  const page = Number.isFinite(start)
+    ? Math.floor(start / limit) + 1
+    : Number(url.searchParams.get('_page') ?? 1)
+  const pages = Math.max(1, Math.ceil(total / limit))
+  const link = (target: number): string | number | null => {
+    if (target < 1 || target > pages) return null
+    if (envelope.numericLinks) return target
+    const next = new URL(url)
+    const name = shape.paging._page ?? '_page'
+    next.searchParams.delete('_page')
+    next.searchParams.set(name, String(target))
+    if (shape.paging._limit !== undefined && next.searchParams.has('_limit')) {
+      next.searchParams.set(shape.paging._limit, next.searchParams.get('_limit')!)
+      next.searchParams.delete('_limit')
+    }
+    return `${next.pathname}${next.search}`
+  }
+  const values: Record<string, unknown> = {
+    total,
+    page,
+    limit,
+    pages,
+    offset: Number.isFinite(start) ? start : (page - 1) * limit,
+    next: link(page + 1),
+    prev: link(page - 1),
+    hasMore: page < pages,
+  }
+  const body: Record<string, unknown> = { ...envelope.constants }
+  for (const [name, role] of Object.entries(envelope.roles)) body[name] = values[role]
+  body[envelope.items] = items
+  return body
+}

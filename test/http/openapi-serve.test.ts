@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { createMock, startMock } from '../../src/index.ts'
+import { expectProblem, json } from '../support/helpers.ts'
+
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
+
+describe('serving the Petstore 3.0 document', () => {
+  const mock = () => createMock({ source: fixture('petstore.yaml'), seed: 1 })
+  // addPet and updatePet declare petstore_auth (oauth2), getInventory an api_key header
+  const bearer = { authorization: 'Bearer any-token' }
+
+  test('operations declaring security need a well-formed credential of that kind (401 otherwise)', async () => {
+    const app = mock()
+    const refused = await app.request('/api/v3/pet', json('POST', { name: 'Rex', photoUrls: [] }))
+    const problem = await expectProblem(refused, 401, 'unauthenticated')
+    assert.match(problem.detail, /Authorization: Bearer/)
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="restmock"')
+    await expectProblem(await app.request('/api/v3/store/inventory'), 401, 'unauthenticated')
+    const bad = { authorization: 'Basic abc' }
+    await expectProblem(await app.request('/api/v3/pet', json('POST', {}, bad)), 401, 'unauthenticated')
+    assert.equal((await app.request('/api/v3/pet/1')).status, 200)
+  })
+
+  test('pets are a stateful resource: create, read, update, delete', async () => {
+    const app = mock()
+    const created = await app.request(
+      '/api/v3/pet',
+      json('POST', { name: 'Rex', photoUrls: ['a.png'] }, bearer),
+    )
+    // the document declares 200 for addPet
+    assert.equal(created.status, 200)
+    assert.match(created.headers.get('location') ?? '', /^\/api\/v3\/pet\/\d+$/)
+    const pet = (await created.json()) as { id: number; name: string }
+    const read = await app.request(`/api/v3/pet/${pet.id}`)
+    assert.equal(read.status, 200)
+    assert.equal(((await read.json()) as { name: string }).name, 'Rex')
+    const patched = await app.request(`/api/v3/pet/${pet.id}`, json('PATCH', { status: 'sold' }))
+    assert.equal(((await patched.json()) as { status: string }).status, 'sold')
+    assert.equal((await app.request(`/api/v3/pet/${pet.id}`, { method: 'DELETE' })).status, 204)
+    await expectProblem(await app.request(`/api/v3/pet/${pet.id}`), 404, 'not_found')
+  })
+
+  test('a body breaking the schema is a 422 naming the field', async () => {
+    const app = mock()
+    const problem = await expectProblem(
+      await app.request('/api/v3/pet', json('POST', { name: 'Rex', status: 'lost' }, bearer)),
+      422,
+      'validation_failed',
+    )
+    const pointers = problem.errors?.map((e) => e.pointer).sort()
+    assert.deepEqual(pointers, ['/photoUrls', '/status'])
+  })
+
+  test('list queries work on a resource the document never lists', async () => {
+    const app = mock()
+    const response = await app.request('/api/v3/pet?_limit=3&_page=1')
+    assert.equal(response.status, 200)
+    assert.equal(((await response.json()) as unknown[]).length, 3)
+    assert.equal(response.headers.get('x-total-count'), '10')
+  })
+
+  test('examples are seed records, served under the document path (/store/order) and the resource path', async () => {
+    const app = mock()
+    const order = await app.request('/api/v3/store/order/10')
+    assert.equal(order.status, 200)
+    assert.deepEqual(await order.json(), { id: 10, quantity: 7, status: 'approved' })
+    assert.equal((await app.request('/api/v3/order/10')).status, 200)
+    const user = await app.request('/api/v3/user/theUser')
+    assert.equal(((await user.json()) as { firstName: string }).firstName, 'John')
+  })
+
+  test('a stateless operation answers its example', async () => {
+    const app = mock()
+    const response = await app.request('/api/v3/store/inventory', { headers: { api_key: 'k' } })
+    assert.equal(response.status, 200)
+    assert.deepEqual(await response.json(), { available: 7, pending: 2, sold: 11 })
+    const login = await app.request('/api/v3/user/login?username=a&password=b')
+    assert.equal(await login.json(), 'logged in user session:1234567890')
+  })
+
+  test('literal paths win over the item route: /pet/findByStatus is not pet "findByStatus"', async () => {
+    const app = mock()
+    const response = await app.request('/api/v3/pet/findByStatus?status=sold')
+    assert.equal(response.status, 200)
+    const pets = (await response.json()) as { name: string }[]
+    assert.ok(Array.isArray(pets) && pets.length > 0)
+    assert.equal(pets[0]!.name, 'doggie')
+  })
+
+  test('a query parameter breaking its schema is a 400', async () => {
+    const app = mock()
+    const problem = await expectProblem(
+      await app.request('/api/v3/pet/findByStatus?status=lost'),
+      400,
+      'invalid_query',
+    )
+    assert.equal(problem.errors?.[0]?.pointer, '/query/status')
+    await expectProblem(
+      await app.request('/api/v3/pet/abc/uploadImage', { method: 'POST' }),
+      400,
+      'bad_request',
+    )
+  })
+
+  test('generated answers are seeded: the same seed answers the same body', async () => {
+    const first = await (await mock().request('/api/v3/pet/findByTags')).text()
+    const second = await (await mock().request('/api/v3/pet/findByTags')).text()
+    assert.equal(first, second)
+  })
+
+  test('a form body is accepted and validated as an object', async () => {
+    const app = mock()
+    const form = { 'content-type': 'application/x-www-form-urlencoded', ...bearer }
+    const good = await app.request('/api/v3/pet', {
+      method: 'PUT',
+      headers: form,
+      body: 'name=Rex&photoUrls=a.png',
+    })
+    assert.equal(good.status, 200)
+    const bad = await app.request('/api/v3/pet', { method: 'PUT', headers: form, body: 'status=lost' })
+    await expectProblem(bad, 422, 'validation_failed')
+  })
+
+  test('--base-path (the basePath option) overrides the server URL, for resources and operations', async () => {
+    const app = createMock({ source: fixture('petstore.yaml'), seed: 1, basePath: '/v9' })
+    assert.equal((await app.request('/v9/pet/1')).status, 200)
+    assert.equal((await app.request('/v9/user/logout')).status, 200)
+    assert.equal((await app.request('/v9/store/order/10')).status, 200)
+    assert.equal((await app.request('/api/v3/pet/1')).status, 404)
+  })
+
+  test('the admin API and simulation work as on a manifest', async () => {
+    const app = mock()
+    const failed = await app.request('/api/v3/store/inventory', {
+      headers: { prefer: 'status=503', api_key: 'k' },
+    })
+    assert.equal(failed.status, 503)
+    const info = await app.request('/__restmock')
+    assert.equal(info.status, 200)
+  })
+})
+
+describe('serving other documents', () => {
+  test("a list declared as an envelope answers it, paged by the document's own parameters", async () => {
+    const app = createMock({ source: fixture('shapes.yaml'), seed: 2 })
+    const page = await app.request('/articles?page=2&limit=3')
+    assert.equal(page.status, 200)
+    const body = (await page.json()) as Record<string, unknown>
+    assert.equal(body.object, 'list')
+    assert.deepEqual([body.page, body.limit, body.total, body.has_more], [2, 3, 10, true])
+    assert.equal(body.next, '/articles?page=3&limit=3')
+    assert.equal((body.data as unknown[]).length, 3)
+    const all = (await (await app.request('/articles')).json()) as Record<string, unknown>
+    assert.equal((all.data as unknown[]).length, 10)
+    assert.equal(all.next, null)
+  })
+
+  test('3.1 with a oneOf body: each alternative validates as such', async () => {
+    const app = createMock({ source: fixture('shapes.yaml') })
+    const payment = (body: unknown) => app.request('/payments', json('POST', body))
+    assert.equal((await payment({ cardNumber: '4111111111111111' })).status, 200)
+    assert.equal((await payment({ iban: 'DE89370400440532013000' })).status, 200)
+    await expectProblem(await payment({ cardNumber: '4111' }), 422, 'validation_failed')
+    const vehicle = await app.request('/vehicles', json('POST', { name: 'Bus', wheels: 1 }))
+    await expectProblem(vehicle, 422, 'validation_failed')
+  })
+
+  test('3.1: nested collection paths and a 202 answer from examples', async () => {
+    const app = createMock({ source: fixture('library-3.1.yaml'), seed: 3 })
+    const author = (await (
+      await app.request('/v2/authors', json('POST', { name: 'Ada', email: null }))
+    ).json()) as {
+      id: string
+    }
+    const book = await app.request('/v2/books', json('POST', { title: 'Notes', authorId: author.id }))
+    assert.equal(book.status, 201)
+    const books = (await (await app.request(`/v2/authors/${author.id}/books`)).json()) as unknown[]
+    assert.equal(books.length, 1)
+    const borrowed = await app.request('/v2/books/1/borrow', json('POST', { memberId: 'm1', days: 7 }))
+    assert.equal(borrowed.status, 202)
+    assert.equal(((await borrowed.json()) as { dueDate: string }).dueDate, '2026-12-14')
+    await expectProblem(await app.request('/v2/search?q=a'), 400, 'invalid_query')
+    await expectProblem(await app.request('/v2/search'), 400, 'invalid_query')
+  })
+
+  const running: { close(): Promise<void> }[] = []
+  after(() => Promise.all(running.map((mock) => mock.close())))
+
+  test('startMock resolves $refs to other files and circular ones', async () => {
+    const mock = await startMock({ source: fixture('catalog.yaml'), seed: 5 })
+    running.push(mock)
+    const created = await fetch(`${mock.url}/categories`, json('POST', { name: 'Tools' }))
+    assert.equal(created.status, 201)
+    const product = await fetch(
+      `${mock.url}/products`,
+      json('POST', { name: 'Saw', price: 0, categoryId: 1 }),
+    )
+    assert.equal(product.status, 422)
+    const ok = await fetch(
+      `${mock.url}/products`,
+      json('POST', { name: 'Saw', price: 9.5, categoryId: 1, dimensions: { width: 1 } }),
+    )
+    assert.equal(ok.status, 201)
+    const tree = await fetch(`${mock.url}/tree`)
+    assert.equal(tree.status, 200)
+    assert.equal(typeof ((await tree.json()) as { label: unknown }).label, 'string')
+  })
+})
