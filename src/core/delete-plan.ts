@@ -12,7 +12,8 @@ interface Doomed {
  * The mutations that delete `record` and apply the `onDelete` rule of every relation pointing at it,
  * in one atomic batch: first every record the cascades reach, then `restrict` (blocks the delete when a
  * record outside that set still refers to one inside it) and `set-null` (clears each such field, several
- * fields of one record in one update). Dependents are found through the store's ref indexes, so the cost
+ * fields of one record in one update; a many-to-many array loses the deleted ids instead, whether the rule is
+ * cascade or set-null). Dependents are found through the store's ref indexes, so the cost
  * is O(k) in the records touched, whatever the size of the collections, and an iterative walk, so a long
  * chain of cascades cannot overflow the stack. Throws RestmockError('conflict') when restricted.
  */
@@ -29,7 +30,8 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
   for (let i = 0; i < doomed.length; i++) {
     const parent = doomed[i]!
     for (const relation of byParent.get(parent.resource) ?? []) {
-      if (relation.onDelete !== 'cascade' || isSingleton(manifest, relation.child)) continue
+      if (relation.onDelete !== 'cascade' || relation.many === true || isSingleton(manifest, relation.child))
+        continue
       for (const child of dependents(store, relation, parent.record)) {
         const key = visitKey(relation.child, child.id)
         if (deleted.has(key)) continue
@@ -51,7 +53,7 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
         clearSingleton(store, relation, parent.record, updates)
         continue
       }
-      if (relation.onDelete === 'cascade') continue
+      if (relation.onDelete === 'cascade' && relation.many !== true) continue
       const survivors = dependents(store, relation, parent.record).filter(
         (child) => !deleted.has(visitKey(relation.child, child.id)),
       )
@@ -65,7 +67,7 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
           op: 'upsert',
           resource: relation.child,
           id: child.id as RecordId,
-          record: { ...base, [relation.field]: null },
+          record: { ...base, [relation.field]: cleared(relation, base[relation.field], parent.record.id) },
         })
       }
     }
@@ -85,9 +87,23 @@ function clearSingleton(
   const planned = updates.get(key)
   const value = planned?.op === 'singleton' ? planned.value : (store.singleton(relation.child) ?? {})
   const current = value[relation.field]
-  if (current === undefined || current === null || idKey(current) !== idKey(parent.id)) return
+  if (current === undefined || current === null) return
+  const refers =
+    relation.many === true
+      ? Array.isArray(current) && current.some((id) => idKey(id) === idKey(parent.id))
+      : idKey(current) === idKey(parent.id)
+  if (!refers) return
   if (relation.onDelete === 'restrict') throw restricted(relation, parent, 1)
-  updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: null } })
+  const next = cleared(relation, current, parent.id)
+  updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: next } })
+}
+
+/** What a field referring to a deleted parent becomes: null, or for many-to-many the array without its id. */
+function cleared(relation: Relation, current: unknown, parentId: unknown): unknown {
+  if (relation.many !== true) return null
+  if (!Array.isArray(current)) return current
+  const gone = idKey(parentId)
+  return current.filter((id) => id === null || typeof id === 'object' || idKey(id) !== gone)
 }
 
 function dependents(store: Store, relation: Relation, parent: Rec): Rec[] {

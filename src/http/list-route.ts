@@ -7,12 +7,15 @@ import { executeListQuery, type ListResult } from '../core/query/execute.ts'
 import { buildLinkHeader } from '../core/query/paging.ts'
 import { checkParamCount, parseListQuery, type QueryParams } from '../core/query/parse-query.ts'
 import type { RecordId } from '../core/store.ts'
+import { listEtag } from './list-etag.ts'
 import { type Responder, recordsJson } from './reply.ts'
+import { etagMatches, requestHeader } from './request.ts'
 
 /**
  * GET /name (or GET /parent/:id/name when `scope` is given): filters, q, sort, paging and relations
  * (docs/queries.md), with X-Total-Count always and a Link header when paged; `_page` with `_per_page`
- * answers json-server 1.0's envelope instead of a plain array.
+ * answers json-server 1.0's envelope instead of a plain array. A weak ETag (list-etag.ts) answers a matching
+ * If-None-Match with 304 before the query runs.
  */
 export function handleList(
   c: Context,
@@ -24,11 +27,15 @@ export function handleList(
   const url = c.req.url
   const params = queryPairs(url)
   const query = parseListQuery(params, resource, engine.manifest)
+  const etag = listEtag(engine, resource.name, query, url)
+  const ifNoneMatch = requestHeader(c, 'if-none-match')
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag.slice(2), true))
+    return responder.empty(c, 304, { etag })
   const result =
     scope === undefined
       ? executeListQuery(engine.list(resource.name), query, engine, { stableRecords: true })
       : executeListQuery(engine.childrenOf(resource.name, scope.field, scope.parentId), query, engine)
-  const headers: Record<string, string> = { 'x-total-count': String(result.total) }
+  const headers: Record<string, string> = { 'x-total-count': String(result.total), etag }
   if (result.page !== undefined) {
     const question = url.indexOf('?')
     headers.link = buildLinkHeader(question === -1 ? url : url.slice(0, question), params, result.page)
@@ -67,6 +74,8 @@ export interface NestedScope {
   field: string
   /** the parent's id as stored (its own type: POST sets the foreign key to exactly this) */
   parentId: RecordId
+  /** a many-to-many field: POST adds the parent's id to the array */
+  many?: true
 }
 
 /** Resolves /parent/:id/child; 404 when the child is not related to the parent or the parent does not exist. */
@@ -92,5 +101,7 @@ export function nestedScope(
     )
   }
   const record = engine.get(parent.name, id as RecordId)
-  return { child, scope: { field: relation.field, parentId: record.id as RecordId } }
+  const scope: NestedScope = { field: relation.field, parentId: record.id as RecordId }
+  if (relation.many === true) scope.many = true
+  return { child, scope }
 }

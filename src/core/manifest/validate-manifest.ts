@@ -1,4 +1,6 @@
 import { ConfigError, didYouMean } from '../errors.ts'
+import { checkFieldTies } from './field-ties.ts'
+import { checkManyRef } from './many-refs.ts'
 import type { IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
 import { isPlainObject, joinPath, Reporter } from './reporter.ts'
 import { validateFieldMap } from './validate-field.ts'
@@ -125,6 +127,7 @@ function readManifest(raw: unknown, report: Reporter): Manifest | undefined {
     report.add('resources', 'declares no resources')
   }
   checkRefs(resources, report)
+  checkFieldTies(resources, report)
   const manifest: Manifest = {
     name: report.string(raw.name, 'name') ?? 'restmock',
     basePath,
@@ -211,6 +214,7 @@ function checkRefs(resources: Record<string, ResourceDef>, report: Reporter): vo
   const names = Object.keys(resources)
   for (const resource of Object.values(resources)) {
     for (const [fieldName, field] of Object.entries(resource.fields ?? {})) {
+      checkManyRef(resources, resource, fieldName, field, report)
       if (field.ref === undefined) continue
       const path = `resources.${resource.name}.fields.${fieldName}`
       const target = resources[field.ref]
