@@ -83,7 +83,10 @@ describe('manifest: many-to-many (items: { ref })', () => {
             c: { type: 'array', items: { type: 'integer', ref: 'tags' } },
             d: { type: 'array', items: { type: 'string', ref: 'tags', onDelete: 'cascade' } },
             e: { type: 'string', onDelete: 'cascade' },
-            f: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string', ref: 'tags' } } } },
+            f: {
+              type: 'object',
+              properties: { ids: { type: 'array', items: { type: 'string', ref: 'tags' } } },
+            },
           },
         },
       }),

@@ -7,7 +7,11 @@ type OnDelete = 'cascade' | 'restrict' | 'set-null'
 
 /** Posts tagged with many tags (tagIds), plus a settings singleton that features some tags. */
 function blog(onDelete?: OnDelete): InProcessMock {
-  const tagIds: Record<string, unknown> = { type: 'array', items: { type: 'integer', ref: 'tags' }, default: [] }
+  const tagIds: Record<string, unknown> = {
+    type: 'array',
+    items: { type: 'integer', ref: 'tags' },
+    default: [],
+  }
   if (onDelete !== undefined) tagIds.onDelete = onDelete
   return createMock({
     manifest: {
@@ -36,9 +40,24 @@ function blog(onDelete?: OnDelete): InProcessMock {
   })
 }
 
-const body = async (response: Response): Promise<any> => {
+interface Row {
+  id: number
+  label?: string
+  title?: string
+  tagIds?: number[]
+  featuredTagIds?: number[]
+  tags?: Row[]
+  posts?: Row[]
+}
+
+async function body(response: Response): Promise<Row> {
   assert.ok(response.ok, `${response.status} ${await response.clone().text()}`)
-  return response.json()
+  return (await response.json()) as Row
+}
+
+async function rows(response: Response): Promise<Row[]> {
+  assert.ok(response.ok, `${response.status} ${await response.clone().text()}`)
+  return (await response.json()) as Row[]
 }
 
 describe('many-to-many relations (items: { ref })', () => {
@@ -46,7 +65,9 @@ describe('many-to-many relations (items: { ref })', () => {
     const mock = blog()
     const created = await mock.request('/posts', json('POST', { title: 'x', tagIds: [1, 9] }))
     const problem = await expectProblem(created, 422, 'validation_failed')
-    assert.deepEqual(problem.errors, [{ pointer: '/tagIds/1', detail: 'refers to tags 9, which does not exist' }])
+    assert.deepEqual(problem.errors, [
+      { pointer: '/tagIds/1', detail: 'refers to tags 9, which does not exist' },
+    ])
     const patched = await mock.request('/posts/1', json('PATCH', { tagIds: [7] }))
     assert.equal((await expectProblem(patched, 422, 'validation_failed')).errors?.[0]?.pointer, '/tagIds/0')
     assert.equal((await mock.request('/posts', json('POST', { title: 'ok', tagIds: [2, 3] }))).status, 201)
@@ -75,18 +96,18 @@ describe('many-to-many relations (items: { ref })', () => {
 
   test('_expand follows the ids under the relation name; _embed lists the records holding an id', async () => {
     const mock = blog()
-    const posts = await body(await mock.request('/posts?_expand=tags'))
-    assert.deepEqual(posts[0].tags, [
+    const posts = await rows(await mock.request('/posts?_expand=tags'))
+    assert.deepEqual(posts[0]!.tags, [
       { id: 1, label: 'news' },
       { id: 3, label: 'opinion' },
     ])
-    assert.deepEqual(posts[0].tagIds, [1, 3])
-    assert.deepEqual(posts[2].tags, [])
+    assert.deepEqual(posts[0]!.tagIds, [1, 3])
+    assert.deepEqual(posts[2]!.tags, [])
     const one = await body(await mock.request('/posts/2?_expand=tags'))
     assert.deepEqual(one.tags, [{ id: 2, label: 'howto' }])
-    const tags = await body(await mock.request('/tags?_embed=posts'))
+    const tags = await rows(await mock.request('/tags?_embed=posts'))
     assert.deepEqual(
-      tags.map((tag: any) => [tag.label, tag.posts.map((post: any) => post.id)]),
+      tags.map((tag) => [tag.label, tag.posts?.map((post) => post.id)]),
       [
         ['news', [1]],
         ['howto', [2]],
@@ -95,10 +116,12 @@ describe('many-to-many relations (items: { ref })', () => {
     )
     // the nested route lists the same records, and a POST through it adds the parent's id
     assert.deepEqual(
-      (await body(await mock.request('/tags/3/posts'))).map((post: any) => post.id),
+      (await rows(await mock.request('/tags/3/posts'))).map((post) => post.id),
       [1],
     )
-    const created = await body(await mock.request('/tags/3/posts', json('POST', { title: 'New', tagIds: [1] })))
+    const created = await body(
+      await mock.request('/tags/3/posts', json('POST', { title: 'New', tagIds: [1] })),
+    )
     assert.deepEqual(created.tagIds, [1, 3])
     const unknown = await mock.request('/posts?_expand=tag')
     assert.match((await expectProblem(unknown, 400, 'invalid_query')).detail ?? '', /tags/)
@@ -110,7 +133,7 @@ describe('many-to-many relations (items: { ref })', () => {
     await body(await mock.request('/posts/1', json('PATCH', { tagIds: [1] })))
     const opinion = await body(await mock.request('/tags/3?_embed=posts'))
     assert.deepEqual(
-      opinion.posts.map((post: any) => post.id),
+      opinion.posts?.map((post) => post.id),
       [3],
     )
   })
@@ -119,9 +142,9 @@ describe('many-to-many relations (items: { ref })', () => {
     test(`onDelete ${rule ?? '(default: cascade)'} takes the deleted id out of every array`, async () => {
       const mock = blog(rule)
       assert.equal((await mock.request('/tags/3', { method: 'DELETE' })).status, 204)
-      const posts = await body(await mock.request('/posts'))
+      const posts = await rows(await mock.request('/posts'))
       assert.deepEqual(
-        posts.map((post: any) => post.tagIds),
+        posts.map((post) => post.tagIds),
         [[1], [2], []],
       )
       assert.deepEqual((await body(await mock.request('/settings'))).featuredTagIds, [])
@@ -143,6 +166,6 @@ describe('many-to-many relations (items: { ref })', () => {
   test('deleting a post that lists tags deletes no tag', async () => {
     const mock = blog('cascade')
     assert.equal((await mock.request('/posts/1', { method: 'DELETE' })).status, 204)
-    assert.equal((await body(await mock.request('/tags'))).length, 3)
+    assert.equal((await rows(await mock.request('/tags'))).length, 3)
   })
 })

@@ -26,7 +26,9 @@ function accounts(): InProcessMock {
       },
     },
     data: {
-      users: [{ id: 1, email: 'Meghan.Bahringer@hotmail.com', handle: 'Meg', code: 'ABC', legacyEmail: 'A@x.io' }],
+      users: [
+        { id: 1, email: 'Meghan.Bahringer@hotmail.com', handle: 'Meg', code: 'ABC', legacyEmail: 'A@x.io' },
+      ],
       bookings: [{ id: 1, startDate: '2026-05-01', endDate: '2026-05-03', minGuests: 1, maxGuests: 4 }],
     },
   })
@@ -58,7 +60,10 @@ describe('unique, as real backends compare it', () => {
       'conflict',
     )
     // a record may change the case of its own value
-    assert.equal((await mock.request('/users/1', json('PATCH', { email: 'MEGHAN.Bahringer@hotmail.com' }))).status, 200)
+    assert.equal(
+      (await mock.request('/users/1', json('PATCH', { email: 'MEGHAN.Bahringer@hotmail.com' }))).status,
+      200,
+    )
   })
 
   test('unique: { caseInsensitive: true } on any string; plain unique and an explicit false stay exact', async () => {
@@ -73,7 +78,9 @@ describe('unique, as real backends compare it', () => {
     assert.throws(
       () =>
         createMock({
-          manifest: { resources: { users: { fields: { email: { type: 'string', format: 'email', unique: true } } } } },
+          manifest: {
+            resources: { users: { fields: { email: { type: 'string', format: 'email', unique: true } } } },
+          },
           data: { users: [{ email: 'Ada@x.io' }, { email: 'ada@X.io' }] },
         }),
       (error: { issues?: Array<{ path: string; message: string }> }) => {
@@ -92,14 +99,24 @@ describe('unique, as real backends compare it', () => {
 describe('declared order (after)', () => {
   test('a value before the field it follows is a 422; equal and later values pass', async () => {
     const mock = accounts()
-    const early = await mock.request('/bookings', json('POST', { startDate: '2026-06-10', endDate: '2026-06-01' }))
+    const early = await mock.request(
+      '/bookings',
+      json('POST', { startDate: '2026-06-10', endDate: '2026-06-01' }),
+    )
     const problem = await expectProblem(early, 422, 'validation_failed')
-    assert.deepEqual(problem.errors, [{ pointer: '/endDate', detail: 'must not be before startDate ("2026-06-10")' }])
+    assert.deepEqual(problem.errors, [
+      { pointer: '/endDate', detail: 'must not be before startDate ("2026-06-10")' },
+    ])
     assert.equal(
-      (await mock.request('/bookings', json('POST', { startDate: '2026-06-10', endDate: '2026-06-10' }))).status,
+      (await mock.request('/bookings', json('POST', { startDate: '2026-06-10', endDate: '2026-06-10' })))
+        .status,
       201,
     )
-    await expectProblem(await mock.request('/bookings/1', json('PATCH', { maxGuests: 0 })), 422, 'validation_failed')
+    await expectProblem(
+      await mock.request('/bookings/1', json('PATCH', { maxGuests: 0 })),
+      422,
+      'validation_failed',
+    )
     // a missing or null partner is not compared
     assert.equal((await mock.request('/bookings', json('POST', { endDate: '2020-01-01' }))).status, 201)
   })
