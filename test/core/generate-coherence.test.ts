@@ -198,6 +198,31 @@ describe(`coherent generated records (${COUNT} per seed, seeds ${SEEDS.join(', '
     }
   })
 
+  test('a many-to-many array needing more distinct targets than exist is reported before generating', () => {
+    const scarce = validateManifest({
+      resources: {
+        tags: { count: 2 },
+        posts: {
+          count: 3,
+          fields: { tagIds: { type: 'array', items: { type: 'integer', ref: 'tags' }, minItems: 3 } },
+        },
+      },
+    })
+    assert.throws(
+      () => generateData(scarce, fakers.get('en')!, { seed: 1, now: NOW }),
+      (error: { issues?: Array<{ path: string; message: string }> }) => {
+        assert.deepEqual(error.issues, [
+          {
+            path: 'resources.posts.fields.tagIds.minItems',
+            message:
+              'needs 3 distinct tags ids per record but there are 2 tags records; give tags a larger count or lower minItems',
+          },
+        ])
+        return true
+      },
+    )
+  })
+
   test('a declared order that no value can meet is an error naming the rule', async () => {
     const impossible = validateManifest({
       resources: {

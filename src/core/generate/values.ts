@@ -3,7 +3,7 @@ import { randomUuid } from '../random.ts'
 import { coherentSource } from './coherence.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
 import { resolveFakerMethod } from './faker.ts'
-import { noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
+import { manyTargetsMessage, noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
 import { type Hint, inferHint, normalizeName } from './name-inference.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
 import {
@@ -361,10 +361,7 @@ function manyRefGenerator(
   return () => {
     const ids = context.idsOf(target)
     if (ids.length < min) {
-      throw generationError(
-        `${path}.minItems`,
-        `needs ${min} distinct ${target} ids per record but there are ${ids.length} ${target} records; give ${target} a larger count or lower minItems`,
-      )
+      throw generationError(`${path}.minItems`, manyTargetsMessage(min, target, ids.length))
     }
     const length = min + Math.floor(random() * (Math.min(max, ids.length) - min + 1))
     // a partial Fisher-Yates shuffle over positions: distinct picks without copying the id list
