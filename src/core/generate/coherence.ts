@@ -69,10 +69,44 @@ export class RecordScope {
 }
 
 function makePerson(faker: Faker): Person {
-  const sex = faker.person.sexType()
-  const firstName = faker.person.firstName(sex)
-  const lastName = faker.person.lastName(sex)
-  return { firstName, lastName, sex, fullName: faker.person.fullName({ firstName, lastName, sex }) }
+  return new LazyPerson(faker)
+}
+
+/** Each part is drawn when a field first shows it: the sex first, the full name (with its occasional prefix or suffix) last. */
+class LazyPerson implements Person {
+  private readonly faker: Faker
+  private drawnSex: SexType | undefined
+  private drawnFirst: string | undefined
+  private drawnLast: string | undefined
+  private drawnFull: string | undefined
+
+  constructor(faker: Faker) {
+    this.faker = faker
+  }
+
+  get sex(): SexType {
+    this.drawnSex ??= this.faker.person.sexType()
+    return this.drawnSex
+  }
+
+  get firstName(): string {
+    this.drawnFirst ??= this.faker.person.firstName(this.sex)
+    return this.drawnFirst
+  }
+
+  get lastName(): string {
+    this.drawnLast ??= this.faker.person.lastName(this.sex)
+    return this.drawnLast
+  }
+
+  get fullName(): string {
+    this.drawnFull ??= this.faker.person.fullName({
+      firstName: this.firstName,
+      lastName: this.lastName,
+      sex: this.sex,
+    })
+    return this.drawnFull
+  }
 }
 
 /** What a field shows of the record's person or place; the faker method it would otherwise call. */

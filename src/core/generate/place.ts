@@ -78,30 +78,84 @@ function regionName(code: string, metadata: Record<string, unknown>): string {
 /**
  * One place: the locale's country, one of its states (with the matching abbreviation), a zip code of that
  * state where the locale knows zip ranges by state (en_US) or of the locale's format otherwise, and a
- * city and street of the locale. faker has no city -> state table, so the city is a city of the country
- * rather than of the state.
+ * city of the locale. faker has no city -> state table, so the city is a city of the country rather than
+ * of the state. Each part is drawn when a field first asks for it (a record without a zip code field
+ * draws none), the state before the zip code that depends on it.
  */
 export function makePlace(faker: Faker): Place {
-  const location = (faker.rawDefinitions as Definitions).location ?? {}
-  const states = Array.isArray(location.state) ? (location.state as string[]) : []
-  const abbreviations = Array.isArray(location.state_abbr) ? (location.state_abbr as string[]) : []
-  let state: string
-  let stateAbbr: string | undefined
-  if (states.length > 0) {
-    const index = faker.number.int(states.length - 1)
-    state = states[index]!
-    stateAbbr = abbreviations.length === states.length ? abbreviations[index] : undefined
-  } else {
-    state = faker.location.state()
+  return new LazyPlace(faker)
+}
+
+class LazyPlace implements Place {
+  private readonly faker: Faker
+  private drawnState: { name: string; abbreviation: string | undefined } | undefined
+  private drawnCountry: Country | undefined
+  private drawnZip: string | undefined
+  private drawnCity: string | undefined
+
+  constructor(faker: Faker) {
+    this.faker = faker
   }
-  const byState = location.postcode_by_state as Record<string, unknown> | undefined
-  const zipCode =
-    stateAbbr !== undefined && byState?.[stateAbbr] !== undefined
-      ? faker.location.zipCode({ state: stateAbbr })
-      : faker.location.zipCode()
-  const city = faker.location.city()
-  const own = localeCountry(faker)
-  const countryCode = own?.code ?? faker.location.countryCode()
-  const country = own?.name ?? regionName(countryCode, {})
-  return { country, countryCode, state, stateAbbr, zipCode, city }
+
+  get country(): string {
+    return this.countryOf().name
+  }
+
+  get countryCode(): string {
+    return this.countryOf().code
+  }
+
+  get state(): string {
+    return this.stateOf().name
+  }
+
+  get stateAbbr(): string | undefined {
+    return this.stateOf().abbreviation
+  }
+
+  get zipCode(): string {
+    if (this.drawnZip !== undefined) return this.drawnZip
+    const byState = locationOf(this.faker).postcode_by_state as Record<string, unknown> | undefined
+    const abbreviation = byState === undefined ? undefined : this.stateOf().abbreviation
+    this.drawnZip =
+      abbreviation !== undefined && byState?.[abbreviation] !== undefined
+        ? this.faker.location.zipCode({ state: abbreviation })
+        : this.faker.location.zipCode()
+    return this.drawnZip
+  }
+
+  get city(): string {
+    this.drawnCity ??= this.faker.location.city()
+    return this.drawnCity
+  }
+
+  private countryOf(): Country {
+    if (this.drawnCountry !== undefined) return this.drawnCountry
+    const own = localeCountry(this.faker)
+    if (own !== null) this.drawnCountry = own
+    else {
+      const code = this.faker.location.countryCode()
+      this.drawnCountry = { code, name: regionName(code, {}) }
+    }
+    return this.drawnCountry
+  }
+
+  private stateOf(): { name: string; abbreviation: string | undefined } {
+    if (this.drawnState !== undefined) return this.drawnState
+    const location = locationOf(this.faker)
+    const states = Array.isArray(location.state) ? (location.state as string[]) : []
+    const abbreviations = Array.isArray(location.state_abbr) ? (location.state_abbr as string[]) : []
+    if (states.length === 0) {
+      this.drawnState = { name: this.faker.location.state(), abbreviation: undefined }
+    } else {
+      const index = this.faker.number.int(states.length - 1)
+      const abbreviation = abbreviations.length === states.length ? abbreviations[index] : undefined
+      this.drawnState = { name: states[index]!, abbreviation }
+    }
+    return this.drawnState
+  }
+}
+
+function locationOf(faker: Faker): Record<string, unknown> {
+  return (faker.rawDefinitions as Definitions).location ?? {}
 }
