@@ -18,6 +18,9 @@ interface Bucket {
 
 type FieldIndex = Map<string, Bucket>
 
+/** Write versions come from one sequence: no two states of any collection in this process share one. */
+let lastVersion = 0
+
 /**
  * One collection: records by id in insertion order (a Map, so GET by id is O(1) whatever the size),
  * plus secondary indexes per field (unique checks, relations). The fields given to the constructor
@@ -36,10 +39,29 @@ export class Collection {
   /** a rollback put records back out of order: the maps are re-sorted before the next read */
   private outOfOrder = false
   private highestIntegerId = 0
+  private changed = 0
+  /** many-to-many fields (arrays of ids): indexed by each element */
+  private readonly manyFields = new Set<string>()
+  /** case-insensitive unique fields: indexed by the lower-cased value */
+  private readonly foldedFields = new Set<string>()
 
   constructor(resource: ResourceDef, indexedFields: Iterable<string> = []) {
     this.resource = resource
     for (const field of indexedFields) this.indexes.set(field, new Map())
+    for (const [name, field] of Object.entries(resource.fields ?? {})) {
+      if (field.type === 'array' && field.items?.ref !== undefined) this.manyFields.add(name)
+      if (field.unique && field.caseInsensitive === true && field.ref === undefined)
+        this.foldedFields.add(name)
+    }
+  }
+
+  /** Changes with every write (put, remove, restore, clear): equal versions mean the same records. */
+  get version(): number {
+    return this.changed
+  }
+
+  private touch(): void {
+    this.changed = ++lastVersion
   }
 
   get size(): number {
@@ -75,6 +97,7 @@ export class Collection {
     this.reindex(key, previous, record)
     if (typeof id === 'number' && id > this.highestIntegerId) this.highestIntegerId = id
     this.ordered = undefined
+    this.touch()
     return previous
   }
 
@@ -88,6 +111,7 @@ export class Collection {
     this.sequence.delete(key)
     this.unindex(key, previous)
     this.ordered = undefined
+    this.touch()
     return { record: previous, position }
   }
 
@@ -104,6 +128,7 @@ export class Collection {
     if (position >= this.nextSequence) this.nextSequence = position + 1
     else this.outOfOrder = true
     this.ordered = undefined
+    this.touch()
   }
 
   clear(): void {
@@ -114,11 +139,17 @@ export class Collection {
     this.outOfOrder = false
     this.nextSequence = 0
     this.highestIntegerId = 0
+    this.touch()
   }
 
-  /** Records whose `field` equals `value` (1 and "1" match each other, as ids do in URLs), in collection order. */
+  /**
+   * Records whose `field` equals `value` (1 and "1" match each other, as ids do in URLs), in collection order.
+   * A many-to-many field matches when its array holds the value; a case-insensitive unique field matches
+   * ignoring case.
+   */
   findBy(field: string, value: unknown): Rec[] {
-    const key = valueKey(value)
+    const raw = valueKey(value)
+    const key = raw !== undefined && this.foldedFields.has(field) ? raw.toLowerCase() : raw
     if (key === undefined) return []
     const bucket = this.index(field).get(key)
     if (bucket === undefined) return []
@@ -142,9 +173,29 @@ export class Collection {
       index = new Map()
       this.indexes.set(field, index)
       this.restoreOrder()
-      for (const [id, record] of this.byId) this.addToIndex(index, valueKey(record[field]), id)
+      for (const [id, record] of this.byId) this.addKeys(index, this.keysOf(field, record), id)
     }
     return index
+  }
+
+  /** Index keys of a record's field: one for most fields, one per element of a many-to-many array. */
+  private keysOf(field: string, record: Rec): string | string[] | undefined {
+    const value = record[field]
+    if (this.manyFields.has(field) && Array.isArray(value)) {
+      const keys: string[] = []
+      for (const element of value) {
+        const key = valueKey(element)
+        if (key !== undefined && !keys.includes(key)) keys.push(key)
+      }
+      return keys
+    }
+    const key = valueKey(value)
+    return key !== undefined && this.foldedFields.has(field) ? key.toLowerCase() : key
+  }
+
+  private addKeys(index: FieldIndex, keys: string | string[] | undefined, id: IdKey): void {
+    if (typeof keys === 'object') for (const key of keys) this.addToIndex(index, key, id)
+    else this.addToIndex(index, keys, id)
   }
 
   private addToIndex(index: FieldIndex, key: string | undefined, id: IdKey): void {
@@ -170,19 +221,16 @@ export class Collection {
   /** Update secondary indexes (an unchanged value keeps its place in its bucket). */
   private reindex(id: IdKey, previous: Rec | undefined, record: Rec): void {
     for (const [field, index] of this.indexes) {
-      const before = previous === undefined ? undefined : valueKey(previous[field])
-      const after = valueKey(record[field])
-      if (previous !== undefined && before === after) continue
-      if (before !== undefined) removeFromIndex(index, before, id)
-      this.addToIndex(index, after, id)
+      const before = previous === undefined ? undefined : this.keysOf(field, previous)
+      const after = this.keysOf(field, record)
+      if (previous !== undefined && sameKeys(before, after)) continue
+      removeKeys(index, before, id)
+      this.addKeys(index, after, id)
     }
   }
 
   private unindex(id: IdKey, record: Rec): void {
-    for (const [field, index] of this.indexes) {
-      const key = valueKey(record[field])
-      if (key !== undefined) removeFromIndex(index, key, id)
-    }
+    for (const [field, index] of this.indexes) removeKeys(index, this.keysOf(field, record), id)
   }
 
   /** After a rollback: rebuild the map in position order. */
@@ -194,6 +242,16 @@ export class Collection {
     for (const [key, record] of entries) this.byId.set(key, record)
     this.ordered = undefined
   }
+}
+
+function sameKeys(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b
+  return a.length === b.length && a.every((key, i) => key === b[i])
+}
+
+function removeKeys(index: FieldIndex, keys: string | string[] | undefined, id: IdKey): void {
+  if (typeof keys === 'object') for (const key of keys) removeFromIndex(index, key, id)
+  else if (keys !== undefined) removeFromIndex(index, keys, id)
 }
 
 function removeFromIndex(index: FieldIndex, key: string, id: IdKey): void {

@@ -12,7 +12,8 @@ interface Doomed {
  * The mutations that delete `record` and apply the `onDelete` rule of every relation pointing at it,
  * in one atomic batch: first every record the cascades reach, then `restrict` (blocks the delete when a
  * record outside that set still refers to one inside it) and `set-null` (clears each such field, several
- * fields of one record in one update). Dependents are found through the store's ref indexes, so the cost
+ * fields of one record in one update; a many-to-many array loses the deleted ids instead, whether the rule is
+ * cascade or set-null). Dependents are found through the store's ref indexes, so the cost
  * is O(k) in the records touched, whatever the size of the collections, and an iterative walk, so a long
  * chain of cascades cannot overflow the stack. Throws RestmockError('conflict') when restricted.
  */
@@ -30,7 +31,8 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
   for (let i = 0; i < doomed.length; i++) {
     const parent = doomed[i]!
     for (const relation of byParent.get(parent.resource) ?? []) {
-      if (relation.onDelete !== 'cascade' || isSingleton(manifest, relation.child)) continue
+      if (relation.onDelete !== 'cascade' || relation.many === true || isSingleton(manifest, relation.child))
+        continue
       for (const child of dependents(manifest, store, relation, parent.record)) {
         const key = visitKey(relation.child, idOf(relation.child, child))
         if (deleted.has(key)) continue
@@ -52,7 +54,7 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
         clearSingleton(manifest, store, relation, parent.record, updates)
         continue
       }
-      if (relation.onDelete === 'cascade') continue
+      if (relation.onDelete === 'cascade' && relation.many !== true) continue
       const survivors = dependents(manifest, store, relation, parent.record).filter(
         (child) => !deleted.has(visitKey(relation.child, idOf(relation.child, child))),
       )
@@ -67,7 +69,14 @@ export function planDelete(manifest: Manifest, store: Store, resource: string, r
           op: 'upsert',
           resource: relation.child,
           id: idOf(relation.child, child),
-          record: { ...base, [relation.field]: null },
+          record: {
+            ...base,
+            [relation.field]: cleared(
+              relation,
+              base[relation.field],
+              parentIdOf(manifest, relation, parent.record),
+            ),
+          },
         })
       }
     }
@@ -89,9 +98,23 @@ function clearSingleton(
   const value = planned?.op === 'singleton' ? planned.value : (store.singleton(relation.child) ?? {})
   const current = value[relation.field]
   const parentId = parentIdOf(manifest, relation, parent)
-  if (current === undefined || current === null || idKey(current) !== idKey(parentId)) return
+  if (current === undefined || current === null) return
+  const refers =
+    relation.many === true
+      ? Array.isArray(current) && current.some((id) => idKey(id) === idKey(parentId))
+      : idKey(current) === idKey(parentId)
+  if (!refers) return
   if (relation.onDelete === 'restrict') throw restricted(relation, parentId, 1)
-  updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: null } })
+  const next = cleared(relation, current, parentId)
+  updates.set(key, { op: 'singleton', resource: relation.child, value: { ...value, [relation.field]: next } })
+}
+
+/** What a field referring to a deleted parent becomes: null, or for many-to-many the array without its id. */
+function cleared(relation: Relation, current: unknown, parentId: unknown): unknown {
+  if (relation.many !== true) return null
+  if (!Array.isArray(current)) return current
+  const gone = idKey(parentId)
+  return current.filter((id) => id === null || typeof id === 'object' || idKey(id) !== gone)
 }
 
 function dependents(manifest: Manifest, store: Store, relation: Relation, parent: Rec): Rec[] {

@@ -3,6 +3,7 @@ import { planDelete } from './delete-plan.ts'
 import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
 import type { Manifest, ResourceDef } from './manifest/model.ts'
+import { orderErrors } from './order-rules.ts'
 import type { Random } from './random.ts'
 import { applyDefaults, applyPatch, clientFields, managedFields, type PatchStyle } from './records.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
@@ -89,6 +90,11 @@ export class Engine {
     return this.store.collection(child)?.findBy(field, parentId) ?? []
   }
 
+  /** Changes whenever a write changes `resource`'s records (list ETags); undefined for an unknown collection. */
+  versionOf(resource: string): number | undefined {
+    return this.store.collection(resource)?.version
+  }
+
   getSingleton(resource: string): Rec {
     return this.store.singleton(resource) ?? {}
   }
@@ -127,6 +133,7 @@ export class Engine {
     }
     const timestamps = this.timestamps(resource, undefined)
     const record: Rec = { [idField]: id, ...input, ...timestamps }
+    throwIfInvalid(orderErrors(resource, record))
     this.checkUnique(collection, record, undefined)
     return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
   }
@@ -147,6 +154,7 @@ export class Engine {
       ...managedFields(resource, current),
       ...this.timestamps(resource, current),
     }
+    throwIfInvalid(orderErrors(resource, record))
     this.checkUnique(collection, record, current)
     return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
@@ -164,6 +172,7 @@ export class Engine {
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
     const currentId = current[resource.idField] as RecordId
     const record: Rec = { ...merged, [resource.idField]: currentId, ...this.timestamps(resource, current) }
+    throwIfInvalid(orderErrors(resource, record))
     this.checkUnique(collection, record, current)
     return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
@@ -186,6 +195,7 @@ export class Engine {
       ...managedFields(resource, current),
       ...this.timestamps(resource, current),
     }
+    throwIfInvalid(orderErrors(resource, value))
     return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
@@ -199,6 +209,7 @@ export class Engine {
     const merged = applyPatch(style, current, clientFields(resource, patch))
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
     const value: Rec = { ...merged, ...this.timestamps(resource, current) }
+    throwIfInvalid(orderErrors(resource, value))
     return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
@@ -339,6 +350,10 @@ export class Engine {
     for (const relation of this.manifest.relations) {
       if (relation.child !== resource.name || this.manifest.zeroConfig) continue
       const value = input[relation.field]
+      if (relation.many === true) {
+        if (Array.isArray(value)) errors.push(...this.missingTargets(relation.parent, relation.field, value))
+        continue
+      }
       if (value === undefined || value === null || typeof value === 'object') continue
       if (!this.store.collection(relation.parent)?.has(value)) {
         errors.push({
@@ -350,18 +365,35 @@ export class Engine {
     return errors
   }
 
+  /** Elements of a many-to-many array that are not ids of `parent` records. */
+  private missingTargets(parent: string, field: string, ids: readonly unknown[]): FieldError[] {
+    const collection = this.store.collection(parent)
+    const errors: FieldError[] = []
+    ids.forEach((id, index) => {
+      if (id === null || typeof id === 'object' || collection?.has(id)) return
+      errors.push({
+        pointer: `/${field}/${index}`,
+        detail: `refers to ${parent} ${JSON.stringify(id)}, which does not exist`,
+      })
+    })
+    return errors
+  }
+
   private checkUnique(collection: Collection, record: Rec, current: Rec | undefined): void {
     const errors: FieldError[] = []
     for (const [field, definition] of Object.entries(collection.resource.fields ?? {})) {
       const value = record[field]
       if (!definition.unique || value === undefined || value === null) continue
-      const owner = collection
-        .findBy(field, value)
-        .find((other) => other !== current && other[field] === value)
+      const folded = definition.caseInsensitive === true && typeof value === 'string'
+      const same = (other: unknown): boolean =>
+        folded ? typeof other === 'string' && other.toLowerCase() === value.toLowerCase() : other === value
+      const owner = collection.findBy(field, value).find((other) => other !== current && same(other[field]))
       if (owner !== undefined) {
+        const taken =
+          folded && owner[field] !== value ? ` (as ${JSON.stringify(owner[field])}, ignoring case)` : ''
         errors.push({
           pointer: `/${field}`,
-          detail: `${JSON.stringify(value)} is already used by another record`,
+          detail: `${JSON.stringify(value)} is already used by another record${taken}`,
         })
       }
     }

@@ -1,6 +1,7 @@
 import { ConfigError, didYouMean } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
 import type { Issue, Manifest, ResourceDef } from './manifest/model.ts'
+import { orderErrors } from './order-rules.ts'
 import type { Random } from './random.ts'
 import { applyDefaults } from './records.ts'
 import { compileResourceValidator } from './schema.ts'
@@ -120,21 +121,23 @@ function checkIntegrity(manifest: Manifest, state: StateData, issues: Issue[]): 
     const records = resource.singleton ? [value as Rec] : (value as Rec[])
     records.forEach((record, index) => {
       const path = resource.singleton ? resource.name : `${resource.name}[${index}]`
-      for (const error of validate(record)) {
+      for (const error of [...validate(record), ...orderErrors(resource, record)]) {
         issues.push({ path: `${path}${error.pointer.replaceAll('/', '.')}`, message: error.detail })
       }
     })
     for (const [field, definition] of Object.entries(resource.fields ?? {})) {
       if (!definition.unique || resource.singleton) continue
       const owners = new Map<unknown, number>()
+      const folded = definition.caseInsensitive === true
       records.forEach((record, index) => {
-        const value = record[field]
-        if (value === undefined || value === null) return
+        const raw = record[field]
+        if (raw === undefined || raw === null) return
+        const value = folded && typeof raw === 'string' ? raw.toLowerCase() : raw
         const first = owners.get(value)
         if (first !== undefined) {
           issues.push({
             path: `${resource.name}[${index}].${field}`,
-            message: `${JSON.stringify(value)} is already used by ${resource.name}[${first}] (the field is unique)`,
+            message: `${JSON.stringify(raw)} is already used by ${resource.name}[${first}] (the field is unique${folded ? ', ignoring case' : ''})`,
           })
         } else owners.set(value, index)
       })
@@ -149,12 +152,16 @@ function checkIntegrity(manifest: Manifest, state: StateData, issues: Issue[]): 
     const ids = new Set(parent.map((record) => idKey(record[idField])))
     const children = Array.isArray(child) ? child : [child]
     children.forEach((record, index) => {
-      const value = record[relation.field]
-      if (value === undefined || value === null || ids.has(idKey(value))) return
       const path = Array.isArray(child) ? `${relation.child}[${index}]` : relation.child
-      issues.push({
-        path: `${path}.${relation.field}`,
-        message: `refers to ${relation.parent} ${JSON.stringify(value)}, which does not exist`,
+      const field = record[relation.field]
+      const values = relation.many === true ? (Array.isArray(field) ? field : []) : [field]
+      values.forEach((value, position) => {
+        if (value === undefined || value === null || typeof value === 'object' || ids.has(idKey(value)))
+          return
+        issues.push({
+          path: `${path}.${relation.field}${relation.many === true ? `[${position}]` : ''}`,
+          message: `refers to ${relation.parent} ${JSON.stringify(value)}, which does not exist`,
+        })
       })
     })
   }

@@ -7,13 +7,16 @@ import { executeListQuery, type ListResult } from '../core/query/execute.ts'
 import { buildLinkHeader } from '../core/query/paging.ts'
 import { checkParamCount, parseListQuery, type QueryParams } from '../core/query/parse-query.ts'
 import type { RecordId } from '../core/store.ts'
-import { relationsFor, visibleRows } from './auth/request-access.ts'
+import { relationsFor, requestScope, visibleRows } from './auth/request-access.ts'
+import { listEtag } from './list-etag.ts'
 import { type Responder, recordsJson } from './reply.ts'
+import { etagMatches, requestHeader } from './request.ts'
 
 /**
  * GET /name (or GET /parent/:id/name when `scope` is given): filters, q, sort, paging and relations
  * (docs/queries.md), with X-Total-Count always and a Link header when paged; `_page` with `_per_page`
- * answers json-server 1.0's envelope instead of a plain array.
+ * answers json-server 1.0's envelope instead of a plain array. A weak ETag (list-etag.ts) answers a matching
+ * If-None-Match with 304 before the query runs.
  */
 export function handleList(
   c: Context,
@@ -26,6 +29,11 @@ export function handleList(
   const params = queryPairs(url)
   const query = parseListQuery(params, resource, engine.manifest)
   const relations = relationsFor(c, engine)
+  // owned rows: one user's list is not another's
+  const etag = listEtag(engine, resource.name, query, url + requestScope(c))
+  const ifNoneMatch = requestHeader(c, 'if-none-match')
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag.slice(2), true))
+    return responder.empty(c, 304, { etag })
   const all = scope === undefined ? engine.list(resource.name) : undefined
   const rows = visibleRows(
     c,
@@ -34,7 +42,7 @@ export function handleList(
   )
   // only the stored collection itself (not a filtered copy) may cache its selections
   const result = executeListQuery(rows, query, relations, { stableRecords: rows === all })
-  const headers: Record<string, string> = { 'x-total-count': String(result.total) }
+  const headers: Record<string, string> = { 'x-total-count': String(result.total), etag }
   if (result.page !== undefined) {
     const question = url.indexOf('?')
     headers.link = buildLinkHeader(question === -1 ? url : url.slice(0, question), params, result.page)
@@ -73,6 +81,8 @@ export interface NestedScope {
   field: string
   /** the parent's id as stored (its own type: POST sets the foreign key to exactly this) */
   parentId: RecordId
+  /** a many-to-many field: POST adds the parent's id to the array */
+  many?: true
 }
 
 /** Resolves /parent/:id/child; 404 when the child is not related to the parent or the parent does not exist. */
@@ -98,5 +108,7 @@ export function nestedScope(
     )
   }
   const record = engine.get(parent.name, id as RecordId)
-  return { child, scope: { field: relation.field, parentId: record[parent.idField] as RecordId } }
+  const scope: NestedScope = { field: relation.field, parentId: record[parent.idField] as RecordId }
+  if (relation.many === true) scope.many = true
+  return { child, scope }
 }

@@ -92,6 +92,13 @@ function collectionRoute(
   }
 }
 
+/** The parent's id, or for a many-to-many field the sent ids with the parent's id added. */
+function scopedValue(scope: NestedScope, sent: unknown): unknown {
+  if (scope.many !== true) return scope.parentId
+  const ids = Array.isArray(sent) ? sent : []
+  return ids.some((id) => String(id) === String(scope.parentId)) ? ids : [...ids, scope.parentId]
+}
+
 async function postToCollection(
   c: Context,
   resource: ResourceDef,
@@ -101,7 +108,11 @@ async function postToCollection(
 ): Promise<Response> {
   const sent = await readJsonObject(c, options.bodyLimit)
   // POST /parent/:id/child: the URL names the parent, whatever the body says
-  const body = ownedBody(c, resource, scope === undefined ? sent : { ...sent, [scope.field]: scope.parentId })
+  const body = ownedBody(
+    c,
+    resource,
+    scope === undefined ? sent : { ...sent, [scope.field]: scopedValue(scope, sent[scope.field]) },
+  )
   const key = requestHeader(c, 'idempotency-key')
   if (key === undefined) return create(c, resource, body, options)
   const cacheKey = `${c.req.path}\u0000${key}${requestScope(c)}`

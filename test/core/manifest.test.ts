@@ -95,8 +95,11 @@ describe('validateManifest: the demo manifest', () => {
 
   test('derives relations from every ref with its onDelete rule', () => {
     assert.deepEqual(
-      manifest.relations.map((r) => `${r.child}.${r.field} -> ${r.parent} (${r.onDelete})`),
+      manifest.relations.map(
+        (r) => `${r.child}.${r.field} -> ${r.parent} (${r.onDelete}${r.many === true ? ', many' : ''})`,
+      ),
       [
+        'stylists.serviceIds -> services (cascade, many)',
         'appointments.customerId -> customers (cascade)',
         'appointments.serviceId -> services (restrict)',
         'appointments.stylistId -> stylists (set-null)',
@@ -104,6 +107,7 @@ describe('validateManifest: the demo manifest', () => {
         'invoices.appointmentId -> appointments (set-null)',
         'reviews.customerId -> customers (cascade)',
         'reviews.stylistId -> stylists (set-null)',
+        'reviews.serviceIds -> services (cascade, many)',
       ],
     )
   })

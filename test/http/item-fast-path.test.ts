@@ -29,8 +29,12 @@ const REQUESTS: Array<[string, RequestInit?]> = [
   ['/api/customers/1', { method: 'DELETE' }],
 ]
 
+/** A list's weak ETag comes from its mock's write versions, which differ between two mocks: compare its form. */
 async function answer(response: Response): Promise<unknown> {
-  return { status: response.status, headers: [...response.headers], body: await response.text() }
+  const headers = [...response.headers].map(([name, value]) =>
+    name === 'etag' && value.startsWith('W/') ? [name, 'W/"list"'] : [name, value],
+  )
+  return { status: response.status, headers, body: await response.text() }
 }
 
 describe('GET by id fast path', () => {

@@ -34,6 +34,16 @@ export function generationIssues(manifest: Manifest, input: FeasibilityInput): I
     const existing = recordsOf(input.existing, name)
     walkFields(resource, (field, path, topLevelName) => {
       if (isMaintained(resource, topLevelName)) return
+      const many = topLevelName === undefined ? undefined : field.items?.ref
+      if (field.type === 'array' && many !== undefined && manifest.resources[many]?.singleton === false) {
+        const available =
+          many === name
+            ? recordsOf(input.existing, name).length
+            : recordsOf(input.existing, many).length + (input.counts.get(many) ?? 0)
+        const min = field.minItems ?? 0
+        if (available < min)
+          issues.push({ path: `${path}.minItems`, message: manyTargetsMessage(min, many, available) })
+      }
       if (field.ref !== undefined) {
         // a ref to an unknown resource or to a singleton is a manifest problem, reported as such
         const target = manifest.resources[field.ref]
@@ -77,6 +87,11 @@ export function generationIssues(manifest: Manifest, input: FeasibilityInput): I
 /** The message of a unique field whose values run out; also what the generator throws. */
 export function notEnoughValuesMessage(needed: number, possible: number, space: string): string {
   return `unique: ${needed} records need distinct values but only ${possible} are possible (${space}); lower the count, widen the field's rules, or drop \`unique\``
+}
+
+/** The message of a many-to-many array that needs more distinct targets than exist; also what the generator throws. */
+export function manyTargetsMessage(min: number, target: string, available: number): string {
+  return `needs ${min} distinct ${target} ids per record but there are ${available} ${target} records; give ${target} a larger count or lower minItems`
 }
 
 /** The message of a required ref with nothing to point at; also what the generator throws. */

@@ -4,8 +4,10 @@ import { idSequence } from '../ids.ts'
 import type { FieldDef, Issue, Manifest, ResourceDef } from '../manifest/model.ts'
 import { createRandom, deriveSeed, type Random } from '../random.ts'
 import type { Rec, RecordId, StateData } from '../store.ts'
+import { RecordScope } from './coherence.ts'
 import { recentTimestamps } from './dates.ts'
 import { generationIssues } from './feasibility.ts'
+import { enforceOrder, fillOrder, orderRules } from './field-order.ts'
 import { planGeneration } from './order.ts'
 import { fieldChecker, type GeneratorContext, OMIT, type ValueGenerator } from './primitives.ts'
 import { uniqueGenerator, uniqueKey } from './unique.ts'
@@ -69,6 +71,7 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     now,
     resourceName,
     idsOf,
+    scope: new RecordScope(faker),
   })
   faker.setDefaultRefDate(now)
 
@@ -89,8 +92,8 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
     const context = contextFor(name, random)
     const fields = generatedFields(resource).map(([field, def]) =>
       deferred.has(field)
-        ? ([field, undefined] as const)
-        : ([field, topLevelGenerator(field, def, resource, context, existing, count)] as const),
+        ? ([field, undefined, def] as const)
+        : ([field, topLevelGenerator(field, def, resource, context, existing, count), def] as const),
     )
     const ids = idsOf(name)
     const records: MutableRecord[] = []
@@ -133,7 +136,8 @@ export function generateData(manifest: Manifest, faker: Faker, options: Generate
         faker.seed(deriveSeed(seed, `faker:${resource.name}`))
         const context = contextFor(resource.name, random)
         const fields = generatedFields(resource).map(
-          ([field, def]) => [field, compileField(field, def, fieldPath(resource, field), context)] as const,
+          ([field, def]) =>
+            [field, compileField(field, def, fieldPath(resource, field), context), def] as const,
         )
         const record: MutableRecord = {}
         fillRecord(record, fields, resource, context)
@@ -203,20 +207,63 @@ function topLevelGenerator(
   return uniqueGenerator(generate, def, path, taken, fieldChecker(def), context.random)
 }
 
-/** Sets each field (a deferred ref gets a placeholder to keep the field order), then the timestamps. */
+type FieldSlot = readonly [string, ValueGenerator | undefined, FieldDef]
+
+/** How one resource's records are filled: field order, ordering rules, and what they need. */
+interface FillPlan {
+  order: FieldSlot[]
+  /** the fill order differs from the declared order: keys are placed first to keep the declared order */
+  reordered: boolean
+  rules: ReturnType<typeof orderRules>
+  generators: Map<string, ValueGenerator>
+  checkers: Map<string, ReturnType<typeof fieldChecker>>
+}
+
+const plans = new WeakMap<readonly FieldSlot[], FillPlan>()
+
+function fillPlan(fields: readonly FieldSlot[], resource: ResourceDef): FillPlan {
+  let plan = plans.get(fields)
+  if (plan !== undefined) return plan
+  const order = fillOrder(fields)
+  const generators = new Map<string, ValueGenerator>()
+  const checkers = new Map<string, ReturnType<typeof fieldChecker>>()
+  for (const [name, generate, def] of fields) {
+    if (generate === undefined) continue
+    generators.set(name, generate)
+    checkers.set(name, fieldChecker(def))
+  }
+  plan = {
+    order,
+    reordered: order.some((slot, index) => slot !== fields[index]),
+    rules: orderRules(resource, new Set(generators.keys())),
+    generators,
+    checkers,
+  }
+  plans.set(fields, plan)
+  return plan
+}
+
+/**
+ * Sets each field (a deferred ref gets a placeholder to keep the field order) in dependency order (derived
+ * fields after their sources), then the timestamps, then makes the ordering rules hold.
+ */
 function fillRecord(
   record: MutableRecord,
-  fields: ReadonlyArray<readonly [string, ValueGenerator | undefined]>,
+  fields: readonly FieldSlot[],
   resource: ResourceDef,
   context: GeneratorContext,
 ): void {
-  for (const [name, generate] of fields) {
+  const plan = fillPlan(fields, resource)
+  context.scope.begin(record)
+  if (plan.reordered) for (const [name] of fields) record[name] = null
+  for (const [name, generate] of plan.order) {
     if (generate === undefined) {
       record[name] = null
       continue
     }
     const value = generate()
     if (value !== OMIT) record[name] = value
+    else delete record[name]
   }
   if (resource.timestamps) {
     const { createdAt, updatedAt } = recentTimestamps(context.now, context.random)
@@ -232,4 +279,6 @@ function fillRecord(
     record.updatedAt = record.createdAt
     record.createdAt = createdAt
   }
+  if (plan.rules.length > 0)
+    enforceOrder(record, plan.rules, plan.generators, plan.checkers, (field) => fieldPath(resource, field))
 }

@@ -4,6 +4,7 @@ import type { FieldDef, ResourceDef } from '../manifest/model.ts'
 import type { Random } from '../random.ts'
 import { compileValidator, fieldSchema, type RecordValidator } from '../schema.ts'
 import type { RecordId } from '../store.ts'
+import type { RecordScope } from './coherence.ts'
 import { formatDate, formatDateTime } from './dates.ts'
 
 /** Returned by a field generator when the field is left out of the record (an optional ref with no target). */
@@ -20,6 +21,8 @@ export interface GeneratorContext {
   resourceName: string
   /** ids a ref to `resource` may point at right now (existing and already generated records) */
   idsOf: (resource: string) => readonly RecordId[]
+  /** the record being generated: its person and place, and its fields so far */
+  scope: RecordScope
 }
 
 export function generationError(path: string, message: string): ConfigError {

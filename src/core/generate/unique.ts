@@ -14,9 +14,10 @@ const MAX_ATTEMPTS = 1000
 /** After this many collisions for one value, text that allows it gets a number added (ada.lovelace7@...). */
 const VARY_AFTER = 5
 
-/** How uniqueness is judged: emails case-insensitively (stricter than the store can be), the rest by value. */
+/** How uniqueness is judged, as the store judges it: emails and `caseInsensitive` fields ignoring case. */
 export function uniqueKey(field: FieldDef, value: unknown): string {
-  if (typeof value === 'string') return field.format === 'email' ? value.toLowerCase() : value
+  if (typeof value === 'string')
+    return (field.caseInsensitive ?? field.format === 'email') ? value.toLowerCase() : value
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }

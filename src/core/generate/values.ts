@@ -1,8 +1,9 @@
 import type { FieldDef } from '../manifest/model.ts'
 import { randomUuid } from '../random.ts'
+import { coherentSource } from './coherence.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
 import { resolveFakerMethod } from './faker.ts'
-import { noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
+import { manyTargetsMessage, noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
 import { type Hint, inferHint, normalizeName } from './name-inference.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
 import {
@@ -62,6 +63,31 @@ function baseGenerator(
 ): ValueGenerator {
   const check = fieldChecker(field)
   if (field.ref !== undefined) return refGenerator(field, field.ref, path, context, check, needed)
+  const coherent = coherentSource({
+    name,
+    field,
+    faker: context.faker,
+    scope: context.scope,
+    resourceName: context.resourceName,
+    now: context.now,
+    nested: /\.(properties|items)(\.|$)/.test(path),
+  })
+  if (coherent !== undefined) {
+    // a value tied to the record that breaks the field's rules gives way to the field's own generator
+    const standalone = standaloneGenerator(name, field, path, context, needed, check)
+    return validated(coherent, check, repairFor(field, context), () => standalone())
+  }
+  return standaloneGenerator(name, field, path, context, needed, check)
+}
+
+function standaloneGenerator(
+  name: string,
+  field: FieldDef,
+  path: string,
+  context: GeneratorContext,
+  needed: number | undefined,
+  check: Checker,
+): ValueGenerator {
   if (field.faker !== undefined) return fakerGenerator(field, path, context, check)
   if (field.enum !== undefined) {
     return choiceGenerator(field.enum, path, context, needed, `the ${field.enum.length} values of its enum`)
@@ -299,6 +325,7 @@ function objectGenerator(field: FieldDef, path: string, context: GeneratorContex
 }
 
 function arrayGenerator(field: FieldDef, path: string, context: GeneratorContext): ValueGenerator {
+  if (field.items?.ref !== undefined) return manyRefGenerator(field, field.items.ref, path, context)
   const { random, faker } = context
   const min = field.minItems ?? 0
   const max = Math.max(min, Math.min(field.maxItems ?? Number.POSITIVE_INFINITY, min + 4))
@@ -314,6 +341,40 @@ function arrayGenerator(field: FieldDef, path: string, context: GeneratorContext
       if (value !== OMIT) array.push(value)
     }
     return array
+  }
+}
+
+/**
+ * A many-to-many array: between minItems and maxItems (at most minItems + 4) distinct ids of existing
+ * `target` records, fewer when there are not that many targets (an error below minItems).
+ */
+function manyRefGenerator(
+  field: FieldDef,
+  target: string,
+  path: string,
+  context: GeneratorContext,
+): ValueGenerator {
+  const { random } = context
+  const items = field.items!
+  const min = field.minItems ?? 0
+  const max = Math.max(min, Math.min(field.maxItems ?? Number.POSITIVE_INFINITY, min + 4))
+  return () => {
+    const ids = context.idsOf(target)
+    if (ids.length < min) {
+      throw generationError(`${path}.minItems`, manyTargetsMessage(min, target, ids.length))
+    }
+    const length = min + Math.floor(random() * (Math.min(max, ids.length) - min + 1))
+    // a partial Fisher-Yates shuffle over positions: distinct picks without copying the id list
+    const swapped = new Map<number, number>()
+    const picked: unknown[] = []
+    for (let i = 0; i < length; i++) {
+      const j = i + Math.floor(random() * (ids.length - i))
+      const at = swapped.get(j) ?? j
+      swapped.set(j, swapped.get(i) ?? i)
+      const id = ids[at]!
+      picked.push(items.type === 'string' ? String(id) : typeof id === 'string' ? Number(id) : id)
+    }
+    return picked
   }
 }
 

@@ -35,6 +35,12 @@ export interface FieldDef {
   onDelete?: OnDelete
   faker?: FakerSpec
   description?: string
+  /** `unique` compares ignoring case (`unique: { caseInsensitive: true }`, the default for `format: email`) */
+  caseInsensitive?: boolean
+  /** generated from these fields of the same record (`from: name`): an email or username from a name... */
+  from?: readonly string[]
+  /** never before (or below) this field of the same record: declared order, checked on input and generated */
+  after?: string
 }
 
 export interface ResourceDef {
@@ -95,4 +101,6 @@ export interface Relation {
   field: string
   parent: string
   onDelete: OnDelete
+  /** many-to-many: `field` is an array of `parent` ids (`items: { ref }`); onDelete removes the id from it */
+  many?: true
 }

@@ -22,6 +22,8 @@ const FIELD_KEYS = [
   'onDelete',
   'faker',
   'description',
+  'from',
+  'after',
 ] as const
 
 const NUMERIC_KEYS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const
@@ -54,8 +56,9 @@ export function validateField(
     required: report.boolean(raw.required, joinPath(path, 'required')) ?? false,
     nullable: report.boolean(raw.nullable, joinPath(path, 'nullable')) ?? false,
     readOnly: report.boolean(raw.readOnly, joinPath(path, 'readOnly')) ?? false,
-    unique: report.boolean(raw.unique, joinPath(path, 'unique')) ?? false,
+    unique: false,
   }
+  readUnique(raw.unique, type, joinPath(path, 'unique'), field, report)
   const numeric = type === 'integer' || type === 'number'
   checkApplicable(raw, NUMERIC_KEYS, numeric, 'integer and number', path, report)
   checkApplicable(raw, STRING_KEYS, type === 'string', 'string', path, report)
@@ -97,7 +100,9 @@ export function validateField(
     if (maxItems !== undefined) field.maxItems = maxItems
     checkRange(minItems, maxItems, 'minItems', 'maxItems', path, report)
     if (raw.items !== undefined) {
-      const items = validateField(raw.items, joinPath(path, 'items'), report, true)
+      const items = nested
+        ? validateField(raw.items, joinPath(path, 'items'), report, true)
+        : readRefItems(raw.items, joinPath(path, 'items'), report)
       if (items !== undefined) field.items = items
     }
   }
@@ -118,7 +123,7 @@ export function validateField(
   if (faker !== undefined) field.faker = faker
 
   if (nested) {
-    for (const key of ['unique', 'ref', 'onDelete'] as const) {
+    for (const key of ['unique', 'ref', 'onDelete', 'from', 'after'] as const) {
       if (raw[key] !== undefined) report.add(joinPath(path, key), 'is only supported on top-level fields')
     }
   } else {
@@ -126,15 +131,92 @@ export function validateField(
     if (ref !== undefined) field.ref = ref
     const onDelete = report.oneOf(raw.onDelete, ON_DELETE, joinPath(path, 'onDelete'))
     if (onDelete !== undefined) {
-      if (ref === undefined) report.add(joinPath(path, 'onDelete'), 'only applies to a field with `ref`')
+      if (ref === undefined && field.items?.ref === undefined)
+        report.add(
+          joinPath(path, 'onDelete'),
+          'only applies to a field with `ref` (or an array field whose `items` have a `ref`)',
+        )
       else field.onDelete = onDelete
     }
+    readTies(raw, path, field, report)
+    if (field.caseInsensitive === true && ref !== undefined)
+      report.add(
+        joinPath(path, 'unique'),
+        'caseInsensitive does not apply to a `ref` field (ids compare exactly)',
+      )
+    if (
+      field.unique &&
+      field.caseInsensitive === undefined &&
+      field.format === 'email' &&
+      field.ref === undefined
+    )
+      field.caseInsensitive = true
     if (field.unique && (type === 'object' || type === 'array')) {
       report.add(joinPath(path, 'unique'), `is only supported on string, number, integer and boolean fields`)
     }
   }
   if (field.enum !== undefined || raw.default !== undefined) checkValues(field, raw, path, report)
   return field
+}
+
+/** `unique: true`, or `unique: { caseInsensitive: true }`; emails compare ignoring case unless told otherwise. */
+function readUnique(raw: unknown, type: FieldType, path: string, field: FieldDef, report: Reporter): void {
+  if (raw === undefined || typeof raw === 'boolean') {
+    field.unique = raw === true
+    return
+  }
+  if (!isPlainObject(raw)) {
+    report.add(path, `must be true, false or { caseInsensitive: true }, got ${describeValue(raw)}`)
+    return
+  }
+  report.unknownKeys(raw, ['caseInsensitive'], path, 'unique')
+  field.unique = true
+  const caseInsensitive = report.boolean(raw.caseInsensitive, joinPath(path, 'caseInsensitive'))
+  if (caseInsensitive === undefined) return
+  if (caseInsensitive && type !== 'string') {
+    report.add(joinPath(path, 'caseInsensitive'), `only applies to string fields, not ${type}`)
+    return
+  }
+  field.caseInsensitive = caseInsensitive
+}
+
+/** The items of a top-level array field: like any nested field, plus a `ref` (a many-to-many relation). */
+function readRefItems(raw: unknown, path: string, report: Reporter): FieldDef | undefined {
+  if (!isPlainObject(raw) || (raw.ref === undefined && raw.onDelete === undefined))
+    return validateField(raw, path, report, true)
+  const { ref: rawRef, onDelete, ...rest } = raw
+  if (onDelete !== undefined)
+    report.add(
+      joinPath(path, 'onDelete'),
+      'belongs on the array field itself (next to `items`), not inside `items`',
+    )
+  const items = validateField(rest, path, report, true)
+  const ref = report.string(rawRef, joinPath(path, 'ref'))
+  if (items !== undefined && ref !== undefined) items.ref = ref
+  return items
+}
+
+/** `from: name` / `from: [firstName, lastName]` and `after: startDate`: names of sibling fields, checked later. */
+function readTies(raw: PlainObject, path: string, field: FieldDef, report: Reporter): void {
+  if (raw.from !== undefined) {
+    const from = typeof raw.from === 'string' ? [raw.from] : raw.from
+    if (
+      !Array.isArray(from) ||
+      from.length === 0 ||
+      !from.every((name) => typeof name === 'string' && name !== '')
+    ) {
+      report.add(
+        joinPath(path, 'from'),
+        `must name a field of the same record (from: name) or list them (from: [firstName, lastName]), got ${describeValue(raw.from)}`,
+      )
+    } else if (field.type !== 'string') {
+      report.add(joinPath(path, 'from'), `only applies to string fields, not ${field.type}`)
+    } else {
+      field.from = from as string[]
+    }
+  }
+  const after = report.string(raw.after, joinPath(path, 'after'))
+  if (after !== undefined) field.after = after
 }
 
 export function validateFieldMap(

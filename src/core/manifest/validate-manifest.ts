@@ -1,6 +1,8 @@
 import { checkResourceAuth, readAuth, readResourceAuth } from '../auth/validate-auth.ts'
 import { ConfigError, didYouMean } from '../errors.ts'
+import { checkFieldTies } from './field-ties.ts'
 import { DEFAULT_ID_FIELD, idFieldProblem } from './id-field.ts'
+import { checkManyRef } from './many-refs.ts'
 import type { FieldDef, IdStrategy, Issue, Manifest, ResourceDef } from './model.ts'
 import { isPlainObject, joinPath, Reporter } from './reporter.ts'
 import { validateFieldMap } from './validate-field.ts'
@@ -135,6 +137,7 @@ function readManifest(raw: unknown, report: Reporter, idField: string): Manifest
     report.add('resources', 'declares no resources')
   }
   checkRefs(resources, report)
+  checkFieldTies(resources, report)
   const auth = readAuth(raw.auth, report)
   checkResourceAuth(resources, auth, report)
   const manifest: Manifest = {
@@ -266,6 +269,7 @@ function checkRefs(resources: Record<string, ResourceDef>, report: Reporter): vo
   const names = Object.keys(resources)
   for (const resource of Object.values(resources)) {
     for (const [fieldName, field] of Object.entries(resource.fields ?? {})) {
+      checkManyRef(resources, resource, fieldName, field, report)
       if (field.ref === undefined) continue
       const path = `resources.${resource.name}.fields.${fieldName}`
       const target = resources[field.ref]

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.ts'
 import { DEFAULT_ID_FIELD } from './id-field.ts'
+import { MANY_ON_DELETE_DEFAULT } from './many-refs.ts'
 import type { Issue, Manifest, Relation, ResourceDef } from './model.ts'
 
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
@@ -61,11 +62,20 @@ export function inferManifest(data: unknown, source: string, idField: string = D
   }
 }
 
-/** Relations declared with `ref` (top-level fields). Default onDelete: restrict when required, else set-null if nullable. */
+/**
+ * Relations declared with `ref` (top-level fields) or `items: { ref }` (many-to-many). Default onDelete:
+ * restrict when required, else set-null if nullable; cascade (the id leaves the array) for many-to-many.
+ */
 export function declaredRelations(resources: Readonly<Record<string, ResourceDef>>): Relation[] {
   const relations: Relation[] = []
   for (const resource of Object.values(resources)) {
     for (const [field, definition] of Object.entries(resource.fields ?? {})) {
+      const many = definition.items?.ref
+      if (definition.type === 'array' && many !== undefined && resources[many] !== undefined) {
+        const onDelete = definition.onDelete ?? MANY_ON_DELETE_DEFAULT
+        relations.push({ child: resource.name, field, parent: many, onDelete, many: true })
+        continue
+      }
       if (definition.ref === undefined || resources[definition.ref] === undefined) continue
       relations.push({
         child: resource.name,

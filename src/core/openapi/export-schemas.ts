@@ -56,8 +56,14 @@ function fieldExtension(field: FieldDef): JsonObject | undefined {
         ? field.faker.method
         : { method: field.faker.method, args: field.faker.args }
   }
-  const unique = (field as { unique: unknown }).unique
-  if (unique === true || (typeof unique === 'object' && unique !== null)) extension.unique = unique
+  if (field.unique) {
+    // emails compare ignoring case unless told otherwise; other strings only when told
+    const byDefault = field.format === 'email' && field.ref === undefined
+    const caseInsensitive = field.caseInsensitive === true
+    extension.unique = caseInsensitive === byDefault ? true : { caseInsensitive }
+  }
+  if (field.from !== undefined) extension.from = [...field.from]
+  if (field.after !== undefined) extension.after = field.after
   return Object.keys(extension).length === 0 ? undefined : extension
 }
 

@@ -7,7 +7,7 @@ const MANIFEST_FORMATS = new Set(['email', 'uri', 'uuid', 'date', 'date-time'])
 const NUMERIC = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const
 const STRING = ['minLength', 'maxLength', 'pattern'] as const
 const ARRAY = ['minItems', 'maxItems'] as const
-const EXTENSION_KEYS = ['ref', 'onDelete', 'faker', 'unique'] as const
+const EXTENSION_KEYS = ['ref', 'onDelete', 'faker', 'unique', 'from', 'after'] as const
 
 /** The one non-null type of a schema (with whether null is allowed too), or undefined when it has several. */
 export function singleType(schema: JsonSchema): { type: string; nullable: boolean } | undefined {

@@ -25,8 +25,10 @@ export interface ImportedResource {
   collectionPath: string
   /** the document's item path (/store/order/{orderId}) */
   itemPath?: string
-  /** the property the item path addresses; the engine keeps its value as the record's `id` */
+  /** the property the item path addresses: the resource's key (`idField`) */
   idProperty: string
+  /** exported by restmock (`x-restmock.resource`): its fields say their relations themselves */
+  exported?: boolean
   /** the resource as a user would write it in a manifest */
   definition: PlainObject
   /** "METHOD /path" of every document operation the engine serves for this resource */
@@ -113,6 +115,7 @@ export function importResources(
         covered,
         examples,
       }
+      if (exported) resource.exported = true
       const shape = resourceShape(name, list, create, context)
       if (shape !== undefined) resource.shape = shape
       resources.push(resource)
@@ -166,7 +169,9 @@ function resourceDefinition(
   let open = extension.additionalFields === true || record.additionalProperties !== false
   // with another key, a property named `id` is an ordinary field
   const skip = new Set([idProperty || 'id', ...(timestamps ? ['createdAt', 'updatedAt'] : [])])
-  for (const [name, schema] of Object.entries({ ...inputProperties, ...recordProperties })) {
+  // in the record's order (read-only fields where the record has them), then what only the input has
+  const properties = { ...recordProperties, ...inputProperties, ...recordProperties }
+  for (const [name, schema] of Object.entries(properties)) {
     if (skip.has(name)) continue
     const field = fieldFromSchema(schema, required.has(name) && schema.readOnly !== true)
     if (field === undefined) open = true
@@ -232,6 +237,14 @@ export function resourceNamed(prefix: string, names: readonly string[]): string 
   return matches.length === 1 ? matches[0] : undefined
 }
 
+/** Whether a field of the resource refers to `parent`, itself or through its items (many-to-many). */
+function refersTo(definition: PlainObject, parent: string): boolean {
+  const fields = Object.values((definition.fields ?? {}) as Record<string, PlainObject>)
+  return fields.some(
+    (field) => field.ref === parent || (field.items as PlainObject | undefined)?.ref === parent,
+  )
+}
+
 function linkRelations(
   resources: ImportedResource[],
   byPath: Map<string, Map<string, DocumentOperation>>,
@@ -240,6 +253,7 @@ function linkRelations(
   const names = [...named.keys()]
   const idType = (target: ImportedResource) => (target.definition.id === 'integer' ? 'integer' : 'string')
   for (const resource of resources) {
+    if (resource.exported === true) continue
     const fields = (resource.definition.fields ?? {}) as Record<string, PlainObject>
     for (const [field, definition] of Object.entries(fields)) {
       const match = /^(.+)Id$/.exec(field)
@@ -260,6 +274,11 @@ function linkRelations(
     const parent = [...named.values()].find((r) => r.collectionPath === `/${parentSegment.literal}`)
     const child = [...named.values()].find((r) => r.collectionPath === `/${childSegment.literal}`)
     if (parent === undefined || child === undefined || param.param === undefined || child === parent) continue
+    if (child.exported === true) {
+      if (refersTo(child.definition, parent.name))
+        for (const method of ['GET', 'POST']) if (methods.has(method)) child.covered.push(`${method} ${path}`)
+      continue
+    }
     const fieldName = param.param === 'id' ? `${singular(parent.name)}Id` : param.param
     child.definition.fields ??= {}
     const fields = child.definition.fields as Record<string, PlainObject>

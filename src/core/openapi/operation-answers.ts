@@ -1,4 +1,5 @@
 import type { Faker } from '@faker-js/faker'
+import { RecordScope } from '../generate/coherence.ts'
 import type { GeneratorContext } from '../generate/primitives.ts'
 import { compileField } from '../generate/values.ts'
 import type { FieldDef } from '../manifest/model.ts'
@@ -24,7 +25,14 @@ export function generatedAnswer(
 ): unknown {
   if (operation.answerSchema === undefined) return undefined
   const random = createRandom(deriveSeed(seed, `openapi ${operation.method} ${operation.path}`))
-  const context: GeneratorContext = { faker, random, now, resourceName: operation.path, idsOf: () => [] }
+  const context: GeneratorContext = {
+    faker,
+    random,
+    now,
+    resourceName: operation.path,
+    idsOf: () => [],
+    scope: new RecordScope(faker),
+  }
   return sample(operation.answerSchema, 'value', context, random, 0)
 }
 

@@ -8,11 +8,15 @@ export interface EmbedSpec {
   field: string
 }
 
-/** `_expand=post` on comments: each comment gets `post: {...}`, the record its `field` points to. */
+/**
+ * `_expand=post` on comments: each comment gets `post: {...}`, the record its `field` points to. With `many`
+ * (`_expand=tags` on posts with `tagIds: [1, 4]`) the key gets the array of records the ids point to.
+ */
 export interface ExpandSpec {
   key: string
   parent: string
   field: string
+  many?: true
 }
 
 function isCollection(manifest: Manifest, name: string): boolean {
@@ -48,9 +52,14 @@ export function resolveExpand(
   conventions: boolean,
 ): ExpandSpec | undefined {
   const own = manifest.relations.filter((r) => r.child === resource)
+  const many = own.filter((r) => r.many === true)
+  const manyRelation = many.find((r) => manyName(r) === name) ?? many.find((r) => r.parent === name)
+  if (manyRelation !== undefined)
+    return { key: name, parent: manyRelation.parent, field: manyRelation.field, many: true }
+  const single = own.filter((r) => r.many !== true)
   const relation =
-    own.find((r) => foreignKeyName(r.field) === name) ??
-    own.find((r) => singular(r.parent) === name || r.parent === name)
+    single.find((r) => foreignKeyName(r.field) === name) ??
+    single.find((r) => singular(r.parent) === name || r.parent === name)
   if (relation !== undefined) return { key: name, parent: relation.parent, field: relation.field }
   if (conventions) {
     const parent = Object.keys(manifest.resources).find(
@@ -66,7 +75,20 @@ export function embedNames(manifest: Manifest, resource: string): string[] {
 }
 
 export function expandNames(manifest: Manifest, resource: string): string[] {
-  return manifest.relations.filter((r) => r.child === resource).map((r) => foreignKeyName(r.field))
+  return manifest.relations
+    .filter((r) => r.child === resource)
+    .map((r) => (r.many === true ? manyName(r) : foreignKeyName(r.field)))
+}
+
+/**
+ * The name a many-to-many relation goes by in `_expand`: tagIds -> tags, tag_ids -> tags, relatedPostIds ->
+ * relatedPosts, categoryIds (ref categories) -> categories; a field without the suffix keeps its name.
+ */
+export function manyName(relation: Relation): string {
+  const match = /^(.+?)(?:Ids|_ids|IDs)$/.exec(relation.field)
+  if (match === null) return relation.field
+  const stem = match[1]!
+  return singular(relation.parent) === stem ? relation.parent : `${stem}s`
 }
 
 /** authorId -> author, author_id -> author, owner -> owner */

@@ -21,6 +21,16 @@ export function shapeRecord(record: Rec, shape: ItemQuery, relations: RelationRe
   for (const expand of shape.expand) {
     const foreignKey = record[expand.field]
     if (foreignKey === undefined || foreignKey === null) continue
+    if (expand.many === true) {
+      if (!Array.isArray(foreignKey)) continue
+      const parents: Rec[] = []
+      for (const id of foreignKey) {
+        const parent = id === null || typeof id === 'object' ? undefined : relations.find(expand.parent, id)
+        if (parent !== undefined) parents.push(parent)
+      }
+      setField(out, expand.key, parents)
+      continue
+    }
     const parent = relations.find(expand.parent, foreignKey)
     if (parent !== undefined) setField(out, expand.key, parent)
   }
