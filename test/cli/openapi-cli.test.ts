@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parse } from 'yaml'
 import { startMock } from '../../src/index.ts'
-import { ROOT, run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { ROOT, run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 
 /** `restmock openapi`: the same document as a running mock's GET /__restmock/openapi.json. */
 
@@ -36,7 +36,7 @@ describe('restmock openapi', () => {
   test('--out writes YAML for .yaml (JSON otherwise); --include-admin adds the admin API', async () => {
     const dir = await tempDir('restmock-openapi-')
     const yamlFile = join(dir, 'api.yaml')
-    const result = await run(['openapi', DEMO, '--out', yamlFile, '--include-admin'], dir)
+    const result = await runInProcess(['openapi', DEMO, '--out', yamlFile, '--include-admin'], dir)
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /^wrote api\.yaml: OpenAPI 3\.1, \d+ operations\n$/)
@@ -46,7 +46,7 @@ describe('restmock openapi', () => {
     const fromYaml = parse(text) as { paths: Record<string, unknown> }
     assert.ok(fromYaml.paths['/__restmock/openapi.json'])
 
-    const jsonResult = await run(['openapi', 'db.json', '-o', 'api.json'], await dbFolder(dir))
+    const jsonResult = await runInProcess(['openapi', 'db.json', '-o', 'api.json'], await dbFolder(dir))
     assert.equal(jsonResult.code, 0, jsonResult.stderr)
     const written = JSON.parse(await readFile(join(dir, 'db', 'api.json'), 'utf8')) as { paths: object }
     assert.ok(Object.keys(written.paths).includes('/posts/{id}/comments'))
@@ -58,15 +58,15 @@ describe('restmock openapi', () => {
       join(dir, 'bad.yaml'),
       'resources:\n  customers:\n    fields:\n      name: { type: strng }\n',
     )
-    const bad = await run(['openapi', 'bad.yaml'], dir)
+    const bad = await runInProcess(['openapi', 'bad.yaml'], dir)
     assert.equal(bad.code, 1)
     assert.match(bad.stderr, /resources\.customers\.fields\.name\.type/)
     assert.doesNotMatch(bad.stderr, STACK_LINE)
     assert.equal(bad.stdout, '')
-    const missing = await run(['openapi', 'nope.yaml'], dir)
+    const missing = await runInProcess(['openapi', 'nope.yaml'], dir)
     assert.equal(missing.code, 1)
     assert.match(missing.stderr, /nope\.yaml does not exist/)
-    const badOut = await run(['openapi', DEMO, '--out', join(dir, 'missing', 'api.json')], dir)
+    const badOut = await runInProcess(['openapi', DEMO, '--out', join(dir, 'missing', 'api.json')], dir)
     assert.equal(badOut.code, 1)
     assert.match(badOut.stderr, /--out .*api\.json is in a folder that does not exist/)
     assert.doesNotMatch(badOut.stderr, STACK_LINE)

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
 const fixture = (name: string): string =>

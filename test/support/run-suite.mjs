@@ -1,8 +1,8 @@
 /**
- * `npm test`: runs the suite with node:test through tsx. The folders whose tests run in-process
- * (core, http) run as one process each, so tsx and the sources load once for the folder rather than
- * once per file; the server and CLI folders, whose tests spawn processes and bind ports, run a
- * process per file, three at a time. Given file paths, runs just those.
+ * `npm test`: runs the suite with node:test through tsx. The core, http and server folders run as one
+ * process each (their tests build fresh mocks in-process, on port 0 and in temp folders), so tsx and
+ * the sources load once per folder rather than once per file; the CLI tests run a process per file.
+ * Three processes at a time. Given file paths, runs just those.
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const IN_PROCESS_FOLDERS = ['core', 'http']
+const IN_PROCESS_FOLDERS = ['core', 'http', 'server']
 const ALL_FOLDERS = ['core', 'http', 'server', 'cli']
 
 const testFiles = async (folder) =>
@@ -46,7 +46,7 @@ const child = spawn(
     '--import',
     'tsx',
     '--test',
-    `--test-reporter=${join(ROOT, 'test/support/reporter.mjs')}`,
+    `--test-reporter=${process.env.RESTMOCK_TEST_REPORTER ?? join(ROOT, 'test/support/reporter.mjs')}`,
     '--test-reporter-destination=stdout',
     '--test-concurrency=3',
     ...entries,
