@@ -11,7 +11,12 @@ import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import type { StateData } from '../core/store.ts'
 import { assemble } from '../server/build-mock.ts'
-import { displayPath, effectiveSeed, readManifestSource } from '../server/inspect-source.ts'
+import {
+  displayPath,
+  effectiveSeed,
+  readManifestSource,
+  runSourceDataModule,
+} from '../server/inspect-source.ts'
 import { fileErrorReason, isDataModule, loadSource, readSourceFile } from '../server/load-source.ts'
 import { givenValue } from './flag-hints.ts'
 import { type CliStreams, EXIT_OK, processStreams, UsageError } from './output.ts'
@@ -162,6 +167,7 @@ export async function runGenerate(
       `${args.manifest} is a json-server data file: generate needs a manifest with field rules`,
     )
   }
+  await runSourceDataModule(source)
   const problems = [...source.report.structural, ...source.report.checks]
   if (problems.length > 0 || source.report.manifest === undefined)
     throw manifestError(problems, args.manifest)

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { ConfigError } from '../core/errors.ts'
 import { exportOpenApi, type OpenApiDocument, openApiJson } from '../core/openapi/export-document.ts'
 import { displayPath } from '../server/inspect-source.ts'
-import { fileErrorReason, isDataModule, loadDataModule, loadSource } from '../server/load-source.ts'
+import { fileErrorReason, loadAnySource } from '../server/load-source.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
 
 export interface OpenApiArgs {
@@ -46,7 +46,7 @@ export async function runOpenApi(
   args: OpenApiArgs,
   { stdout, stderr }: CliStreams = processStreams(),
 ): Promise<number> {
-  const loaded = isDataModule(args.source) ? await loadDataModule(args.source) : loadSource(args.source)
+  const loaded = await loadAnySource(args.source)
   const document = exportOpenApi(loaded.manifest, { includeAdmin: args.includeAdmin === true })
   if (args.out === undefined) {
     // a reader that stops early (`| head`) is not an error

@@ -8,9 +8,10 @@ import {
   effectiveSeed,
   fakerForManifest,
   readManifestSource,
+  runSourceDataModule,
 } from '../server/inspect-source.ts'
 import { preloadOpenApi, withReferencedOpenApi } from '../server/load-openapi.ts'
-import { isDataModule, loadDataModule, loadSource } from '../server/load-source.ts'
+import { isDataModule, loadAnySource, loadDataModule } from '../server/load-source.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
 
 export interface ValidateArgs {
@@ -42,10 +43,9 @@ export async function runValidate(
     return EXIT_OK
   }
   const source = readManifestSource(args.source, dataOption)
-  const documents = await preloadOpenApi(args.source)
   if (source === undefined) {
     // a json-server data file or an OpenAPI document: loading it already lists everything
-    const loaded = loadSource(args.source, { ...dataOption, documents })
+    const loaded = await loadAnySource(args.source, dataOption)
     const { manifest, seed } = assembleLoaded(loaded, {})
     const kind =
       loaded.kind === 'db'
@@ -56,6 +56,7 @@ export async function runValidate(
     print(streams.stdout, args.source, kind, Object.keys(manifest.resources).length, seed, 0)
     return EXIT_OK
   }
+  await runSourceDataModule(source)
   const lineOf = dataLines(source)
   const dataLabel = source.dataPath === undefined ? 'data' : displayPath(source.dataPath)
   const result = checkSource({
@@ -83,7 +84,7 @@ export async function runValidate(
   }
   const manifest = source.report.manifest!
   // `openapi: ./api.yaml`: the document must load too
-  withReferencedOpenApi(manifest, source.path, documents)
+  withReferencedOpenApi(manifest, source.path, await preloadOpenApi(args.source))
   const generated = Object.values(result.generated).reduce((sum, n) => sum + n, 0)
   print(
     streams.stdout,

@@ -7,7 +7,7 @@ import type { Issue } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { checkManifest, type ManifestReport } from '../core/manifest/validate-manifest.ts'
 import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
-import { readData, readSourceFile } from './load-source.ts'
+import { isDataModule, readData, readSourceFile, runDataModule } from './load-source.ts'
 import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
 
 /** A manifest read without stopping at its first problem, with its seed data when that can be read. */
@@ -82,6 +82,8 @@ export function readManifestSource(
     source.dataIssues.push(line === undefined ? issue : { ...issue, line })
     return source
   }
+  // a data module is run by the caller, which may wait for it (readManifestSource cannot)
+  if (isDataModule(dataPath)) return source
   try {
     source.data = readData(dataPath)
   } catch (error) {
@@ -144,4 +146,16 @@ export function dataLines(source: ManifestSource): ((path: string) => number | u
 export function displayPath(path: string): string {
   const near = relative(process.cwd(), path)
   return near !== '' && near.length < path.length ? near : path
+}
+
+/** A manifest whose data is a module (`data: ./db.js`): its records, or the problem running it. */
+export async function runSourceDataModule(source: ManifestSource): Promise<void> {
+  if (source.dataPath === undefined || !isDataModule(source.dataPath) || source.dataMissing) return
+  try {
+    source.data = await runDataModule(source.dataPath, displayPath(source.dataPath))
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    source.data = undefined
+    source.dataIssues.push({ path: source.dataFromManifest ? 'data' : '--data', message: error.message })
+  }
 }

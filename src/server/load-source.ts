@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../core/errors.ts'
@@ -7,7 +8,12 @@ import { parseJsonText, parseYamlOrJson } from '../core/manifest/parse-text.ts'
 import { type ManifestCheck, validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { isOpenApiLike } from '../core/openapi/detect-openapi.ts'
-import { loadOpenApiSource, type OpenApiDocuments, withReferencedOpenApi } from './load-openapi.ts'
+import {
+  loadOpenApiSource,
+  type OpenApiDocuments,
+  preloadOpenApi,
+  withReferencedOpenApi,
+} from './load-openapi.ts'
 import { MANIFEST_CHECKS } from './seed-generation.ts'
 
 /** Why a file could not be used, in words that follow its name ("<file> is a folder"). */
@@ -41,6 +47,8 @@ export interface LoadOptions {
   idField?: string
   /** OpenAPI documents read ahead with their external $refs merged in (preloadOpenApi) */
   documents?: OpenApiDocuments
+  /** data modules (a `data` or --data naming a .js file) already run, by absolute path */
+  dataModules?: ReadonlyMap<string, unknown>
 }
 
 /** The load options a mock's options imply (--data, --id). */
@@ -79,7 +87,7 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
   if (!looksLikeManifest) {
     const manifest = inferManifest(value, path, options.idField)
     const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
-    const data = dataPath === undefined ? value : readData(dataPath)
+    const data = dataPath === undefined ? value : seedData(dataPath, options)
     const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile: absolute }
     if (dataPath !== undefined) result.dataPath = dataPath
     return result
@@ -101,7 +109,7 @@ export function loadSource(path: string, options: LoadOptions = {}): LoadedSourc
       : manifest.data !== undefined
         ? resolve(dirname(absolute), manifest.data)
         : undefined
-  const data = dataPath === undefined ? {} : readData(dataPath)
+  const data = dataPath === undefined ? {} : seedData(dataPath, options)
   const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
   const result: LoadedSource = { kind: 'manifest', path: absolute, manifest, data, defaultStateFile }
   if (dataPath !== undefined) result.dataPath = dataPath
@@ -120,33 +128,88 @@ export function isDataModule(path: string): boolean {
  */
 export async function loadDataModule(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
   const absolute = resolve(path)
+  const exported = await runDataModule(absolute, path)
+  const manifest = inferManifest(exported, path, options.idField)
+  const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
+  const data =
+    dataPath === undefined
+      ? exported
+      : isDataModule(dataPath)
+        ? await runDataModule(dataPath, dataPath)
+        : readData(dataPath)
+  const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
+  const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile }
+  if (dataPath !== undefined) result.dataPath = dataPath
+  return result
+}
+
+/**
+ * Any source, as startMock and the CLI read it: a db.js module, or a manifest, db.json or OpenAPI
+ * document with its external `$ref`s and its data module (`data: ./db.js`) loaded ahead.
+ */
+export async function loadAnySource(path: string, options: LoadOptions = {}): Promise<LoadedSource> {
+  if (isDataModule(path)) return loadDataModule(path, options)
+  const documents = await preloadOpenApi(path)
+  const dataModules = new Map<string, unknown>()
+  for (;;) {
+    try {
+      return loadSource(path, { ...options, documents, dataModules })
+    } catch (error) {
+      if (!(error instanceof DataModuleNeeded) || dataModules.has(error.modulePath)) throw error
+      dataModules.set(error.modulePath, await runDataModule(error.modulePath, error.modulePath))
+    }
+  }
+}
+
+/** A manifest's data is a module that has not been run: only the asynchronous loader can run it. */
+class DataModuleNeeded extends ConfigError {
+  readonly modulePath: string
+  constructor(modulePath: string) {
+    super(
+      `data module ${modulePath} is run by startMock (and the CLI); for createMock, import it and pass its data as \`data\``,
+      [],
+    )
+    this.modulePath = modulePath
+  }
+}
+
+function seedData(path: string, options: LoadOptions): unknown {
+  if (!isDataModule(path)) return readData(path)
+  if (options.dataModules?.has(path) !== true) throw new DataModuleNeeded(path)
+  return options.dataModules.get(path)
+}
+
+/**
+ * Run a db.js / .mjs / .cjs module whose default export is db.json-shaped data or a (possibly async)
+ * function returning it, and answer that data as JSON would hold it.
+ */
+export async function runDataModule(absolute: string, shown: string): Promise<Record<string, unknown>> {
   if (statSync(absolute, { throwIfNoEntry: false })?.isFile() !== true) {
     readSourceFile(absolute, 'source')
   }
   let exported: unknown
   try {
-    const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown }
+    // a module edited since it last ran (a reload, a second validate) runs again: past the ESM
+    // cache by the file's mtime in the URL, and past the CommonJS cache by its entry
+    const version = statSync(absolute).mtimeMs
+    delete createRequire(import.meta.url).cache[absolute]
+    const url = `${pathToFileURL(absolute).href}?mtime=${version}`
+    const module = (await import(url)) as { default?: unknown }
     exported = module.default
     if (typeof exported === 'function') exported = await (exported as () => unknown)()
     // served as JSON from here on, as json-server does: dates become strings, undefined fields vanish
     if (typeof exported === 'object' && exported !== null) exported = JSON.parse(JSON.stringify(exported))
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new ConfigError(`${path} failed to load: ${reason}`, [])
+    throw new ConfigError(`${shown} failed to load: ${reason}`, [])
   }
   if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
     throw new ConfigError(
-      `${path} must default-export an object keyed by resource name (as db.json), or a function returning one; got ${describeExport(exported)}`,
+      `${shown} must default-export an object keyed by resource name (as db.json), or a function returning one; got ${describeExport(exported)}`,
       [],
     )
   }
-  const manifest = inferManifest(exported, path, options.idField)
-  const dataPath = options.dataPath === undefined ? undefined : resolve(options.dataPath)
-  const data = dataPath === undefined ? exported : readData(dataPath)
-  const defaultStateFile = join(dirname(absolute), `${basename(absolute, extname(absolute))}.state.json`)
-  const result: LoadedSource = { kind: 'db', path: absolute, manifest, data, defaultStateFile }
-  if (dataPath !== undefined) result.dataPath = dataPath
-  return result
+  return exported as Record<string, unknown>
 }
 
 function describeExport(value: unknown): string {

@@ -19,15 +19,7 @@ import {
 } from './build-mock.ts'
 import { trimHeapWhenIdle } from './idle-heap-trim.ts'
 import { extensionFiles, loadExtensions } from './load-extensions.ts'
-import { preloadOpenApi } from './load-openapi.ts'
-import {
-  fileErrorReason,
-  isDataModule,
-  type LoadedSource,
-  loadDataModule,
-  loadOptionsOf,
-  loadSource,
-} from './load-source.ts'
+import { fileErrorReason, type LoadedSource, loadAnySource, loadOptionsOf } from './load-source.ts'
 import { asyncStdout, bufferedWriter, formatRequest } from './log-writer.ts'
 import { listenNodeServer } from './node-server.ts'
 import type { StartOptions } from './options.ts'
@@ -117,9 +109,7 @@ async function prepare(options: StartOptions): Promise<Prepared> {
   staticFolders(options.static)
   if (options.source !== undefined) {
     const loadOptions = loadOptionsOf(options)
-    loaded = isDataModule(options.source)
-      ? await loadDataModule(options.source, loadOptions)
-      : loadSource(options.source, { ...loadOptions, documents: await preloadOpenApi(options.source) })
+    loaded = await loadAnySource(options.source, loadOptions)
     // the library keeps state in memory unless asked; the CLI passes persist: true
     if (options.persist === true || options.db !== undefined)
       stateFile = resolve(options.db ?? loaded.defaultStateFile)

@@ -8,7 +8,7 @@ import type { Manifest } from '../core/manifest/model.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
 import { type Assembled, assembleLoaded } from './build-mock.ts'
-import { isDataModule, type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
+import { isDataModule, type LoadedSource, loadAnySource, loadOptionsOf } from './load-source.ts'
 import type { StartOptions } from './options.ts'
 import { createNodeFs, type PersistenceFs } from './persistence/fs-layer.ts'
 import type { LiveRewrites } from './route-rules.ts'
@@ -232,7 +232,10 @@ async function assembledFrom(
 ): Promise<{ assembled: Assembled; loaded: LoadedSource } | undefined> {
   const { options, log } = context
   try {
-    const loaded = withSeedCopyResources(loadSource(context.loaded.path, loadOptionsOf(options)), context)
+    const loaded = withSeedCopyResources(
+      await loadAnySource(context.loaded.path, loadOptionsOf(options)),
+      context,
+    )
     const assembled = await withGeneratedRecords(
       assembleLoaded(loaded, { ...options, seed: options.seed ?? context.engine.manifest.seed ?? 0 }),
       options.locale,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { createMock, startMock } from '../../src/index.ts'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { type ConfigError, createMock, startMock } from '../../src/index.ts'
+import { run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
@@ -155,4 +155,61 @@ describe('db.js modules through the CLI', () => {
       assert.doesNotMatch(result.stderr, STACK_LINE)
     })
   }
+})
+
+describe("a manifest's data (or --data) naming a module", () => {
+  const MANIFEST = `resources:
+  authors:
+    fields:
+      name: { type: string, required: true }
+  books:
+    fields:
+      title: { type: string, required: true }
+      authorId: { type: integer, ref: authors, required: true }
+data: ./data.mjs
+`
+  const DATA =
+    'export default async () => ({ authors: [{ id: 1, name: "Ada" }], books: [{ id: 1, title: "Notes", authorId: 1 }] })\n'
+
+  test('startMock runs the module and serves its records under the manifest', async () => {
+    const { dir } = await moduleFile('data.mjs', DATA)
+    await writeFile(join(dir, 'shop.yaml'), MANIFEST)
+    const mock = await startMock({ source: join(dir, 'shop.yaml') })
+    try {
+      const book = await (await fetch(`${mock.url}/books/1?_expand=author`)).json()
+      assert.deepEqual(book, { id: 1, title: 'Notes', authorId: 1, author: { id: 1, name: 'Ada' } })
+      // the records are checked against the manifest's rules like any seed data
+      assert.equal((await fetch(`${mock.url}/books`, json('POST', { title: 'x', authorId: 9 }))).status, 422)
+    } finally {
+      await mock.close()
+    }
+  })
+
+  test('records that break the rules are reported; createMock says to pass the data; validate and generate read it', async () => {
+    const { dir } = await moduleFile('data.mjs', 'export default { authors: [{ id: 1 }], books: [] }\n')
+    await writeFile(join(dir, 'shop.yaml'), MANIFEST)
+    await assert.rejects(startMock({ source: join(dir, 'shop.yaml') }), (error: ConfigError) => {
+      assert.match(error.format(), /data\.mjs has 1 problem:[\s\S]*authors\[0\][\s\S]*name/)
+      return true
+    })
+    assert.throws(
+      () => createMock({ source: join(dir, 'shop.yaml') }),
+      /data module .*data\.mjs is run by startMock/,
+    )
+    await writeFile(join(dir, 'data.mjs'), DATA)
+    const validated = await runInProcess(['validate', 'shop.yaml'], dir)
+    assert.equal(validated.code, 0, validated.stderr)
+    assert.match(validated.stdout, /valid manifest, 2 resources, 2 seed records/)
+    const generated = await runInProcess(['generate', 'shop.yaml', '--only', 'books', '--count', '3'], dir)
+    assert.equal(generated.code, 0, generated.stderr)
+    const data = JSON.parse(generated.stdout) as { authors: unknown[]; books: { authorId: number }[] }
+    assert.equal(data.authors.length, 1)
+    assert.equal(data.books.length, 4)
+    for (const book of data.books) assert.equal(book.authorId, 1)
+    await writeFile(join(dir, 'data.mjs'), 'export default 42\n')
+    const broken = await runInProcess(['validate', 'shop.yaml'], dir)
+    assert.equal(broken.code, 1)
+    assert.match(broken.stderr, /data\.mjs must default-export an object/)
+    assert.doesNotMatch(broken.stderr, STACK_LINE)
+  })
 })
