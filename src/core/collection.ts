@@ -65,6 +65,11 @@ export class Collection {
     return this.highestIntegerId + 1
   }
 
+  /** A record's insertion sequence: its index in `all()` as long as nothing was removed. */
+  positionOf(id: unknown): number | undefined {
+    return this.sequence.get(idKey(id))
+  }
+
   /** Insert or replace (keeps the position of an existing record). Returns the previous record. */
   put(record: Rec): Rec | undefined {
     const id = record.id as RecordId

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { RouteRewriter } from '../core/route-rewrites.ts'
+import { SessionRegistry } from '../core/sessions/session-registry.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { DEFAULT_BODY_LIMIT } from './body.ts'
@@ -17,6 +18,8 @@ import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { rewriting } from './rewrite-hook.ts'
+import { sessionEntry } from './sessions/session-entry.ts'
+import { sessionScopes } from './sessions/session-scope.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
 /**
@@ -47,12 +50,16 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   extensions?: MountedExtensions
   /** URL rewrite rules (--routes), applied before everything but the admin API; undefined = none */
   rewrites?: RouteRewriter
+  /** the sessions (X-Restmock-Session, /__session/<id>); default: a registry with the default limits */
+  sessions?: SessionRegistry
 }
 
 /**
  * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
+ *  -1. sessions       X-Restmock-Session or /__session/<id>: the request works on that session's state,
+ *                     simulation and caches (src/http/sessions); every other request goes on untouched
  *   0. rewrites       --routes rules turn the request into one for another URL (absent when none)
  *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
  *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
@@ -73,6 +80,9 @@ export function createApp(options: AppOptions): Hono {
   const clock = options.clock ?? Date.now
   const responder = new Responder(options.cors ?? true)
   const runtime = options.runtime ?? createSimulationRuntime(engine.manifest)
+  const sessions = options.sessions ?? new SessionRegistry({ engine, simulator: runtime.simulator, clock })
+  // a request on a session meets its session's engine, simulator and caches at each step below
+  const scopes = sessionScopes(responder)
 
   const hint = (path: string) => resourceHint(engine.manifest, path)
   const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
@@ -80,6 +90,7 @@ export function createApp(options: AppOptions): Hono {
     engine,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     responder,
+    scopeOf: scopes.routes,
   })
   const plain: Fetch = routes.fetch
   const fastItem = options.fastPath === false ? undefined : itemFastPath(engine, responder)
@@ -87,7 +98,7 @@ export function createApp(options: AppOptions): Hono {
   const fast = (request: Request, env: unknown, path: string): Response | undefined => {
     if (fastItem === undefined) return undefined
     try {
-      return fastItem(request, env, path)
+      return (scopes.fastPath(env) ?? fastItem)(request, env, path)
     } catch {
       return undefined
     }
@@ -96,18 +107,27 @@ export function createApp(options: AppOptions): Hono {
   const home = homePages(engine, responder)
   const staticFiles = options.staticFiles
   // a failing page (a file that cannot be read: a bug or a permission) leaves the request to the API
-  const page = (request: Request, path: string): Response | Promise<Response> | undefined => {
+  const page = (request: Request, env: unknown, path: string): Response | Promise<Response> | undefined => {
     try {
-      return staticFiles?.(request, path) ?? home(request, path)
+      return staticFiles?.(request, path) ?? (scopes.pages(env) ?? home)(request, path)
     } catch (error) {
       logError(error)
       return undefined
     }
   }
 
-  const admin = adminHook({ engine, runtime, redactHeaders: redactionOf(options), clock, logError }, options)
+  const admin = adminHook(
+    { engine, runtime, sessions, redactHeaders: redactionOf(options), clock, logError },
+    options,
+  )
   const simulation = simulationHook(
-    { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
+    {
+      simulator: runtime.simulator,
+      simulatorOf: scopes.simulator,
+      basePath: engine.manifest.basePath,
+      responder,
+      now,
+    },
     options,
   )
   const simulated: Fetch = withProblems(simulation.around(plain), responder, logError, hint).fetch
@@ -132,7 +152,7 @@ export function createApp(options: AppOptions): Hono {
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
     // 2. pages
-    const answered = page(request, path)
+    const answered = page(request, env, path)
     if (answered !== undefined) {
       if (log === undefined) return answered
       const start = now()
@@ -149,7 +169,9 @@ export function createApp(options: AppOptions): Hono {
     })
   }
   // 0. URL rewrites (--routes): wrapped in only when there are rules
-  const first = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
+  const rewritten = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
+  // -1. sessions: the header or the /__session/<id> prefix picks the state a request works on
+  const first = sessionEntry(sessions, responder.corsFor, rewritten)
   routes.fetch = first as typeof routes.fetch
   return routes
 }

@@ -22,7 +22,8 @@ export function rewriting(rewriter: RouteRewriter, next: Fetch): Fetch {
   }
 }
 
-function withUrl(request: Request, url: string): Request {
+/** The same request (method, headers, body) for another URL. */
+export function withUrl(request: Request, url: string): Request {
   const init: RequestInit & { duplex?: 'half' } = {
     method: request.method,
     headers: request.headers,

@@ -3,6 +3,7 @@ import { ConfigError, RestmockError } from '../../core/errors.ts'
 import { adminCorsForOrigin } from '../cors.ts'
 import { problemResponse, toRestmockError } from '../problem.ts'
 import { type Fetch, Responder } from '../reply.ts'
+import { registerSessionRoutes } from '../sessions/session-routes.ts'
 import { ADMIN_BASE, type AdminContext, isAdminPath } from './admin-api.ts'
 import { type AdminAccess, guardAdmin } from './admin-guard.ts'
 import { registerFaultRoutes } from './fault-routes.ts'
@@ -20,7 +21,7 @@ export interface AdminOptions extends AdminAccess {
 
 /** What the admin API works on, handed in by the app. */
 export interface AdminDependencies
-  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock'> {
+  extends Pick<AdminContext, 'engine' | 'runtime' | 'sessions' | 'redactHeaders' | 'clock'> {
   /** where unexpected errors in admin handlers are reported */
   logError: (error: unknown) => void
 }
@@ -56,6 +57,7 @@ export function adminHook(dependencies: AdminDependencies, options: AdminOptions
       responder,
       redactHeaders: dependencies.redactHeaders,
       clock: dependencies.clock,
+      ...(dependencies.sessions === undefined ? {} : { sessions: dependencies.sessions }),
       reset:
         options.reset ??
         (async () => {
@@ -126,5 +128,6 @@ function createAdminApp(admin: AdminContext, logError: (error: unknown) => void)
   registerSimulationRoutes(app, admin)
   registerFaultRoutes(app, admin)
   registerRequestRoutes(app, admin)
+  if (admin.sessions !== undefined) registerSessionRoutes(app, admin, admin.sessions)
   return app
 }
