@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { Argv } from 'yargs'
+import { type SessionSettings, sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
@@ -46,6 +47,9 @@ export interface ServeArgs {
   admin: boolean
   'admin-token'?: string
   'admin-origin'?: string
+  'session-ttl'?: string
+  'max-sessions'?: number
+  'max-session-bytes'?: string
   watch?: boolean
 }
 
@@ -134,6 +138,22 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       describe:
         'the one web origin allowed to call the admin API from a browser (CORS), such as http://localhost:5173',
     })
+    .option('session-ttl', {
+      type: 'string',
+      describe:
+        'idle time after which a session (X-Restmock-Session, /__session/<id>) ends, such as 30m or 90s',
+      defaultDescription: '30m',
+    })
+    .option('max-sessions', {
+      type: 'number',
+      describe: 'most sessions at once; the least recently used ends first',
+      defaultDescription: '1000',
+    })
+    .option('max-session-bytes', {
+      type: 'string',
+      describe: 'most memory the changes of all sessions hold, such as 256MB; least recently used first',
+      defaultDescription: '256MB',
+    })
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }
 
@@ -164,7 +184,18 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
       `--error-rate must be a share of requests from 0 to 1 (such as 0.05), got ${given(errorRate, 'error-rate')}`,
     )
   }
+  const sessions: SessionSettings = {}
+  if (args['session-ttl'] !== undefined) sessions.sessionTtl = args['session-ttl']
+  if (args['max-sessions'] !== undefined) sessions.maxSessions = args['max-sessions']
+  if (args['max-session-bytes'] !== undefined) sessions.maxSessionBytes = args['max-session-bytes']
+  const [sessionProblem] = sessionSettingProblems(sessions, {
+    sessionTtl: '--session-ttl',
+    maxSessions: '--max-sessions',
+    maxSessionBytes: '--max-session-bytes',
+  })
+  if (sessionProblem !== undefined) throw new UsageError(sessionProblem)
   const options: StartOptions = {
+    ...sessions,
     source: findSource(args.source),
     port: args.port,
     host: args.host,

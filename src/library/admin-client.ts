@@ -8,6 +8,7 @@ import type {
   RequestFilter,
   SimulationPolicy,
 } from './admin-types.ts'
+import { checkSessionId, type MockFetch, type MockSession, sessionHandle } from './session-handle.ts'
 
 /** Sends one request to the mock: over HTTP, or straight into an in-process app. */
 export type AdminTransport = (path: string, init: RequestInit) => Promise<Response>
@@ -17,6 +18,10 @@ export interface AdminClientOptions {
   adminToken?: string | undefined
   /** where the endpoints live: `/__restmock`, or a session's `/__restmock/sessions/<id>` */
   base?: string
+  /** the mock's root URL, for session URLs (default http://localhost, an in-process mock) */
+  origin?: string
+  /** sends any request to the mock, for sessions' fetch (default: `send` for paths, else global fetch) */
+  fetch?: MockFetch
 }
 
 /** The admin API of one mock, typed. Every method rejects with an AdminApiError when the mock answers an error. */
@@ -65,6 +70,12 @@ export interface AdminClient {
   /** back to the seed data, with runtime simulation, scripted faults and the journal cleared */
   reset(): Promise<void>
   health(): Promise<Health>
+  /**
+   * A session: a private copy of the seed data for the requests that name it (made on first use;
+   * parallel test workers each take one). Throws a ConfigError for an id that is not 1 to 64 of
+   * A-Z a-z 0-9 _ . -
+   */
+  session(id: string): MockSession
 }
 
 /** A problem answered by the mock's admin API (bad fault, unknown resource, wrong token...). */
@@ -108,7 +119,12 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
   }
 
   const resourcePath = (name: string): string => `/simulation/resources/${encodeURIComponent(name)}`
-  return {
+  const origin = options.origin ?? 'http://localhost'
+  const fetchAny: MockFetch =
+    options.fetch ??
+    ((input, init) =>
+      typeof input === 'string' && input.startsWith('/') ? send(input, init ?? {}) : fetch(input, init))
+  const client: AdminClient = {
     faults: {
       add: (fault) => call('POST', '/faults', fault),
       list: () => call('GET', '/faults'),
@@ -142,7 +158,13 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
     },
     reset: () => call('POST', '/reset'),
     health: () => call('GET', '/health'),
+    session: (id) => {
+      const checked = checkSessionId(id, 'session()')
+      const scoped = adminClient(send, { ...options, base: `/__restmock/sessions/${checked}` })
+      return sessionHandle(checked, { origin, fetch: fetchAny, shared: client, scoped })
+    },
   }
+  return client
 }
 
 function queryOf(filter: RequestFilter | undefined): string {

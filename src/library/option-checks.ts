@@ -1,6 +1,7 @@
 import { ConfigError, didYouMean } from '../core/errors.ts'
 import type { Issue } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
+import { sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
 
 /** Describes what is wrong with one option value, or undefined when it is fine. */
@@ -65,6 +66,15 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   admin: boolean,
   adminToken: string(),
   adminOrigin: string('an origin such as "http://localhost:5173"'),
+  sessionTtl: (value) => sessionProblem({ sessionTtl: value as string | number }),
+  maxSessions: (value) => sessionProblem({ maxSessions: value as number }),
+  maxSessionBytes: (value) => sessionProblem({ maxSessionBytes: value as string | number }),
+}
+
+/** A session setting's problem, worded like the other checks ("must be ..."). */
+function sessionProblem(settings: Parameters<typeof sessionSettingProblems>[0]): string | undefined {
+  const [problem] = sessionSettingProblems(settings, { sessionTtl: '', maxSessions: '', maxSessionBytes: '' })
+  return problem?.trimStart()
 }
 
 const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {

@@ -8,6 +8,8 @@ import { validateManifest } from '../core/manifest/validate-manifest.ts'
 import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import { prepareState } from '../core/seed.ts'
+import { sessionLimitsOf } from '../core/sessions/session-limits.ts'
+import { SessionRegistry } from '../core/sessions/session-registry.ts'
 import {
   createSimulationRuntime,
   type SimulationFlags,
@@ -134,12 +136,25 @@ export function buildMock(
       now: () => new Date(),
     })
   const { runtime } = wiring
+  const sessions = new SessionRegistry({
+    engine,
+    simulator: runtime.simulator,
+    ...sessionLimitsOf(options),
+  })
   const reset = async (): Promise<void> => {
     await engine.reset()
     runtime.reset()
+    sessions.clear()
   }
   // POST /__restmock/reset and the library's reset() are the same operation
-  const appOptions: AppOptions = { engine, runtime, reset, ...givenOnly(options, APP_KEYS), ...wiring.app }
+  const appOptions: AppOptions = {
+    engine,
+    runtime,
+    reset,
+    sessions,
+    ...givenOnly(options, APP_KEYS),
+    ...wiring.app,
+  }
   // the admin API's Host check admits the bound address; an in-process mock has none (loopback only)
   if (options.host !== undefined) appOptions.bindHost = options.host
   const staticFiles = serveStaticFiles(staticFolders(options.static))

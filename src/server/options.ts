@@ -1,4 +1,5 @@
 import type { RewriteRules } from '../core/route-rewrites.ts'
+import type { SessionSettings } from '../core/sessions/session-limits.ts'
 import type { SimulationFlags } from '../core/simulation/policy-levels.ts'
 import type { AdminOptions } from '../http/admin/admin-hook.ts'
 import type { AppOptions } from '../http/app.ts'
@@ -14,7 +15,8 @@ export interface MockOptions
   extends Pick<AppOptions, 'cors' | 'bodyLimit'>,
     SimulationFlags,
     Pick<SimulationOptions, 'prefer'>,
-    Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'> {
+    Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'>,
+    SessionSettings {
   /** manifest (.yaml/.yml/.json) or json-server db.json to serve */
   source?: string
   /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */
