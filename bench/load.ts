@@ -10,6 +10,8 @@ export interface LoadSpec {
   path: string | IdPath
   method?: 'GET' | 'POST'
   body?: string
+  /** sent with every request (a session header) */
+  headers?: Record<string, string>
   connections: number
   seconds: number
 }
@@ -58,6 +60,8 @@ async function runWrk(spec: LoadSpec, workDir: string): Promise<LoadResult> {
     lines.push('wrk.method = "POST"', `wrk.body = ${JSON.stringify(spec.body ?? '{}')}`)
     lines.push('wrk.headers["Content-Type"] = "application/json"')
   }
+  for (const [name, value] of Object.entries(spec.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
   lines.push(WRK_DONE)
   const script = join(workDir, `wrk-${process.hrtime.bigint()}.lua`)
   await writeFile(script, lines.join('\n'))
@@ -141,6 +145,7 @@ async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
     request.body = spec.body
     request.headers = { 'content-type': 'application/json' }
   }
+  if (spec.headers !== undefined) request.headers = { ...request.headers, ...spec.headers }
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,

@@ -16,6 +16,7 @@ import { promisify } from 'node:util'
 import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
 import { type ServerProcess, startServer } from './processes.ts'
+import { benchSessions } from './sessions.ts'
 import { formatTable, type Row } from './table.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -339,6 +340,12 @@ try {
       target: '< 3x JSON above empty',
       pass: rss - emptyRss < 3 * size100k,
     })
+  }
+
+  try {
+    rows.push(...(await benchSessions({ db: db100k, work, quick, log })))
+  } catch (error) {
+    addFailure('sessions (100k)', 'see bench/sessions.ts', error)
   }
 
   log('in-process createMock / reset (1k records)')

@@ -45,6 +45,10 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, Session>()
   #base: { manifest: Manifest; seed: StateData; store: Store } | undefined
   #bytes = 0
+  /** the most recently used session (touching it again moves nothing) */
+  #newest: Session | undefined
+  /** no session can have expired before this time (the oldest one's use + TTL, or later) */
+  #nextExpiry = Number.POSITIVE_INFINITY
 
   constructor(options: SessionRegistryOptions) {
     this.ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS
@@ -73,13 +77,17 @@ export class SessionRegistry {
     if (session === undefined) {
       session = this.#create(id, now)
       this.#sessions.set(id, session)
+      this.#newest = session
+      this.#nextExpiry = Math.min(this.#nextExpiry, now + this.ttlMs)
       this.#evict(session, () => this.#sessions.size > this.maxSessions)
       return session
     }
     session.lastUsedAt = now
+    if (session === this.#newest) return session
     // most recently used last: eviction takes the front
     this.#sessions.delete(id)
     this.#sessions.set(id, session)
+    this.#newest = session
     return session
   }
 
@@ -119,6 +127,8 @@ export class SessionRegistry {
   clear(): void {
     this.#sessions.clear()
     this.#bytes = 0
+    this.#newest = undefined
+    this.#nextExpiry = Number.POSITIVE_INFINITY
   }
 
   /**
@@ -158,8 +168,13 @@ export class SessionRegistry {
   }
 
   #expire(now: number): void {
+    if (now < this.#nextExpiry) return
+    this.#nextExpiry = Number.POSITIVE_INFINITY
     for (const session of this.#sessions.values()) {
-      if (now - session.lastUsedAt < this.ttlMs) break
+      if (now - session.lastUsedAt < this.ttlMs) {
+        this.#nextExpiry = session.lastUsedAt + this.ttlMs
+        break
+      }
       this.#end(session)
     }
   }
@@ -174,6 +189,7 @@ export class SessionRegistry {
   #end(session: Session): void {
     this.#sessions.delete(session.id)
     this.#bytes -= session.accounted
+    if (this.#newest === session) this.#newest = undefined
   }
 }
 
