@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
-import { type ServerProcess, startServer } from './processes.ts'
+import { startServer } from './processes.ts'
 import { formatTable, type Row } from './table.ts'
 
 export interface SessionBenchOptions {
