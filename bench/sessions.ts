@@ -152,8 +152,8 @@ export async function benchSessions(options: SessionBenchOptions): Promise<Row[]
       if (response.status !== 201) throw new Error(`POST in a session answered ${response.status}`)
     })
     const listed = (await (await fetch(`${server.url}/__restmock/sessions`)).json()) as unknown[]
-    // restmock trims its heap once idle (large states): compare resting figures
-    await sleep(options.quick ? 2000 : 7000)
+    // restmock trims its heap after a whole idle check period of 6 s (large states): compare resting figures
+    await sleep(options.quick ? 2000 : 13_000)
     const sessionsRss = await server.rss()
     if (baseRss !== undefined && sessionsRss !== undefined) {
       const ratio = sessionsRss / baseRss
