@@ -38,13 +38,11 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   const idempotency = new IdempotencyCache()
   // a replayed answer must not outlive the state it describes
   engine.onReplaced(() => idempotency.clear())
-  const shared: RouteScope = { engine, idempotency }
+  const shared = { options, idempotency }
   const scoped = (c: Context): { options: ResourceRouteOptions; idempotency: IdempotencyCache } => {
-    const scope = options.scopeOf?.(c.env) ?? shared
-    return {
-      options: scope === shared ? options : { ...options, engine: scope.engine },
-      idempotency: scope.idempotency,
-    }
+    const scope = options.scopeOf?.(c.env)
+    if (scope === undefined) return shared
+    return { options: { ...options, engine: scope.engine }, idempotency: scope.idempotency }
   }
 
   app.all(`${base}/:name`, (c) => {
