@@ -72,6 +72,15 @@ describe('library: mock.session(id)', () => {
     assert.deepEqual(await names(await worker.fetch('/api/customers')), ['Ada Lovelace', 'Grace Hopper'])
   })
 
+  test('a connection fault scripted for a session cuts only that session off (real socket)', async () => {
+    const mock = await crm()
+    const worker = mock.session('cut')
+    await worker.faults.add({ method: 'GET', path: '/customers', fault: 'reset' })
+    await assert.rejects(worker.fetch('/api/customers'), TypeError)
+    assert.equal((await fetch(`${mock.url}/api/customers`)).status, 200)
+    assert.equal((await worker.fetch('/api/customers')).status, 200)
+  })
+
   test('connectMock(url).session(id) drives the same session from elsewhere (with the admin token)', async () => {
     const mock = await crm({ adminToken: 'secret-token' })
     await mock.session('shared-worker').fetch('/api/customers', customer('Far', 'far@example.com'))

@@ -15,9 +15,12 @@ export function sessionOf(env: unknown): Session | undefined {
   return (env as SessionEnv | undefined)?.[SESSION]
 }
 
-/** `env` with `session` added (a copy: the server's own env object is left as it was). */
+/**
+ * `env` with `session` added, the server's own env object left as it was: a new object inheriting
+ * from it (no copy; `env.incoming` still reads through).
+ */
 export function withSession(env: unknown, session: Session): unknown {
-  const copy: SessionEnv = typeof env === 'object' && env !== null ? { ...env } : {}
-  copy[SESSION] = session
-  return copy
+  const scoped: SessionEnv = typeof env === 'object' && env !== null ? Object.create(env) : {}
+  scoped[SESSION] = session
+  return scoped
 }
