@@ -7,6 +7,7 @@ import { createRandom } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
 import { OverlayCollection } from '../../src/core/sessions/overlay-collection.ts'
 import { OverlayStore, seedStore } from '../../src/core/sessions/overlay-store.ts'
+import { SeedCollection } from '../../src/core/sessions/seed-collection.ts'
 import type { Rec } from '../../src/core/store.ts'
 
 const resource = validateManifest({ resources: { posts: { fields: { userId: { type: 'integer' } } } } })
@@ -116,6 +117,45 @@ describe('OverlayCollection', () => {
   })
 
   test('overrides every public method of Collection (new ones must be made copy-on-write too)', () => {
+    for (const subclass of [OverlayCollection, SeedCollection]) assertOverridesAll(subclass)
+  })
+})
+
+describe('SeedCollection', () => {
+  test('the seed array by id, a repeated id replacing the first in its place', () => {
+    const records: Rec[] = [
+      { id: 1, userId: 1 },
+      { id: '2', userId: 2 },
+      { id: 1, userId: 3 },
+    ]
+    const seed = new SeedCollection(resource, records)
+    assert.deepEqual(seed.all(), [
+      { id: 1, userId: 3 },
+      { id: '2', userId: 2 },
+    ])
+    assert.equal(seed.size, 2)
+    assert.deepEqual(seed.get('1'), { id: 1, userId: 3 })
+    assert.equal(seed.has(2), true)
+    assert.equal(seed.positionOf(2), 1)
+    assert.equal(seed.nextIntegerId(), 2)
+    assert.deepEqual(seed.findBy('userId', '3'), [{ id: 1, userId: 3 }])
+    assert.deepEqual(seed.findBy('userId', 4), [])
+    assert.ok(Object.isFrozen(seed.get(1)))
+    assert.throws(() => seed.put(), /read-only/)
+    const unique = [
+      { id: 1, userId: 1 },
+      { id: 2, userId: 1 },
+    ]
+    assert.equal(new SeedCollection(resource, unique).all(), unique, 'no copy without repeated ids')
+    assert.deepEqual(
+      new SeedCollection(resource, unique).findBy('userId', 1).map((each) => each.id),
+      [1, 2],
+    )
+  })
+})
+
+function assertOverridesAll(subclass: { name: string; prototype: Collection }): void {
+  {
     // Collection's own helpers, which an overlay never reaches (its private state stays empty)
     const privateHelpers = new Set([
       'constructor',
@@ -126,13 +166,13 @@ describe('OverlayCollection', () => {
       'unindex',
       'restoreOrder',
     ])
-    const own = new Set(Object.getOwnPropertyNames(OverlayCollection.prototype))
+    const own = new Set(Object.getOwnPropertyNames(subclass.prototype))
     for (const name of Object.getOwnPropertyNames(Collection.prototype)) {
       if (privateHelpers.has(name)) continue
-      assert.ok(own.has(name), `OverlayCollection does not override Collection.${name}`)
+      assert.ok(own.has(name), `${subclass.name} does not override Collection.${name}`)
     }
-  })
-})
+  }
+}
 
 describe('OverlayStore under an engine', () => {
   const manifest = validateManifest({

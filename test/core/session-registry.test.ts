@@ -111,7 +111,7 @@ describe('SessionRegistry', () => {
     const { registry } = setup()
     const session = registry.use('a')
     await session.engine.create('notes', { text: 'mine' })
-    session.simulator.addFault({ method: 'GET', path: '/notes', status: 503, times: 1, after: 0 })
+    session.ownSimulator().addFault({ method: 'GET', path: '/notes', status: 503, times: 1, after: 0 })
     registry.reset('a')
     assert.equal(session.engine.list('notes').length, 1)
     assert.equal(session.changed, 0)

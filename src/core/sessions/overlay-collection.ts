@@ -16,6 +16,12 @@ function valueKey(value: unknown): string | undefined {
   return undefined
 }
 
+// Empty until a view first writes: a view that only reads allocates none of its own maps. Only ever
+// read: every write site replaces them with a map of the view's own first.
+const NO_CHANGES: Map<IdKey, Rec | null> = new Map()
+const NO_ADDED: Map<IdKey, number> = new Map()
+const NO_INDEXES: Map<string, Map<string, Set<IdKey>>> = new Map()
+
 /** Rough memory a stored record holds: its object and its serialized text (cached for responses). */
 export function recordBytes(record: Rec): number {
   return RECORD_OVERHEAD + 2 * recordText(record).length
@@ -32,11 +38,11 @@ export function recordBytes(record: Rec): number {
 export class OverlayCollection extends Collection {
   readonly #base: Collection
   /** changed records by id: the new version, or null for a base record deleted here */
-  readonly #changes = new Map<IdKey, Rec | null>()
+  #changes = NO_CHANGES
   /** ids added here (new ids, or base ids deleted and created again), with their positions */
-  readonly #added = new Map<IdKey, number>()
+  #added = NO_ADDED
   /** per field: value key -> ids of the records changed here that hold it */
-  readonly #indexes = new Map<string, Map<string, Set<IdKey>>>()
+  #indexes = NO_INDEXES
   #nextAdded = ADDED_FROM
   #addedOutOfOrder = false
   #highestOwnId = 0
@@ -109,6 +115,7 @@ export class OverlayCollection extends Collection {
     const key = idKey(id)
     const previous = this.get(key)
     const own = this.#changes.get(key)
+    this.#writable()
     if (previous === undefined) {
       this.#size++
       this.#added.set(key, this.#nextAdded++)
@@ -127,6 +134,7 @@ export class OverlayCollection extends Collection {
     if (previous === undefined) return undefined
     const position = this.#added.get(key) ?? this.#base.positionOf(key)!
     const own = this.#changes.get(key)
+    this.#writable()
     if (own !== undefined && own !== null) this.#unindex(key, own)
     this.#bytes -= ownBytes(own)
     this.#added.delete(key)
@@ -143,6 +151,7 @@ export class OverlayCollection extends Collection {
     const key = idKey(record.id)
     if (this.has(key)) return
     const own = this.#changes.get(key)
+    this.#writable()
     this.#bytes -= ownBytes(own)
     if (position < ADDED_FROM && this.#base.get(key) === record) {
       // the base record itself, back in its place: nothing of it needs keeping here
@@ -191,6 +200,11 @@ export class OverlayCollection extends Collection {
     return [...new Set([...this.#base.indexedFields(), ...this.#indexes.keys()])]
   }
 
+  #writable(): void {
+    if (this.#changes === NO_CHANGES) this.#changes = new Map()
+    if (this.#added === NO_ADDED) this.#added = new Map()
+  }
+
   /** ids added here, in position order */
   #addedIds(): Iterable<IdKey> {
     if (!this.#addedOutOfOrder) return this.#added.keys()
@@ -205,6 +219,7 @@ export class OverlayCollection extends Collection {
     let index = this.#indexes.get(field)
     if (index === undefined) {
       index = new Map()
+      if (this.#indexes === NO_INDEXES) this.#indexes = new Map()
       this.#indexes.set(field, index)
       for (const [id, record] of this.#changes) {
         if (record !== null) addTo(index, valueKey(record[field]), id)

@@ -1,6 +1,7 @@
 import type { Manifest } from '../manifest/model.ts'
 import { type StateData, Store, type Undo } from '../store.ts'
 import { OverlayCollection, recordBytes } from './overlay-collection.ts'
+import { SeedCollection } from './seed-collection.ts'
 
 /**
  * A copy-on-write view of a whole state: one OverlayCollection per collection of `base`, and the
@@ -47,9 +48,20 @@ export class OverlayStore extends Store {
   }
 }
 
-/** The unchanging base every session's view reads through: the seed, loaded once. */
+/**
+ * The unchanging base every session's view reads through: the seed, indexed once by id (the seed's
+ * records and arrays themselves are shared, not copied).
+ */
 export function seedStore(manifest: Manifest, seed: StateData): Store {
-  const store = new Store(manifest)
-  store.load(seed)
+  const store = new Store({ ...manifest, resources: {}, relations: [] })
+  for (const resource of Object.values(manifest.resources)) {
+    const value = Object.hasOwn(seed, resource.name) ? seed[resource.name] : undefined
+    if (resource.singleton) {
+      const record = value === undefined || Array.isArray(value) ? {} : value
+      store.apply({ op: 'singleton', resource: resource.name, value: record })
+    } else {
+      store.collections.set(resource.name, new SeedCollection(resource, Array.isArray(value) ? value : []))
+    }
+  }
   return store
 }

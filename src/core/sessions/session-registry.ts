@@ -49,6 +49,8 @@ export class SessionRegistry {
   #newest: Session | undefined
   /** no session can have expired before this time (the oldest one's use + TTL, or later) */
   #nextExpiry = Number.POSITIVE_INFINITY
+  /** the configured simulation, which sessions that changed none of theirs share */
+  #configured: Simulator | undefined
 
   constructor(options: SessionRegistryOptions) {
     this.ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS
@@ -110,7 +112,7 @@ export class SessionRegistry {
     const store = this.#view()
     session.store = store
     session.engine = this.#engine.derive(store, idRandom(this.#engine.manifest, id))
-    session.simulator.reset()
+    session.resetSimulation()
     this.account(session)
     return session
   }
@@ -146,7 +148,9 @@ export class SessionRegistry {
   #create(id: string, now: number): Session {
     const store = this.#view()
     const engine = this.#engine.derive(store, idRandom(this.#engine.manifest, id))
-    return new Session(id, engine, store, this.#simulator.fork(`session:${id}`), now)
+    this.#configured ??= this.#simulator.fork('sessions')
+    const simulation = { configured: this.#configured, fork: () => this.#simulator.fork(`session:${id}`) }
+    return new Session(id, engine, store, simulation, now)
   }
 
   /** A fresh view of the seed; the seed's index is built on first need and again when the seed changes. */
@@ -193,6 +197,11 @@ export class SessionRegistry {
   }
 }
 
+/** The random stream of a session's ids (uuids), made when the first one is drawn. */
 function idRandom(manifest: Manifest, id: string): Random {
-  return createRandom(deriveSeed(manifest.seed ?? 0, `session-ids:${id}`))
+  let random: Random | undefined
+  return () => {
+    random ??= createRandom(deriveSeed(manifest.seed ?? 0, `session-ids:${id}`))
+    return random()
+  }
 }

@@ -28,25 +28,50 @@ export interface SessionInfo {
   lastUsedAt: string
 }
 
+/** Where a session's simulation comes from: the configured one, until the session changes its own. */
+export interface SessionSimulation {
+  /** the configured policy without faults, shared by every session that changed nothing */
+  configured: Simulator
+  /** a simulator of this session's own (made when its faults or simulation are first touched) */
+  fork(): Simulator
+}
+
 /**
- * One session: an engine over a private copy-on-write view of the seed, and a simulator of its own.
- * A reset swaps in a fresh view (the engine changes; anything cached per engine goes with it).
+ * One session: an engine over a private copy-on-write view of the seed, and its simulation. A reset
+ * swaps in a fresh view (the engine changes; anything cached per engine goes with it).
  */
 export class Session {
   readonly id: string
-  readonly simulator: Simulator
   engine: Engine
   store: OverlayStore
   lastUsedAt: number
   /** bytes the registry counted for it at its last check */
   accounted = 0
+  readonly #simulation: SessionSimulation
+  #own: Simulator | undefined
 
-  constructor(id: string, engine: Engine, store: OverlayStore, simulator: Simulator, now: number) {
+  constructor(id: string, engine: Engine, store: OverlayStore, simulation: SessionSimulation, now: number) {
     this.id = id
     this.engine = engine
     this.store = store
-    this.simulator = simulator
+    this.#simulation = simulation
     this.lastUsedAt = now
+  }
+
+  /** The simulator this session's requests meet. */
+  get simulator(): Simulator {
+    return this.#own ?? this.#simulation.configured
+  }
+
+  /** The session's own simulator, for changing its faults or policy (made on first need). */
+  ownSimulator(): Simulator {
+    this.#own ??= this.#simulation.fork()
+    return this.#own
+  }
+
+  /** Back to the configured simulation, without scripted faults. */
+  resetSimulation(): void {
+    this.#own = undefined
   }
 
   get changed(): number {

@@ -62,7 +62,7 @@ export function registerSessionRoutes(app: Hono, admin: AdminContext, sessions: 
     admin.responder,
   )
 
-  const scope: SimulationScope = { path: '/sessions/:session', simulator: (c) => session(c).simulator }
+  const scope: SimulationScope = { path: '/sessions/:session', simulator: (c) => session(c).ownSimulator() }
   registerFaultRoutes(app, admin, scope)
   registerSimulationRoutes(app, admin, scope)
 }
