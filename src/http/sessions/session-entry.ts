@@ -1,7 +1,7 @@
 import { RestmockError } from '../../core/errors.ts'
 import { invalidSession, isSessionId } from '../../core/sessions/session.ts'
 import type { SessionRegistry } from '../../core/sessions/session-registry.ts'
-import { isAdminPath } from '../admin/admin-api.ts'
+import { ADMIN_BASE, isAdminPath } from '../admin/admin-api.ts'
 import type { CorsForOrigin } from '../cors.ts'
 import { problemResponse } from '../problem.ts'
 import { type Fetch, sentHeaders } from '../reply.ts'
@@ -29,7 +29,7 @@ export function sessionEntry(registry: SessionRegistry, corsFor: CorsForOrigin, 
     const header = headerOf(request, env, SESSION_HEADER)
     const prefixed = url.startsWith(SESSION_PREFIX, start)
     if (header === undefined && !prefixed) return next(request, env)
-    if (!prefixed && isAdminPath(pathOf(url))) return next(request, env)
+    if (!prefixed && url.startsWith(ADMIN_BASE, start) && isAdminPath(pathOf(url))) return next(request, env)
 
     let id = header
     let forwarded = request
