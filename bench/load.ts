@@ -10,7 +10,7 @@ export interface LoadSpec {
   path: string | IdPath
   method?: 'GET' | 'POST'
   body?: string
-  /** extra request headers (an Authorization header) */
+  /** extra request headers (an Authorization header, a session header) */
   headers?: Record<string, string>
   connections: number
   seconds: number

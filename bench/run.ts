@@ -19,6 +19,7 @@ import { COMMON_WORD, SEARCH_WORD, writePostsDb } from './fixture.ts'
 import { type LoadResult, type LoadSpec, pickTool, runLoad } from './load.ts'
 import { writeOpenApiFixture } from './openapi-fixture.ts'
 import { type ServerProcess, startServer } from './processes.ts'
+import { benchSessions } from './sessions.ts'
 import { formatTable, type Row } from './table.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -492,6 +493,12 @@ try {
     })
   } catch (error) {
     addFailure('OpenAPI source', '>= 0.9x', error)
+  }
+
+  try {
+    rows.push(...(await benchSessions({ db: db100k, work, quick, log })))
+  } catch (error) {
+    addFailure('sessions (100k)', 'see bench/sessions.ts', error)
   }
 
   log('in-process createMock / reset (1k records)')

@@ -32,4 +32,5 @@ export {
   type Mock,
   startMock,
 } from './library/mock-handles.ts'
+export type { MockFetch, MockSession } from './library/session-handle.ts'
 export type { MockOptions, StartOptions } from './server/options.ts'

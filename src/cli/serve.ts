@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { Argv } from 'yargs'
 import { idFieldProblem } from '../core/manifest/id-field.ts'
+import { type SessionSettings, sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
@@ -50,6 +51,9 @@ export interface ServeArgs {
   'admin-origin'?: string
   auth?: string
   'show-secrets'?: boolean
+  'session-ttl'?: string
+  'max-sessions'?: number
+  'max-session-bytes'?: string
   watch?: boolean
   id?: string
 }
@@ -155,6 +159,22 @@ export function serveOptions(yargs: Argv): Argv<ServeArgs> {
       type: 'boolean',
       describe: 'GET /__restmock lists the demo credentials of the auth block (passwords, secrets, keys)',
     })
+    .option('session-ttl', {
+      type: 'string',
+      describe:
+        'idle time after which a session (X-Restmock-Session, /__session/<id>) ends, such as 30m or 90s',
+      defaultDescription: '30m',
+    })
+    .option('max-sessions', {
+      type: 'number',
+      describe: 'most sessions at once; the least recently used ends first',
+      defaultDescription: '1000',
+    })
+    .option('max-session-bytes', {
+      type: 'string',
+      describe: 'most memory the changes of all sessions hold, such as 256MB; least recently used first',
+      defaultDescription: '256MB',
+    })
     .conflicts('in-memory', 'db') as unknown as Argv<ServeArgs>
 }
 
@@ -187,7 +207,18 @@ export function toStartOptions(args: ServeArgs, argv: readonly string[] = []): S
   }
   const idProblem = args.id === undefined ? undefined : idFieldProblem(args.id)
   if (idProblem !== undefined) throw new UsageError(`--id ${idProblem}`)
+  const sessions: SessionSettings = {}
+  if (args['session-ttl'] !== undefined) sessions.sessionTtl = args['session-ttl']
+  if (args['max-sessions'] !== undefined) sessions.maxSessions = args['max-sessions']
+  if (args['max-session-bytes'] !== undefined) sessions.maxSessionBytes = args['max-session-bytes']
+  const [sessionProblem] = sessionSettingProblems(sessions, {
+    sessionTtl: '--session-ttl',
+    maxSessions: '--max-sessions',
+    maxSessionBytes: '--max-session-bytes',
+  })
+  if (sessionProblem !== undefined) throw new UsageError(sessionProblem)
   const options: StartOptions = {
+    ...sessions,
     source: findSource(args.source),
     port: args.port,
     host: args.host,

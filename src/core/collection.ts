@@ -8,6 +8,57 @@ function valueKey(value: unknown): string | undefined {
   return undefined
 }
 
+/**
+ * How a resource's fields are indexed: a value by its key (1 and "1" meet), a many-to-many array by
+ * each of its elements, a case-insensitive unique field by its lower-cased value. Shared by every kind
+ * of collection, so that a lookup means the same whatever holds the records.
+ */
+export class IndexKeys {
+  /** many-to-many fields (arrays of ids): indexed by each element */
+  private readonly manyFields = new Set<string>()
+  /** case-insensitive unique fields: indexed by the lower-cased value */
+  private readonly foldedFields = new Set<string>()
+
+  constructor(resource: ResourceDef) {
+    for (const [name, field] of Object.entries(resource.fields ?? {})) {
+      if (field.type === 'array' && field.items?.ref !== undefined) this.manyFields.add(name)
+      if (field.unique && field.caseInsensitive === true && field.ref === undefined)
+        this.foldedFields.add(name)
+    }
+  }
+
+  /** The key a lookup of `value` in `field` uses. */
+  lookup(field: string, value: unknown): string | undefined {
+    const key = valueKey(value)
+    return key !== undefined && this.foldedFields.has(field) ? key.toLowerCase() : key
+  }
+
+  /** Index keys of a record's field: one for most fields, one per element of a many-to-many array. */
+  of(field: string, record: Rec): string | string[] | undefined {
+    const value = record[field]
+    if (this.manyFields.has(field) && Array.isArray(value)) {
+      const keys: string[] = []
+      for (const element of value) {
+        const key = valueKey(element)
+        if (key !== undefined && !keys.includes(key)) keys.push(key)
+      }
+      return keys
+    }
+    return this.lookup(field, value)
+  }
+}
+
+export function sameKeys(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b
+  return a.length === b.length && a.every((key, i) => key === b[i])
+}
+
+/** Each key of `keys` (one, several or none). */
+export function eachKey(keys: string | string[] | undefined, visit: (key: string) => void): void {
+  if (typeof keys === 'object') for (const key of keys) visit(key)
+  else if (keys !== undefined) visit(keys)
+}
+
 /** The ids holding one value, kept in collection order (re-sorted lazily when a change broke it). */
 interface Bucket {
   ids: Set<IdKey>
@@ -20,6 +71,11 @@ type FieldIndex = Map<string, Bucket>
 
 /** Write versions come from one sequence: no two states of any collection in this process share one. */
 let lastVersion = 0
+
+/** A write version no collection state in this process had before. */
+export function nextWriteVersion(): number {
+  return ++lastVersion
+}
 
 /**
  * One collection: records by id in insertion order (a Map, so GET by id is O(1) whatever the size),
@@ -39,29 +95,22 @@ export class Collection {
   /** a rollback put records back out of order: the maps are re-sorted before the next read */
   private outOfOrder = false
   private highestIntegerId = 0
-  private changed = 0
-  /** many-to-many fields (arrays of ids): indexed by each element */
-  private readonly manyFields = new Set<string>()
-  /** case-insensitive unique fields: indexed by the lower-cased value */
-  private readonly foldedFields = new Set<string>()
+  private writeVersion = 0
+  protected readonly keys: IndexKeys
 
   constructor(resource: ResourceDef, indexedFields: Iterable<string> = []) {
     this.resource = resource
+    this.keys = new IndexKeys(resource)
     for (const field of indexedFields) this.indexes.set(field, new Map())
-    for (const [name, field] of Object.entries(resource.fields ?? {})) {
-      if (field.type === 'array' && field.items?.ref !== undefined) this.manyFields.add(name)
-      if (field.unique && field.caseInsensitive === true && field.ref === undefined)
-        this.foldedFields.add(name)
-    }
   }
 
   /** Changes with every write (put, remove, restore, clear): equal versions mean the same records. */
   get version(): number {
-    return this.changed
+    return this.writeVersion
   }
 
   private touch(): void {
-    this.changed = ++lastVersion
+    this.writeVersion = nextWriteVersion()
   }
 
   get size(): number {
@@ -85,6 +134,11 @@ export class Collection {
 
   nextIntegerId(): number {
     return this.highestIntegerId + 1
+  }
+
+  /** A record's insertion sequence: its index in `all()` as long as nothing was removed. */
+  positionOf(id: unknown): number | undefined {
+    return this.sequence.get(idKey(id))
   }
 
   /** Insert or replace (keeps the position of an existing record). Returns the previous record. */
@@ -148,8 +202,7 @@ export class Collection {
    * ignoring case.
    */
   findBy(field: string, value: unknown): Rec[] {
-    const raw = valueKey(value)
-    const key = raw !== undefined && this.foldedFields.has(field) ? raw.toLowerCase() : raw
+    const key = this.keys.lookup(field, value)
     if (key === undefined) return []
     const bucket = this.index(field).get(key)
     if (bucket === undefined) return []
@@ -173,33 +226,16 @@ export class Collection {
       index = new Map()
       this.indexes.set(field, index)
       this.restoreOrder()
-      for (const [id, record] of this.byId) this.addKeys(index, this.keysOf(field, record), id)
+      for (const [id, record] of this.byId) this.addKeys(index, this.keys.of(field, record), id)
     }
     return index
   }
 
-  /** Index keys of a record's field: one for most fields, one per element of a many-to-many array. */
-  private keysOf(field: string, record: Rec): string | string[] | undefined {
-    const value = record[field]
-    if (this.manyFields.has(field) && Array.isArray(value)) {
-      const keys: string[] = []
-      for (const element of value) {
-        const key = valueKey(element)
-        if (key !== undefined && !keys.includes(key)) keys.push(key)
-      }
-      return keys
-    }
-    const key = valueKey(value)
-    return key !== undefined && this.foldedFields.has(field) ? key.toLowerCase() : key
-  }
-
   private addKeys(index: FieldIndex, keys: string | string[] | undefined, id: IdKey): void {
-    if (typeof keys === 'object') for (const key of keys) this.addToIndex(index, key, id)
-    else this.addToIndex(index, keys, id)
+    eachKey(keys, (key) => this.addToIndex(index, key, id))
   }
 
-  private addToIndex(index: FieldIndex, key: string | undefined, id: IdKey): void {
-    if (key === undefined) return
+  private addToIndex(index: FieldIndex, key: string, id: IdKey): void {
     const position = this.sequence.get(id)!
     const bucket = index.get(key)
     if (bucket === undefined) {
@@ -221,8 +257,8 @@ export class Collection {
   /** Update secondary indexes (an unchanged value keeps its place in its bucket). */
   private reindex(id: IdKey, previous: Rec | undefined, record: Rec): void {
     for (const [field, index] of this.indexes) {
-      const before = previous === undefined ? undefined : this.keysOf(field, previous)
-      const after = this.keysOf(field, record)
+      const before = previous === undefined ? undefined : this.keys.of(field, previous)
+      const after = this.keys.of(field, record)
       if (previous !== undefined && sameKeys(before, after)) continue
       removeKeys(index, before, id)
       this.addKeys(index, after, id)
@@ -230,7 +266,7 @@ export class Collection {
   }
 
   private unindex(id: IdKey, record: Rec): void {
-    for (const [field, index] of this.indexes) removeKeys(index, this.keysOf(field, record), id)
+    for (const [field, index] of this.indexes) removeKeys(index, this.keys.of(field, record), id)
   }
 
   /** After a rollback: rebuild the map in position order. */
@@ -244,14 +280,8 @@ export class Collection {
   }
 }
 
-function sameKeys(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b
-  return a.length === b.length && a.every((key, i) => key === b[i])
-}
-
 function removeKeys(index: FieldIndex, keys: string | string[] | undefined, id: IdKey): void {
-  if (typeof keys === 'object') for (const key of keys) removeFromIndex(index, key, id)
-  else if (keys !== undefined) removeFromIndex(index, keys, id)
+  eachKey(keys, (key) => removeFromIndex(index, key, id))
 }
 
 function removeFromIndex(index: FieldIndex, key: string, id: IdKey): void {

@@ -27,6 +27,10 @@ export interface EngineOptions {
   persistence: Committer
   random: Random
   now: () => Date
+  /** a ready store to serve instead of loading `initial` (a session's copy-on-write view) */
+  store?: Store
+  /** validators another engine compiled for the same manifest, reused instead of compiled again */
+  validators?: ReadonlyMap<string, RecordValidator>
 }
 
 interface PendingChange {
@@ -57,12 +61,34 @@ export class Engine {
     this.persistence = options.persistence
     this.random = options.random
     this.now = options.now
-    this.store = new Store(options.manifest)
-    this.store.load(options.initial ?? options.seed)
+    if (options.store === undefined) {
+      this.store = new Store(options.manifest)
+      this.store.load(options.initial ?? options.seed)
+    } else this.store = options.store
+    if (options.validators !== undefined) {
+      for (const [name, validator] of options.validators) this.validators.set(name, validator)
+      return
+    }
     for (const resource of Object.values(options.manifest.resources)) {
       if (resource.fields !== undefined)
         this.validators.set(resource.name, compileResourceValidator(resource, 'input'))
     }
+  }
+
+  /**
+   * An in-memory engine over `store` with this one's manifest, seed, clock and compiled validators
+   * (a session's: O(1) whatever the size of the data, as `store` is a view over the seed).
+   */
+  derive(store: Store, random: Random): Engine {
+    return new Engine({
+      manifest: this.manifest,
+      seed: this.seed,
+      persistence: IN_MEMORY,
+      random,
+      now: this.now,
+      store,
+      validators: this.validators,
+    })
   }
 
   resource(name: string): ResourceDef | undefined {

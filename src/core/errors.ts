@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'headers_too_large'
   | 'request_timeout'
+  | 'invalid_session'
 
 export interface FieldError {
   /** RFC 6901 JSON pointer into the request body, e.g. /email */

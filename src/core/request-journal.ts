@@ -21,6 +21,8 @@ export interface JournalEntry {
   simulated?: string
   /** what was sent back; absent when nothing was (a connection fault) */
   response?: JournalResponse
+  /** the session the request worked on (X-Restmock-Session or /__session/<id>); absent: the shared state */
+  session?: string
   /** approximate bytes the entry keeps alive, counted against the journal's byte limit (default 0) */
   bytes?: number
 }
@@ -49,6 +51,8 @@ export interface JournalFilter {
   path?: string
   /** exact status (`503`), a class (`5xx`), or `0` for requests a connection fault left unanswered */
   status?: string
+  /** requests of this session only */
+  session?: string
 }
 
 export const DEFAULT_JOURNAL_CAPACITY = 1000
@@ -165,6 +169,7 @@ function entryFilter(filter: JournalFilter): (entry: JournalEntry) => boolean {
   const status = filter.status?.toLowerCase()
   const statusClass = status?.endsWith('xx') ? status[0] : undefined
   return (entry) => {
+    if (filter.session !== undefined && entry.session !== filter.session) return false
     if (method !== undefined && entry.method !== method) return false
     if (pattern !== undefined && !pattern.matches(entry.path)) return false
     if (statusClass !== undefined) return String(entry.status)[0] === statusClass

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
 import type { RouteRewriter } from '../core/route-rewrites.ts'
+import { SessionRegistry } from '../core/sessions/session-registry.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { authAdmin } from './auth/auth-admin.ts'
@@ -22,6 +23,8 @@ import { resourceHint } from './resource-hint.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { rewriting } from './rewrite-hook.ts'
 import { rulesPage } from './rules-page.ts'
+import { sessionEntry } from './sessions/session-entry.ts'
+import { sessionScopes } from './sessions/session-scope.ts'
 import { type SimulationOptions, simulationHook } from './simulation/simulation-hook.ts'
 
 /**
@@ -54,12 +57,16 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
   rewrites?: RouteRewriter
   /** aborts when this app stops serving its engine (--watch serves a new app): it lets go of the engine */
   signal?: AbortSignal
+  /** the sessions (X-Restmock-Session, /__session/<id>); default: a registry with the default limits */
+  sessions?: SessionRegistry
 }
 
 /**
  * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
+ *  -1. sessions       X-Restmock-Session or /__session/<id>: the request works on that session's state,
+ *                     simulation and caches (src/http/sessions); every other request goes on untouched
  *   0. rewrites       --routes rules turn the request into one for another URL (absent when none)
  *   0b. auth server   OAuth endpoints, discovery, the login route (absent without a manifest `auth`);
  *                     then straight to step 5
@@ -83,9 +90,11 @@ export function createApp(options: AppOptions): Hono {
   const clock = options.clock ?? Date.now
   const responder = new Responder(options.cors ?? true)
   const runtime = options.runtime ?? createSimulationRuntime(engine.manifest)
-
+  const sessions = options.sessions ?? new SessionRegistry({ engine, simulator: runtime.simulator, clock })
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const auth = authHook({ engine, responder, clock, bodyLimit, logError }, options)
+  // a request on a session meets its session's engine, simulator and caches at each step below
+  const scopes = sessionScopes(responder, auth?.ownedResources)
   const hint = (path: string) => resourceHint(engine.manifest, path)
   const routes = withProblems(new Hono({ strict: false }), responder, logError, hint)
   const openapi = engine.manifest.openapiRoutes
@@ -100,6 +109,7 @@ export function createApp(options: AppOptions): Hono {
     bodyLimit,
     responder,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    scopeOf: scopes.routes,
   })
   const plain: Fetch = routes.fetch
   const fastItem =
@@ -108,7 +118,7 @@ export function createApp(options: AppOptions): Hono {
   const fast = (request: Request, env: unknown, path: string): Response | undefined => {
     if (fastItem === undefined) return undefined
     try {
-      return fastItem(request, env, path)
+      return (scopes.fastPath(env) ?? fastItem)(request, env, path)
     } catch {
       return undefined
     }
@@ -118,9 +128,11 @@ export function createApp(options: AppOptions): Hono {
   const rules = options.rewrites === undefined ? undefined : rulesPage(options.rewrites, responder)
   const staticFiles = options.staticFiles
   // a failing page (a file that cannot be read: a bug or a permission) leaves the request to the API
-  const page = (request: Request, path: string): Response | Promise<Response> | undefined => {
+  const page = (request: Request, env: unknown, path: string): Response | Promise<Response> | undefined => {
     try {
-      return staticFiles?.(request, path) ?? rules?.(request, path) ?? home(request, path)
+      return (
+        staticFiles?.(request, path) ?? rules?.(request, path) ?? (scopes.pages(env) ?? home)(request, path)
+      )
     } catch (error) {
       logError(error)
       return undefined
@@ -131,9 +143,15 @@ export function createApp(options: AppOptions): Hono {
     redactHeaders: [...(options.redactHeaders ?? []), ...(auth?.redactHeaders ?? [])],
   })
   const extend = auth === undefined ? undefined : authAdmin(auth, options.showSecrets === true)
-  const admin = adminHook({ engine, runtime, redactHeaders, clock, logError, extend }, options)
+  const admin = adminHook({ engine, runtime, sessions, redactHeaders, clock, logError, extend }, options)
   const simulation = simulationHook(
-    { simulator: runtime.simulator, basePath: engine.manifest.basePath, responder, now },
+    {
+      simulator: runtime.simulator,
+      simulatorOf: scopes.simulator,
+      basePath: engine.manifest.basePath,
+      responder,
+      now,
+    },
     options,
   )
   const simulated: Fetch = withProblems(simulation.around(plain), responder, logError, hint).fetch
@@ -161,7 +179,7 @@ export function createApp(options: AppOptions): Hono {
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
     // 2. pages
-    const answered = served === undefined ? page(request, path) : undefined
+    const answered = served === undefined ? page(request, env, path) : undefined
     if (answered !== undefined) {
       if (log === undefined) return answered
       const start = now()
@@ -178,7 +196,9 @@ export function createApp(options: AppOptions): Hono {
     })
   }
   // 0. URL rewrites (--routes): wrapped in only when there are rules
-  const first = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
+  const rewritten = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
+  // -1. sessions: the header or the /__session/<id> prefix picks the state a request works on
+  const first = sessionEntry(sessions, responder.corsFor, rewritten)
   routes.fetch = first as typeof routes.fetch
   return routes
 }

@@ -66,7 +66,7 @@ export function optionsHeaders(allow: string, c: Context, grant: boolean): Recor
     headers['access-control-allow-methods'] = allow
     headers['access-control-allow-headers'] =
       requestHeader(c, 'access-control-request-headers') ??
-      'Content-Type, Authorization, If-Match, If-None-Match, Prefer, Idempotency-Key'
+      'Content-Type, Authorization, If-Match, If-None-Match, Prefer, Idempotency-Key, X-Restmock-Session'
     headers['access-control-max-age'] = '600'
   }
   return headers

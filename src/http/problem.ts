@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   headers_too_large: 431,
   request_timeout: 408,
+  invalid_session: 400,
 }
 
 const TITLES: Record<number, string> = {

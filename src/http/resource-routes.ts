@@ -20,6 +20,14 @@ export interface ResourceRouteOptions {
   responder: Responder
   /** aborts when the app is retired: its hold on the engine (replacement listeners) is released */
   signal?: AbortSignal
+  /** the state a request works on when it is not the shared one (a session's), from the request's env */
+  scopeOf?: (env: unknown) => RouteScope | undefined
+}
+
+/** A state of its own: its engine and its Idempotency-Key cache. */
+export interface RouteScope {
+  engine: Engine
+  idempotency: IdempotencyCache
 }
 
 const COLLECTION_ALLOW = 'GET, HEAD, POST, OPTIONS'
@@ -33,23 +41,32 @@ export function registerResourceRoutes(app: Hono, options: ResourceRouteOptions)
   const idempotency = new IdempotencyCache()
   // a replayed answer must not outlive the state it describes
   engine.onReplaced(() => idempotency.clear(), options.signal)
+  const shared = { options, idempotency }
+  const scoped = (c: Context): { options: ResourceRouteOptions; idempotency: IdempotencyCache } => {
+    const scope = options.scopeOf?.(c.env)
+    if (scope === undefined) return shared
+    return { options: { ...options, engine: scope.engine }, idempotency: scope.idempotency }
+  }
 
   app.all(`${base}/:name`, (c) => {
-    const resource = resourceOrNotFound(engine, c.req.param('name'))
+    const { options, idempotency } = scoped(c)
+    const resource = resourceOrNotFound(options.engine, c.req.param('name'))
     return resource.singleton
       ? singletonRoute(c, resource, options)
       : collectionRoute(c, resource, options, idempotency)
   })
   app.all(`${base}/:name/:id`, (c) => {
-    const resource = resourceOrNotFound(engine, c.req.param('name'))
+    const { options } = scoped(c)
+    const resource = resourceOrNotFound(options.engine, c.req.param('name'))
     if (resource.singleton)
       throw new RestmockError('not_found', `${resource.name} is a singleton: use ${base}/${resource.name}`)
     return itemRoute(c, resource, c.req.param('id'), options)
   })
   app.all(`${base}/:name/:id/:child`, (c) => {
-    const parent = resourceOrNotFound(engine, c.req.param('name'))
-    const { child, scope } = nestedScope(engine, parent, c.req.param('id'), c.req.param('child'))
-    if (rowAccessOf(c) !== undefined) ownedRecord(c, parent, engine.get(parent.name, scope.parentId))
+    const { options, idempotency } = scoped(c)
+    const parent = resourceOrNotFound(options.engine, c.req.param('name'))
+    const { child, scope } = nestedScope(options.engine, parent, c.req.param('id'), c.req.param('child'))
+    if (rowAccessOf(c) !== undefined) ownedRecord(c, parent, options.engine.get(parent.name, scope.parentId))
     return collectionRoute(c, child, options, idempotency, scope)
   })
 }

@@ -29,7 +29,8 @@ function isRulesPage(request: Request, path: string): boolean {
   return path === RULES_PATH && (request.method === 'GET' || request.method === 'HEAD')
 }
 
-function withUrl(request: Request, url: string): Request {
+/** The same request (method, headers, body) for another URL. */
+export function withUrl(request: Request, url: string): Request {
   const init: RequestInit & { duplex?: 'half' } = {
     method: request.method,
     headers: request.headers,

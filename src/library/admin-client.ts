@@ -11,6 +11,7 @@ import type {
   SimulationPolicy,
   TokenRequest,
 } from './admin-types.ts'
+import { checkSessionId, type MockFetch, type MockSession, sessionHandle } from './session-handle.ts'
 
 /** Sends one request to the mock: over HTTP, or straight into an in-process app. */
 export type AdminTransport = (path: string, init: RequestInit) => Promise<Response>
@@ -20,6 +21,10 @@ export interface AdminClientOptions {
   adminToken?: string | undefined
   /** where the endpoints live: `/__restmock`, or a session's `/__restmock/sessions/<id>` */
   base?: string
+  /** the mock's root URL, for session URLs (default http://localhost, an in-process mock) */
+  origin?: string
+  /** sends any request to the mock, for sessions' fetch (default: `send` for paths, else global fetch) */
+  fetch?: MockFetch
 }
 
 /** The admin API of one mock, typed. Every method rejects with an AdminApiError when the mock answers an error. */
@@ -75,6 +80,12 @@ export interface AdminClient {
     /** a signed access token for a user (with a refresh token) or a client, without the OAuth endpoints */
     token(request: TokenRequest): Promise<IssuedTokens>
   }
+  /**
+   * A session: a private copy of the seed data for the requests that name it (made on first use;
+   * parallel test workers each take one). Throws a ConfigError for an id that is not 1 to 64 of
+   * A-Z a-z 0-9 _ . -
+   */
+  session(id: string): MockSession
 }
 
 /** A problem answered by the mock's admin API (bad fault, unknown resource, wrong token...). */
@@ -118,7 +129,12 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
   }
 
   const resourcePath = (name: string): string => `/simulation/resources/${encodeURIComponent(name)}`
-  return {
+  const origin = options.origin ?? 'http://localhost'
+  const fetchAny: MockFetch =
+    options.fetch ??
+    ((input, init) =>
+      typeof input === 'string' && input.startsWith('/') ? send(input, init ?? {}) : fetch(input, init))
+  const client: AdminClient = {
     faults: {
       add: (fault) => call('POST', '/faults', fault),
       list: () => call('GET', '/faults'),
@@ -157,7 +173,13 @@ export function adminClient(send: AdminTransport, options: AdminClientOptions = 
     auth: {
       token: (request) => call('POST', '/auth/token', request),
     },
+    session: (id) => {
+      const checked = checkSessionId(id, 'session()')
+      const scoped = adminClient(send, { ...options, base: `/__restmock/sessions/${checked}` })
+      return sessionHandle(checked, { origin, fetch: fetchAny, shared: client, scoped })
+    },
   }
+  return client
 }
 
 function queryOf(filter: RequestFilter | undefined): string {

@@ -71,6 +71,8 @@ export interface RequestFilter {
   path?: string
   /** an exact status (`503`), a class (`"5xx"`), or `0` for requests a connection fault left unanswered */
   status?: number | string
+  /** requests made in this session only (X-Restmock-Session or /__session/<id>) */
+  session?: string
 }
 
 /** A body longer than the journal keeps (64 KiB): its size and the first part of its text. */
@@ -100,6 +102,8 @@ export interface JournalEntry {
   durationMs: number
   /** what simulation did to it, such as `"latency 120ms"` or `"failure 503 (scripted)"` */
   simulated?: string
+  /** the session the request worked on; absent for the shared state */
+  session?: string
   /** what was sent back; absent when a connection fault meant nothing was */
   response?: {
     status: number

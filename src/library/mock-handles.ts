@@ -4,6 +4,7 @@ import type { MockOptions, StartOptions } from '../server/options.ts'
 import { startMock as startServer } from '../server/start-mock.ts'
 import { type AdminClient, type AdminTransport, adminClient } from './admin-client.ts'
 import { checkMockUrl, checkOptions } from './option-checks.ts'
+import type { MockFetch } from './session-handle.ts'
 
 /** A mock served over HTTP by startMock: its address, its admin API, and close(). */
 export interface Mock extends AdminClient {
@@ -46,7 +47,11 @@ export async function startMock(options: StartOptions): Promise<Mock> {
     port: options.port ?? 0,
     persist: options.persist ?? options.db !== undefined,
   })
-  const admin = adminClient(httpTransport(server.url), { adminToken: options.adminToken })
+  const admin = adminClient(httpTransport(server.url), {
+    adminToken: options.adminToken,
+    origin: server.url,
+    fetch: httpFetch(server.url),
+  })
   return {
     ...admin,
     url: server.url,
@@ -63,7 +68,7 @@ export function createMock(options: MockOptions): InProcessMock {
   const app = createMockApp(options)
   const request = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     app.request(input, init)
-  const admin = adminClient(request, { adminToken: options.adminToken })
+  const admin = adminClient(request, { adminToken: options.adminToken, fetch: request })
   return {
     ...admin,
     seed: app.seed,
@@ -84,9 +89,19 @@ export function connectMock(url: string | URL, options: ConnectOptions = {}): Ad
     if (value !== undefined && typeof value !== 'string')
       throw new ConfigError(`connectMock: options.adminToken must be a string, got ${typeof value}`, [])
   }
-  return adminClient(httpTransport(root.origin), { adminToken: options.adminToken })
+  return adminClient(httpTransport(root.origin), {
+    adminToken: options.adminToken,
+    origin: root.origin,
+    fetch: httpFetch(root.origin),
+  })
 }
 
 function httpTransport(origin: string): AdminTransport {
   return (path, init) => fetch(`${origin}${path}`, init)
+}
+
+/** fetch with paths resolved against the mock's origin. */
+function httpFetch(origin: string): MockFetch {
+  return (input, init) =>
+    fetch(typeof input === 'string' && input.startsWith('/') ? `${origin}${input}` : input, init)
 }

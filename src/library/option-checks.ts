@@ -2,6 +2,7 @@ import { ConfigError, didYouMean } from '../core/errors.ts'
 import { idFieldProblem } from '../core/manifest/id-field.ts'
 import type { Issue } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
+import { sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
 
 /** Describes what is wrong with one option value, or undefined when it is fine. */
@@ -69,6 +70,15 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
   idField: idFieldProblem,
   auth: boolean,
   showSecrets: boolean,
+  sessionTtl: (value) => sessionProblem({ sessionTtl: value as string | number }),
+  maxSessions: (value) => sessionProblem({ maxSessions: value as number }),
+  maxSessionBytes: (value) => sessionProblem({ maxSessionBytes: value as string | number }),
+}
+
+/** A session setting's problem, worded like the other checks ("must be ..."). */
+function sessionProblem(settings: Parameters<typeof sessionSettingProblems>[0]): string | undefined {
+  const [problem] = sessionSettingProblems(settings, { sessionTtl: '', maxSessions: '', maxSessionBytes: '' })
+  return problem?.trimStart()
 }
 
 const START_CHECKS: { [K in keyof Required<StartOptions>]: Check } = {

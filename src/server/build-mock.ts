@@ -9,6 +9,8 @@ import { inferManifest } from '../core/manifest/zero-config.ts'
 import { createRandom, deriveSeed } from '../core/random.ts'
 import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { prepareState } from '../core/seed.ts'
+import { sessionLimitsOf } from '../core/sessions/session-limits.ts'
+import { SessionRegistry } from '../core/sessions/session-registry.ts'
 import {
   createSimulationRuntime,
   type SimulationFlags,
@@ -144,9 +146,15 @@ export function buildMock(
       now: () => new Date(),
     })
   const { runtime } = wiring
+  const sessions = new SessionRegistry({
+    engine,
+    simulator: runtime.simulator,
+    ...sessionLimitsOf(options),
+  })
   const reset = async (): Promise<void> => {
     await engine.reset()
     runtime.reset()
+    sessions.clear()
   }
   // POST /__restmock/reset and the library's reset() are the same operation
   const retired = new AbortController()
@@ -156,6 +164,7 @@ export function buildMock(
     runtime,
     reset,
     signal: retired.signal,
+    sessions,
     ...givenOnly(options, APP_KEYS),
     ...wiring.app,
   }

@@ -1,4 +1,5 @@
 import type { RewriteRules } from '../core/route-rewrites.ts'
+import type { SessionSettings } from '../core/sessions/session-limits.ts'
 import type { SimulationFlags } from '../core/simulation/policy-levels.ts'
 import type { AdminOptions } from '../http/admin/admin-hook.ts'
 import type { AppOptions } from '../http/app.ts'
@@ -16,7 +17,8 @@ export interface MockOptions
     SimulationFlags,
     Pick<SimulationOptions, 'prefer'>,
     Pick<AdminOptions, 'admin' | 'adminToken' | 'adminOrigin'>,
-    AuthOptions {
+    AuthOptions,
+    SessionSettings {
   /** manifest (.yaml/.yml/.json), json-server db.json or OpenAPI 3.x document to serve */
   source?: string
   /** a manifest given directly: an object, or YAML/JSON text (library use; no file needed) */

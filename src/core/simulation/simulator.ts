@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   config?: SimulationConfig
   /** resource names, to find the resource of a path such as /customers/1/invoices (-> invoices) */
   resources?: readonly string[]
+  /** rate-limit counters shared with another simulator (a session's counts with the server's) */
+  limiter?: RateLimiter
 }
 
 /** Uniform draws taken per request whatever happens, so request N always sees the same numbers. */
@@ -56,7 +58,8 @@ export class Simulator {
   readonly #seed: number
   readonly #initial: SimulationConfig
   readonly #resourceNames: ReadonlySet<string>
-  readonly #limiter = new RateLimiter()
+  readonly #limiter: RateLimiter
+  readonly #ownLimiter: boolean
   readonly #listeners = new Set<() => void>()
   #random: Random
   #config: SimulationConfig
@@ -66,6 +69,8 @@ export class Simulator {
     this.#seed = options.seed
     this.#initial = options.config ?? EMPTY_CONFIG
     this.#resourceNames = new Set(options.resources ?? Object.keys(this.#initial.resources))
+    this.#limiter = options.limiter ?? new RateLimiter()
+    this.#ownLimiter = options.limiter === undefined
     this.#random = createRandom(deriveSeed(options.seed, 'simulation'))
     this.#config = this.#initial
     this.#routes = new RouteTable(this.#initial.routes)
@@ -88,6 +93,19 @@ export class Simulator {
       Object.values(resources).some((policy) => !isEmptyPolicy(policy)) ||
       this.#faults.size > 0
     )
+  }
+
+  /**
+   * A simulator of its own for `purpose` (a session): the configured policy, no scripted faults, its
+   * own random stream, and this one's rate-limit counters (limits are per client, not per session).
+   */
+  fork(purpose: string): Simulator {
+    return new Simulator({
+      seed: deriveSeed(this.#seed, purpose),
+      config: this.#initial,
+      resources: [...this.#resourceNames],
+      limiter: this.#limiter,
+    })
   }
 
   /** Called after every change of policy or scripted faults; returns an unsubscribe function. */
@@ -211,7 +229,8 @@ export class Simulator {
   #replace(config: SimulationConfig): void {
     this.#config = config
     if (this.#routes.routes !== config.routes) this.#routes = new RouteTable(config.routes)
-    this.#limiter.clear()
+    // shared counters belong to the simulator that made them
+    if (this.#ownLimiter) this.#limiter.clear()
     this.#changed()
   }
 

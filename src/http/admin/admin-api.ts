@@ -2,7 +2,9 @@ import type { Context, Hono } from 'hono'
 import type { Engine } from '../../core/engine.ts'
 import { RestmockError } from '../../core/errors.ts'
 import type { Issue } from '../../core/manifest/model.ts'
+import type { SessionRegistry } from '../../core/sessions/session-registry.ts'
 import type { SimulationRuntime } from '../../core/simulation/policy-levels.ts'
+import type { Simulator } from '../../core/simulation/simulator.ts'
 import { optionsHeaders } from '../cors.ts'
 import type { Responder } from '../reply.ts'
 
@@ -22,6 +24,8 @@ export interface AdminContext {
   reset(): Promise<void>
   /** admin endpoints and info contributed by a peer (auth) */
   extend?: AdminExtension | undefined
+  /** the sessions, under /__restmock/sessions (absent: no such endpoints) */
+  sessions?: SessionRegistry
 }
 
 /** What a peer of the admin API adds to it: routes, and a section of `GET /__restmock`. */
@@ -31,6 +35,18 @@ export interface AdminExtension {
   info(): Record<string, unknown>
   /** lines added to the endpoint list of `GET /__restmock` */
   endpoints: readonly string[]
+}
+
+/** Whose scripted faults and simulation a group of admin routes changes, and under which path. */
+export interface SimulationScope {
+  /** below /__restmock: '' for the server's own, '/sessions/:session' for a session's */
+  path: string
+  simulator(c: Context): Simulator
+}
+
+/** The server's own simulator, at /__restmock/faults and /__restmock/simulation. */
+export function sharedScope(admin: AdminContext): SimulationScope {
+  return { path: '', simulator: () => admin.runtime.simulator }
 }
 
 export const ADMIN_BASE = '/__restmock'

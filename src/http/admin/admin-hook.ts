@@ -3,6 +3,7 @@ import { ConfigError, RestmockError } from '../../core/errors.ts'
 import { adminCorsForOrigin } from '../cors.ts'
 import { problemResponse, toRestmockError } from '../problem.ts'
 import { type Fetch, Responder } from '../reply.ts'
+import { registerSessionRoutes } from '../sessions/session-routes.ts'
 import { ADMIN_BASE, type AdminContext, isAdminPath } from './admin-api.ts'
 import { type AdminAccess, guardAdmin } from './admin-guard.ts'
 import { type DocsAssets, registerDocsRoutes } from './docs-routes.ts'
@@ -23,7 +24,7 @@ export interface AdminOptions extends AdminAccess {
 
 /** What the admin API works on, handed in by the app. */
 export interface AdminDependencies
-  extends Pick<AdminContext, 'engine' | 'runtime' | 'redactHeaders' | 'clock' | 'extend'> {
+  extends Pick<AdminContext, 'engine' | 'runtime' | 'sessions' | 'redactHeaders' | 'clock' | 'extend'> {
   /** where unexpected errors in admin handlers are reported */
   logError: (error: unknown) => void
 }
@@ -60,6 +61,7 @@ export function adminHook(dependencies: AdminDependencies, options: AdminOptions
       redactHeaders: dependencies.redactHeaders,
       clock: dependencies.clock,
       extend: dependencies.extend,
+      ...(dependencies.sessions === undefined ? {} : { sessions: dependencies.sessions }),
       reset:
         options.reset ??
         (async () => {
@@ -137,5 +139,6 @@ function createAdminApp(
   registerRequestRoutes(app, admin)
   registerDocsRoutes(app, admin, docsAssets)
   admin.extend?.routes(app, admin)
+  if (admin.sessions !== undefined) registerSessionRoutes(app, admin, admin.sessions)
   return app
 }

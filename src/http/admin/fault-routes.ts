@@ -2,20 +2,24 @@ import type { Hono } from 'hono'
 import { RestmockError } from '../../core/errors.ts'
 import { type ScriptedFault, validateScriptedFault } from '../../core/simulation/scripted-faults.ts'
 import { readJsonObject } from '../body.ts'
-import type { AdminContext } from './admin-api.ts'
-import { ADMIN_BASE, adminRoute, invalidAdminBody, NO_CONTENT, param } from './admin-api.ts'
+import type { AdminContext, SimulationScope } from './admin-api.ts'
+import { ADMIN_BASE, adminRoute, invalidAdminBody, NO_CONTENT, param, sharedScope } from './admin-api.ts'
 
-/** Scripted faults: `{ method, path, status | fault | delay, times, after }`. */
-export function registerFaultRoutes(app: Hono, admin: AdminContext): void {
-  const { simulator } = admin.runtime
+/** Scripted faults: `{ method, path, status | fault | delay, times, after }` (the server's, or a session's). */
+export function registerFaultRoutes(
+  app: Hono,
+  admin: AdminContext,
+  scope: SimulationScope = sharedScope(admin),
+): void {
   const basePath = admin.engine.manifest.basePath
 
   adminRoute(
     app,
-    '/faults',
+    `${scope.path}/faults`,
     {
-      GET: () => ({ body: simulator.listFaults().map(describeFault) }),
+      GET: (c) => ({ body: scope.simulator(c).listFaults().map(describeFault) }),
       POST: async (c) => {
+        const simulator = scope.simulator(c)
         const body = await readJsonObject(c, admin.bodyLimit)
         const { spec, issues } = validateScriptedFault(body)
         if (spec === undefined) throw invalidAdminBody(issues)
@@ -23,11 +27,11 @@ export function registerFaultRoutes(app: Hono, admin: AdminContext): void {
         return {
           status: 201,
           body: describeFault(fault),
-          headers: { location: `${ADMIN_BASE}/faults/${fault.id}` },
+          headers: { location: `${c.req.path.replace(/\/+$/, '')}/${fault.id}` },
         }
       },
-      DELETE: () => {
-        simulator.clearFaults()
+      DELETE: (c) => {
+        scope.simulator(c).clearFaults()
         return NO_CONTENT
       },
     },
@@ -36,16 +40,19 @@ export function registerFaultRoutes(app: Hono, admin: AdminContext): void {
 
   adminRoute(
     app,
-    '/faults/:id',
+    `${scope.path}/faults/:id`,
     {
       GET: (c) => {
         const id = Number(param(c, 'id'))
-        const fault = simulator.listFaults().find((candidate) => candidate.id === id)
+        const fault = scope
+          .simulator(c)
+          .listFaults()
+          .find((candidate) => candidate.id === id)
         if (fault === undefined) throw noSuchFault(param(c, 'id'))
         return { body: describeFault(fault) }
       },
       DELETE: (c) => {
-        if (!simulator.removeFault(Number(param(c, 'id')))) throw noSuchFault(param(c, 'id'))
+        if (!scope.simulator(c).removeFault(Number(param(c, 'id')))) throw noSuchFault(param(c, 'id'))
         return NO_CONTENT
       },
     },

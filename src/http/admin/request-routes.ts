@@ -5,7 +5,7 @@ import { describeEntry } from '../journal/journal-view.ts'
 import type { AdminContext } from './admin-api.ts'
 import { adminRoute, NO_CONTENT } from './admin-api.ts'
 
-const FILTERS = ['method', 'path', 'status'] as const
+const FILTERS = ['method', 'path', 'status', 'session'] as const
 
 /** The request journal: `GET /requests?method=POST&path=/orders&status=5xx` -> `{ count, requests }`. */
 export function registerRequestRoutes(app: Hono, admin: AdminContext): void {

@@ -4,27 +4,35 @@ import { describeConfig, describePolicy } from '../../core/simulation/policy-lev
 import { validateRoutes } from '../../core/simulation/routes.ts'
 import { validateSimulation } from '../../core/simulation/validate-policy.ts'
 import { readJsonObject } from '../body.ts'
-import type { AdminContext } from './admin-api.ts'
-import { adminRoute, invalidAdminBody, param } from './admin-api.ts'
+import type { AdminContext, SimulationScope } from './admin-api.ts'
+import { adminRoute, invalidAdminBody, param, sharedScope } from './admin-api.ts'
 
-/** GET/PUT of each simulation level at runtime; `{}` clears a level, DELETE clears them all. */
-export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
-  const { simulator } = admin.runtime
+/**
+ * GET/PUT of each simulation level at runtime (the server's, or a session's); `{}` clears a level,
+ * DELETE clears them all.
+ */
+export function registerSimulationRoutes(
+  app: Hono,
+  admin: AdminContext,
+  scope: SimulationScope = sharedScope(admin),
+): void {
   const resourceNames = Object.keys(admin.engine.manifest.resources)
 
   adminRoute(
     app,
-    '/simulation',
+    `${scope.path}/simulation`,
     {
-      GET: () => ({ body: describePolicy(simulator.config.global) }),
+      GET: (c) => ({ body: describePolicy(scope.simulator(c).config.global) }),
       PUT: async (c) => {
+        const simulator = scope.simulator(c)
         const body = await readJsonObject(c, admin.bodyLimit)
         const { policy, issues } = validateSimulation(body, '')
         if (policy === undefined) throw invalidAdminBody(issues)
         simulator.setGlobal(policy)
         return { body: describePolicy(policy) }
       },
-      DELETE: () => {
+      DELETE: (c) => {
+        const simulator = scope.simulator(c)
         simulator.clearPolicies()
         return { body: describeConfig(simulator.config) }
       },
@@ -34,13 +42,14 @@ export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
 
   adminRoute(
     app,
-    '/simulation/resources/:name',
+    `${scope.path}/simulation/resources/:name`,
     {
       GET: (c) => {
         const name = resourceName(param(c, 'name'), resourceNames)
-        return { body: describePolicy(simulator.config.resources[name] ?? {}) }
+        return { body: describePolicy(scope.simulator(c).config.resources[name] ?? {}) }
       },
       PUT: async (c) => {
+        const simulator = scope.simulator(c)
         const name = resourceName(param(c, 'name'), resourceNames)
         const body = await readJsonObject(c, admin.bodyLimit)
         const { policy, issues } = validateSimulation(body, '')
@@ -54,10 +63,11 @@ export function registerSimulationRoutes(app: Hono, admin: AdminContext): void {
 
   adminRoute(
     app,
-    '/simulation/routes',
+    `${scope.path}/simulation/routes`,
     {
-      GET: () => ({ body: describeConfig(simulator.config).routes }),
+      GET: (c) => ({ body: describeConfig(scope.simulator(c).config).routes }),
       PUT: async (c) => {
+        const simulator = scope.simulator(c)
         const body = await readJsonObject(c, admin.bodyLimit)
         const { routes, issues } = validateRoutes(body, '', resourceNames)
         if (routes === undefined) throw invalidAdminBody(issues)

@@ -4,6 +4,7 @@ import { createRandom, deriveSeed } from '../../core/random.ts'
 import { prepareState } from '../../core/seed.ts'
 import { describeConfig } from '../../core/simulation/policy-levels.ts'
 import { readJsonObject } from '../body.ts'
+import { SESSION_ENDPOINTS } from '../sessions/session-routes.ts'
 import type { AdminContext } from './admin-api.ts'
 import { ADMIN_BASE, adminRoute, invalidAdminBody, NO_CONTENT } from './admin-api.ts'
 
@@ -20,6 +21,7 @@ const ENDPOINTS = [
   'GET /__restmock/health',
   'GET /__restmock/openapi.json',
   'GET /__restmock/docs',
+  ...SESSION_ENDPOINTS,
 ]
 
 /** Info, health, reset and whole-state snapshot/restore. */
@@ -76,6 +78,8 @@ export function registerStateRoutes(app: Hono, admin: AdminContext): void {
     {
       POST: async () => {
         await admin.reset()
+        // sessions start from the seed, not from the shared state, but a full reset ends them too
+        admin.sessions?.clear()
         return NO_CONTENT
       },
     },

@@ -6,6 +6,7 @@ import type {
 } from '../../core/request-journal.ts'
 import { sentHeaders, sentText } from '../reply.ts'
 import { headerOf, incomingOf, queryStringOf, rememberedBody, simulationNoteOf } from '../request.ts'
+import { sessionOf } from '../sessions/session-env.ts'
 
 export interface JournalingOptions {
   journal: RequestJournal
@@ -65,6 +66,8 @@ export function journalRecorder(options: JournalingOptions): (finished: Finished
       bytes += bodyBytes
     }
     if (note !== undefined) entry.simulated = note.simulated
+    const session = sessionOf(env)
+    if (session !== undefined) entry.session = session.id
     let unread: ReadableStream<Uint8Array> | undefined
     if (note?.noResponse !== true) {
       const text = sentText(response)

@@ -43,6 +43,7 @@ export function describeEntry(entry: JournalEntry, redact: ReadonlySet<string>):
     durationMs,
     simulated,
     response,
+    session,
   } = entry
   const described: Record<string, unknown> = {
     id,
@@ -56,6 +57,7 @@ export function describeEntry(entry: JournalEntry, redact: ReadonlySet<string>):
   described.status = status
   described.durationMs = durationMs
   if (simulated !== undefined) described.simulated = simulated
+  if (session !== undefined) described.session = session
   if (response !== undefined) {
     const answer: Record<string, unknown> = { status, headers: redacted(response.headers, redact) }
     if (response.body !== null)

@@ -10,6 +10,8 @@ import { actOutFault, failureResponse, type Sleep } from './connection-faults.ts
 
 export interface SimulationMiddlewareOptions {
   simulator: Simulator
+  /** the simulator of a request that has one of its own (a session's), from the request's env */
+  simulatorOf?: (env: unknown) => Simulator | undefined
   basePath: string
   /** for the CORS headers of simulated answers */
   responder: Responder
@@ -69,7 +71,8 @@ async function simulateRequest(c: Context, next: Next, options: SimulationMiddle
     ...(ip === undefined ? {} : { ip }),
     ...(overrides === undefined ? {} : { overrides }),
   }
-  const decision = options.simulator.decide(request, options.now())
+  const simulator = options.simulatorOf?.(c.env) ?? options.simulator
+  const decision = simulator.decide(request, options.now())
   const note = { simulated: describeDecision(decision), noResponse: false }
   if (note.simulated !== '') setSimulationNote(c.req.raw, note)
   if (decision.latencyMs > 0) await options.sleep(decision.latencyMs, c.req.raw.signal)

@@ -14,7 +14,7 @@ export interface SimulationOptions {
 /** What simulation works with, handed in by the app. */
 export type SimulationDependencies = Pick<
   SimulationMiddlewareOptions,
-  'simulator' | 'basePath' | 'responder' | 'now'
+  'simulator' | 'simulatorOf' | 'basePath' | 'responder' | 'now'
 >
 
 /** Simulation as the app's dispatcher sees it. */
@@ -41,16 +41,21 @@ export function simulationHook(
   const honorPrefer = options.prefer ?? true
   const simulate = simulationMiddleware({
     simulator,
+    ...(dependencies.simulatorOf === undefined ? {} : { simulatorOf: dependencies.simulatorOf }),
     basePath: dependencies.basePath,
     responder: dependencies.responder,
     honorPrefer,
     sleep: options.sleep ?? timerSleep,
     now: dependencies.now,
   })
+  const which = dependencies.simulatorOf
+  // the simulator a request meets: its session's when it has one
+  const active =
+    which === undefined ? () => simulator.active : (env: unknown) => (which(env) ?? simulator).active
   return {
     applies: honorPrefer
-      ? (request, env) => simulator.active || requestMayOverride(request, env)
-      : () => simulator.active,
+      ? (request, env) => active(env) || requestMayOverride(request, env)
+      : (_request, env) => active(env),
     around(handle) {
       const app = new Hono({ strict: false })
       app.use(simulate)

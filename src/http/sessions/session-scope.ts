@@ -1,0 +1,60 @@
+import type { Engine } from '../../core/engine.ts'
+import type { Simulator } from '../../core/simulation/simulator.ts'
+import { homePages, type PageHook } from '../home-page.ts'
+import { IdempotencyCache } from '../idempotency.ts'
+import { type FastPath, itemFastPath } from '../item-fast-path.ts'
+import type { Responder } from '../reply.ts'
+import type { RouteScope } from '../resource-routes.ts'
+import { sessionOf } from './session-env.ts'
+
+/** Idempotency-Keys a session remembers (each session has its own keys, like its own state). */
+const SESSION_IDEMPOTENCY = { maxEntries: 100, maxBytes: 1024 * 1024 }
+
+/** What the app's steps use instead of the shared state's when a request works on a session. */
+export interface SessionScopes {
+  /** the session's engine and Idempotency-Key cache */
+  routes(env: unknown): RouteScope | undefined
+  /** GET by id without the router, over the session's state */
+  fastPath(env: unknown): FastPath | undefined
+  /** the home page and `<basePath>/db` of the session's state */
+  pages(env: unknown): PageHook | undefined
+  /** the session's scripted faults and simulation policy */
+  simulator(env: unknown): Simulator | undefined
+}
+
+interface Scoped {
+  routes: RouteScope
+  fastPath: FastPath
+  pages: PageHook
+}
+
+/**
+ * Per-session counterparts of the app's engine-bound pieces, made on a session's first request and
+ * kept per engine: a session reset brings a new engine, and with it fresh ones (an Idempotency-Key
+ * must not replay an answer about a state that was reset).
+ */
+export function sessionScopes(responder: Responder, ownedResources?: ReadonlySet<string>): SessionScopes {
+  const scoped = new WeakMap<Engine, Scoped>()
+  const of = (env: unknown): Scoped | undefined => {
+    const session = sessionOf(env)
+    if (session === undefined) return undefined
+    const { engine } = session
+    let found = scoped.get(engine)
+    if (found === undefined) {
+      found = {
+        routes: { engine, idempotency: new IdempotencyCache(SESSION_IDEMPOTENCY) },
+        // rows owned by users are read through the routes, which check the owner
+        fastPath: itemFastPath(engine, responder, ownedResources),
+        pages: homePages(engine, responder),
+      }
+      scoped.set(engine, found)
+    }
+    return found
+  }
+  return {
+    routes: (env) => of(env)?.routes,
+    fastPath: (env) => of(env)?.fastPath,
+    pages: (env) => of(env)?.pages,
+    simulator: (env) => sessionOf(env)?.simulator,
+  }
+}
