@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import type { Faker } from '@faker-js/faker'
 import { ConfigError } from '../core/errors.ts'
@@ -23,9 +23,25 @@ import { loadFakerSync, MANIFEST_CHECKS } from './seed-generation.ts'
 /** OpenAPI documents already read with their external `$ref`s merged in, by absolute path. */
 export type OpenApiDocuments = ReadonlyMap<string, PlainObject>
 
-/** Whether a file's text may hold an OpenAPI document or a manifest naming one (cheap: no parse). */
+const START_BYTES = 8192
+
+/** Whether a file's start may hold an OpenAPI document or a manifest naming one (cheap: no parse). */
 function mentionsOpenApi(text: string): boolean {
-  return /(?:^|[{,\s])["']?(?:openapi|swagger)["']?\s*:/m.test(text.slice(0, 8192))
+  return /(?:^|[{,\s])["']?(?:openapi|swagger)["']?\s*:/m.test(text.slice(0, START_BYTES))
+}
+
+/** The first few kilobytes of a file as text ('' when it cannot be read: the loader says why). */
+function fileStart(path: string): string {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const buffer = Buffer.alloc(START_BYTES)
+    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, START_BYTES, 0))
+  } catch {
+    return ''
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 /**
@@ -38,13 +54,14 @@ export async function preloadOpenApi(source: string | undefined): Promise<OpenAp
   const documents = new Map<string, PlainObject>()
   if (source === undefined) return documents
   const absolute = resolve(source)
+  // a look at the start first: a large db.json is not read twice
+  if (!mentionsOpenApi(fileStart(absolute))) return documents
   let text: string
   try {
     text = readFileSync(absolute, 'utf8')
   } catch {
     return documents
   }
-  if (!mentionsOpenApi(text)) return documents
   const value = await parseDocumentText(text, source)
   if (isOpenApiLike(value)) {
     documents.set(absolute, await bundleDocument(absolute, value))

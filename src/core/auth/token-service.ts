@@ -1,18 +1,15 @@
-import {
-  base64url,
-  type CryptoKey,
-  calculateJwkThumbprint,
-  errors,
-  exportJWK,
-  generateKeyPair,
-  importPKCS8,
-  type JWK,
-  type JWTPayload,
-  jwtVerify,
-  SignJWT,
-} from 'jose'
+import type { CryptoKey, JWK, JWTPayload } from 'jose'
 import type { Caller, Credentials } from './access-policy.ts'
 import type { AuthConfig } from './auth-config.ts'
+
+type Jose = typeof import('jose')
+let loadedJose: Jose | undefined
+
+/** jose loads with the first token: a mock without auth does not hold it in memory */
+async function jose(): Promise<Jose> {
+  loadedJose ??= await import('jose')
+  return loadedJose
+}
 
 /** Who a token is for, and what it may do. */
 export interface TokenSubject {
@@ -131,7 +128,7 @@ export class TokenService {
     this.verified.delete(token)
     const keys = await this.signingKeys()
     try {
-      const { payload } = await jwtVerify(token, keys.verify, {
+      const { payload } = await (await jose()).jwtVerify(token, keys.verify, {
         algorithms: [this.algorithm],
         currentDate: new Date(this.clock()),
         clockTolerance: this.config.tokens.leeway,
@@ -163,6 +160,7 @@ export class TokenService {
     typ: string,
     keys: SigningKeys,
   ): Promise<string> {
+    const { SignJWT } = await jose()
     return new SignJWT(payload)
       .setProtectedHeader({ alg: this.algorithm, kid: keys.kid, typ })
       .setSubject(sub)
@@ -180,7 +178,7 @@ export class TokenService {
   ): Promise<{ payload: JWTPayload } | { detail: string }> {
     const keys = await this.signingKeys()
     try {
-      const { payload } = await jwtVerify(token, keys.verify, {
+      const { payload } = await (await jose()).jwtVerify(token, keys.verify, {
         algorithms: [this.algorithm],
         typ,
         currentDate: new Date(this.clock()),
@@ -217,6 +215,9 @@ function callerOf(payload: JWTPayload): Caller {
 }
 
 function rejection(error: unknown, what: string): string {
+  // reached from a failed verification, which loaded jose
+  const errors = loadedJose?.errors
+  if (errors === undefined) return `the ${what} cannot be checked`
   if (error instanceof errors.JWTExpired) return `the ${what} has expired`
   if (error instanceof errors.JWSSignatureVerificationFailed)
     return `the ${what}'s signature does not match (tampered, or signed by another key)`
@@ -228,6 +229,7 @@ function rejection(error: unknown, what: string): string {
 }
 
 async function makeKeys(algorithm: 'HS256' | 'RS256', key: string | undefined): Promise<SigningKeys> {
+  const { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, importPKCS8 } = await jose()
   if (algorithm === 'HS256') {
     const secret =
       key === undefined

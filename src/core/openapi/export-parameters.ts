@@ -1,29 +1,11 @@
 import type { FieldDef, FieldType, Manifest, ResourceDef } from '../manifest/model.ts'
 import { singular } from '../manifest/zero-config.ts'
 import { embedNames, expandNames } from '../query/embed.ts'
-import { isStrict } from '../query/parse-query.ts'
+import { isStrict, LIST_CONTROL_PARAMS } from '../query/parse-query.ts'
 import { idSchema, type JsonObject } from './export-schemas.ts'
 
 /** Query parameters a list reads itself; a field of the same name cannot be filtered by equality. */
-const CONTROL_PARAMS: ReadonlySet<string> = new Set([
-  'q',
-  '_sort',
-  '_order',
-  '_page',
-  '_per_page',
-  '_limit',
-  '_start',
-  '_end',
-  '_embed',
-  '_expand',
-  '_fields',
-  '_where',
-  '_',
-  'callback',
-  '_delay',
-  '_status',
-  '_fault',
-])
+const CONTROL_PARAMS: ReadonlySet<string> = LIST_CONTROL_PARAMS
 
 /** The name of the object parameter holding the operator filters (it never appears in a URL itself). */
 export const FILTERS_PARAM = '_filters'

@@ -24,6 +24,8 @@ const IGNORED: ReadonlySet<string> = new Set(['_', 'callback', '_delay', '_statu
 const PAGING_PARAMS = ['_page', '_per_page', '_limit', '_start', '_end'] as const
 const LIST_PARAMS = ['q', '_sort', '_order', ...PAGING_PARAMS, '_embed', '_expand', '_fields', '_where']
 const LIST_PARAM_SET: ReadonlySet<string> = new Set(LIST_PARAMS)
+/** Every query parameter a list reads itself or ignores: a field of one of these names cannot be filtered. */
+export const LIST_CONTROL_PARAMS: ReadonlySet<string> = new Set([...LIST_PARAMS, ...IGNORED])
 const NONE: readonly string[] = []
 const AS_STORED: ItemQuery = { fields: undefined, embed: [], expand: [] }
 /** More parameters than any real client sends; past it a query is refused before anything is compiled. */
