@@ -138,3 +138,32 @@ describe('library: mock.session(id)', () => {
     )
   })
 })
+
+test('auth holds inside a session: owned rows, 401 without a token, by header or by URL prefix', async () => {
+  const mock = await startMock({
+    source: fileURLToPath(new URL('../../seeds/auth-demo.yaml', import.meta.url)),
+  })
+  running.push(mock)
+  const ada = (await mock.auth.token({ user: 'ada' })).access_token
+  const bob = (await mock.auth.token({ user: 'bob' })).access_token
+  const session = mock.session('auth-1')
+  const as = (token: string) => ({ ...session.headers, authorization: `Bearer ${token}` })
+  const created = await fetch(`${mock.url}/api/notes`, {
+    method: 'POST',
+    headers: { ...as(ada), 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'only mine' }),
+  })
+  assert.equal(created.status, 201)
+  const note = (await created.json()) as { id: number; ownerId: string }
+  assert.equal(note.ownerId, 'ada', 'the owner comes from the token')
+  assert.equal((await fetch(`${mock.url}/api/notes/${note.id}`, { headers: as(ada) })).status, 200)
+  assert.equal((await fetch(`${mock.url}/api/notes/${note.id}`, { headers: as(bob) })).status, 404)
+  const prefixed = `${session.url}/api/notes/${note.id}`
+  assert.equal((await fetch(prefixed)).status, 401, 'the prefix does not get past auth')
+  assert.equal((await fetch(prefixed, { headers: { authorization: `Bearer ${bob}` } })).status, 404)
+  assert.equal(
+    (await fetch(`${mock.url}/api/notes/${note.id}`, { headers: { authorization: `Bearer ${ada}` } })).status,
+    404,
+    'the shared state never saw it',
+  )
+})
