@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { tempDir } from '../support/cli-helpers.ts'
+import { saveAtomically, until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
 import { type RunningCli, serveCli } from '../support/running-cli.ts'
 
@@ -14,23 +15,6 @@ const DB = { posts: [{ id: 1, title: 'first' }] }
 async function stop(cli: RunningCli): Promise<void> {
   cli.child.kill('SIGINT')
   assert.equal((await cli.exited).code, 0)
-}
-
-/** Save as editors do: write a temporary file, then rename it over the original. */
-async function saveAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`
-  await writeFile(temporary, content)
-  await rename(temporary, path)
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 async function titles(url: string, resource = 'posts'): Promise<string[]> {

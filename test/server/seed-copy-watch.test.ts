@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict'
-import { rename, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { startMock } from '../../src/index.ts'
 import { tempDir } from '../support/cli-helpers.ts'
+import { saveAtomically, until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
-
-async function until(
-  what: string,
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
-async function save(path: string, value: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, JSON.stringify(value))
-  await rename(`${path}.tmp`, path)
-}
 
 const ORIGINAL = { posts: [{ id: 1, title: 'original' }], tags: [{ id: 1, label: 'kept' }] }
 
@@ -39,7 +23,7 @@ test('a resource only the seed copy has stays served after a hand edit, as after
   try {
     const loads = (): number => lines.filter((line) => /changed on disk/.test(line)).length
     // the user deletes tags from the db.json by hand: the seed copy still has them
-    await save(db, { posts: [{ id: 1, title: 'edited' }] })
+    await saveAtomically(db, { posts: [{ id: 1, title: 'edited' }] })
     await until('the edit to load', () => loads() === 1)
     const tags = await fetch(`${mock.url}/tags`)
     assert.equal(tags.status, 200, 'still a resource (the seed has it)')

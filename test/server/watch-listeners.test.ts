@@ -5,19 +5,8 @@ import { test } from 'node:test'
 import type { Engine } from '../../src/core/engine.ts'
 import { startMock } from '../../src/server/start-mock.ts'
 import { tempDir } from '../support/cli-helpers.ts'
+import { until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
-
-async function until(
-  what: string,
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 /** The engine's replacement listeners (private: counted here to prove that retired apps let go). */
 function listenerCount(engine: Engine): number {

@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict'
-import { rename, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { startMock } from '../../src/index.ts'
 import { tempDir } from '../support/cli-helpers.ts'
-
-async function until(
-  what: string,
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
-async function save(path: string, value: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, typeof value === 'string' ? value : JSON.stringify(value))
-  await rename(`${path}.tmp`, path)
-}
+import { saveAtomically, until } from '../support/file-edits.ts'
 
 test('watch: an edited routes file applies at once (GET /__rules shows it); a broken one keeps the rules', async (t) => {
   const lines: string[] = []
@@ -35,18 +19,18 @@ test('watch: an edited routes file applies at once (GET /__rules shows it); a br
     assert.equal((await fetch(`${mock.url}/api/posts/1`)).status, 200)
     const reloaded = (): number => lines.filter((line) => /routes reloaded/.test(line)).length
 
-    await save(routes, { '/v2/*': '/$1' })
+    await saveAtomically(routes, { '/v2/*': '/$1' })
     await until('the reload', () => reloaded() === 1)
     assert.deepEqual(await (await fetch(`${mock.url}/__rules`)).json(), { '/v2/*': '/$1' })
     assert.equal((await fetch(`${mock.url}/v2/posts/1`)).status, 200)
     assert.equal((await fetch(`${mock.url}/api/posts/1`)).status, 404)
 
-    await save(routes, '{ "/v3/*": ')
+    await saveAtomically(routes, '{ "/v3/*": ')
     await until('the problem report', () => lines.some((line) => /not reloaded, still using/.test(line)))
     assert.match(lines.find((line) => /not reloaded/.test(line))!, /routes\.json/)
     assert.equal((await fetch(`${mock.url}/v2/posts/1`)).status, 200, 'the previous rules still apply')
 
-    await save(routes, { '/v3/*': '/$1' })
+    await saveAtomically(routes, { '/v3/*': '/$1' })
     await until('the next reload', () => reloaded() === 2)
     assert.equal((await fetch(`${mock.url}/v3/posts/1`)).status, 200)
     // the data was not touched by routes reloads
@@ -65,7 +49,7 @@ test('without watching, the routes file is read once', async (t) => {
   await writeFile(routes, JSON.stringify({ '/api/*': '/$1' }))
   const mock = await startMock({ source: db, routes, watch: false })
   try {
-    await save(routes, { '/v2/*': '/$1' })
+    await saveAtomically(routes, { '/v2/*': '/$1' })
     assert.deepEqual(await (await fetch(`${mock.url}/__rules`)).json(), { '/api/*': '/$1' })
   } finally {
     await mock.close()

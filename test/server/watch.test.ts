@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -8,20 +8,8 @@ import { inferManifest } from '../../src/core/manifest/zero-config.ts'
 import { createRandom } from '../../src/core/random.ts'
 import { prepareState } from '../../src/core/seed.ts'
 import { startMock } from '../../src/index.ts'
+import { saveAtomically, until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
-
-async function saveAtomically(path: string, content: string): Promise<void> {
-  await writeFile(`${path}.tmp`, content)
-  await rename(`${path}.tmp`, path)
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 const WITH_TAGS = 'resources:\n  posts: {}\n  tags: {}\n'
 const WITHOUT_TAGS = 'resources:\n  posts: {}\n'
