@@ -22,8 +22,11 @@ describe('restmock with an OpenAPI document', () => {
       assert.match(out, /GET \/api\/v3\/pet\/\{petId\}\s+stateful: resource pet/)
       assert.match(out, /GET \/api\/v3\/store\/inventory\s+stateless: the example of its response/)
       assert.match(out, /GET \/api\/v3\/user\/logout\s+stateless: status only/)
-      assert.match(out, /petstore_auth: Authorization: Bearer <any token>/)
-      assert.match(out, /api_key: api_key: <any key>/)
+      assert.match(
+        out,
+        /petstore_auth: Authorization: Bearer demo-token \(or a token from POST \/__restmock\/oauth\/token/,
+      )
+      assert.match(out, /api_key: api_key: demo-api-key/)
     } finally {
       cli.child.kill('SIGTERM')
       await cli.exited

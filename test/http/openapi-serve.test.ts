@@ -9,8 +9,9 @@ const fixture = (name: string): string =>
 
 describe('serving the Petstore 3.0 document', () => {
   const mock = () => createMock({ source: fixture('petstore.yaml'), seed: 1 })
-  // addPet and updatePet declare petstore_auth (oauth2), getInventory an api_key header
-  const bearer = { authorization: 'Bearer any-token' }
+  // addPet and updatePet declare petstore_auth (oauth2), getInventory an api_key header: the schemes
+  // map onto the auth simulation, with demo credentials
+  const bearer = { authorization: 'Bearer demo-token' }
 
   test('operations declaring security need a well-formed credential of that kind (401 otherwise)', async () => {
     const app = mock()
@@ -22,6 +23,26 @@ describe('serving the Petstore 3.0 document', () => {
     const bad = { authorization: 'Basic abc' }
     await expectProblem(await app.request('/api/v3/pet', json('POST', {}, bad)), 401, 'unauthenticated')
     assert.equal((await app.request('/api/v3/pet/1')).status, 200)
+  })
+
+  test('the security schemes are the auth simulation: demo credentials, real tokens, unknown ones refused', async () => {
+    const app = mock()
+    const pet = { name: 'Rex', photoUrls: [] }
+    const unknown = await app.request('/api/v3/pet', json('POST', pet, { authorization: 'Bearer made-up' }))
+    await expectProblem(unknown, 401, 'unauthenticated')
+    assert.match(unknown.headers.get('www-authenticate') ?? '', /error="invalid_token"/)
+    assert.equal((await app.request('/api/v3/pet', json('POST', pet, bearer))).status, 200)
+    // the OAuth 2 scheme is the token endpoint: the demo client gets a JWT that the resource accepts
+    const issued = await app.request('/__restmock/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret',
+    })
+    assert.equal(issued.status, 200)
+    const { access_token: token, scope } = (await issued.json()) as { access_token: string; scope: string }
+    assert.deepEqual(scope.split(' ').sort(), ['read:pets', 'write:pets'])
+    const withJwt = { authorization: `Bearer ${token}` }
+    assert.equal((await app.request('/api/v3/pet', json('POST', pet, withJwt))).status, 200)
   })
 
   test('pets are a stateful resource: create, read, update, delete', async () => {
@@ -37,9 +58,13 @@ describe('serving the Petstore 3.0 document', () => {
     const read = await app.request(`/api/v3/pet/${pet.id}`)
     assert.equal(read.status, 200)
     assert.equal(((await read.json()) as { name: string }).name, 'Rex')
-    const patched = await app.request(`/api/v3/pet/${pet.id}`, json('PATCH', { status: 'sold' }))
+    // every write to a resource whose writes declare security needs a credential, PATCH included
+    const unsigned = await app.request(`/api/v3/pet/${pet.id}`, json('PATCH', { status: 'sold' }))
+    await expectProblem(unsigned, 401, 'unauthenticated')
+    const patched = await app.request(`/api/v3/pet/${pet.id}`, json('PATCH', { status: 'sold' }, bearer))
     assert.equal(((await patched.json()) as { status: string }).status, 'sold')
-    assert.equal((await app.request(`/api/v3/pet/${pet.id}`, { method: 'DELETE' })).status, 204)
+    const deleted = await app.request(`/api/v3/pet/${pet.id}`, { method: 'DELETE', headers: bearer })
+    assert.equal(deleted.status, 204)
     await expectProblem(await app.request(`/api/v3/pet/${pet.id}`), 404, 'not_found')
   })
 

@@ -9,6 +9,7 @@ import type { SchemaContext } from './import-schema.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
 import type { ResourceShape } from './response-shapes.ts'
 import { schemaIssues } from './schema-issues.ts'
+import { importedAuth } from './security-auth.ts'
 import { credentialHint, type SecurityAlternatives, securityOf } from './security-rules.ts'
 import { type StatelessOperation, statelessOperation } from './stateless-operations.ts'
 
@@ -87,6 +88,13 @@ export function importOpenApi(document: PlainObject, source: string): ImportedDo
   }
   if (Object.keys(routes).length > 0) manifest.routes = routes
   manifest.resources = Object.fromEntries(resources.map((resource) => [resource.name, resource.definition]))
+  // the document's security schemes, as the auth simulation with demo credentials
+  const security = importedAuth(document, refs, resources, operations)
+  if (security !== undefined) {
+    manifest.auth = security.auth
+    for (const [name, rule] of security.resources)
+      (manifest.resources as Record<string, PlainObject>)[name]!.auth = rule
+  }
   const data: Record<string, PlainObject[]> = {}
   for (const resource of resources) {
     if (resource.examples.length > 0)
@@ -194,7 +202,10 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
     const security = securityOf(operation, imported.context.refs.document, imported.context.refs)
     for (const rule of (security ?? []).flat())
       if (!credentials.some((c) => c.scheme === rule.scheme))
-        credentials.push({ scheme: rule.scheme, hint: credentialHint(rule) })
+        credentials.push({
+          scheme: rule.scheme,
+          hint: credentialHint(rule, isPlainObject(imported.manifest.auth)),
+        })
     if (resource !== undefined) {
       listing.push({ method: operation.method, path: operation.path, servedBy: `resource ${resource}` })
       const served = imported.resources.find((r) => r.name === resource)!

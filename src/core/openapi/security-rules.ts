@@ -1,6 +1,7 @@
 import { isPlainObject, type PlainObject } from '../manifest/reporter.ts'
 import type { DocumentRefs } from './document-refs.ts'
 import type { DocumentOperation } from './openapi-paths.ts'
+import { DEMO_CREDENTIALS } from './security-auth.ts'
 
 /** One credential a security scheme asks for. */
 export interface CredentialRule {
@@ -65,8 +66,15 @@ function credentialRule(name: string, scheme: unknown): CredentialRule | undefin
   return undefined
 }
 
-/** How a client satisfies a credential rule, for the startup listing and 401 details. */
-export function credentialHint(rule: CredentialRule): string {
+/**
+ * How a client satisfies a credential rule, for the startup listing and 401 details. With `auth` (the
+ * schemes mapped onto the auth simulation) bearer tokens and header keys are the demo credentials.
+ */
+export function credentialHint(rule: CredentialRule, auth = false): string {
+  if (rule.kind === 'bearer' && auth)
+    return `Authorization: Bearer ${DEMO_CREDENTIALS.token} (or a token from POST /__restmock/oauth/token: client ${DEMO_CREDENTIALS.client}/${DEMO_CREDENTIALS.secret}, user ${DEMO_CREDENTIALS.user}/${DEMO_CREDENTIALS.password})`
+  if (rule.kind === 'apiKey' && rule.in === 'header' && auth)
+    return `${rule.name}: ${DEMO_CREDENTIALS.apiKey}`
   if (rule.kind === 'bearer') return 'Authorization: Bearer <any token>'
   if (rule.kind === 'basic') return 'Authorization: Basic <base64 of any user:password>'
   if (rule.in === 'query') return `?${rule.name}=<any key>`
