@@ -15,7 +15,9 @@ export function checkCredentials(c: Context, security: SecurityAlternatives | un
   if (security === undefined) return
   if (security.some((rules) => rules.every((rule) => present(c, rule)))) return
   const first = security[0]!
-  const wanted = security.map((rules) => rules.map((rule) => credentialHint(rule)).join(' and ')).join(', or ')
+  const wanted = security
+    .map((rules) => rules.map((rule) => credentialHint(rule)).join(' and '))
+    .join(', or ')
   const kind = first.find((rule) => rule.kind !== 'apiKey')?.kind
   const headers: Record<string, string> =
     kind === 'basic'

@@ -58,6 +58,18 @@ describe('OpenAPI import: Petstore 3.0', () => {
     assert.equal(fieldsOf(imported.manifest, 'order').petId?.ref, 'pet')
   })
 
+  test('the security schemes become an auth block with demo credentials, and resource rules', () => {
+    const auth = imported.manifest.auth as PlainObject
+    const every = ['write:pets', 'read:pets']
+    assert.deepEqual(auth.apiKeys, { header: 'api_key', keys: { 'demo-api-key': { scopes: every } } })
+    assert.deepEqual(auth.bearer, { tokens: { 'demo-token': { scopes: every } } })
+    assert.deepEqual(auth.clients, { 'demo-client': { secret: 'demo-secret', scopes: every } })
+    assert.deepEqual(auth.users, { demo: { password: 'demo', scopes: every } })
+    const resources = imported.manifest.resources as Record<string, PlainObject>
+    // addPet and updatePet ask for petstore_auth with both scopes; reading a pet asks nothing
+    assert.deepEqual(resources.pet!.auth, { write: ['write:pets', 'read:pets'] })
+  })
+
   test('the manifest passes the manifest validator', () => {
     const manifest = validateManifest(imported.manifest)
     assert.equal(manifest.resources.pet?.id, 'integer')

@@ -64,7 +64,8 @@ export function importedAuth(
       const scopes = operation === undefined ? undefined : requiredScopes(operation, document, schemes)
       if (scopes === undefined) continue
       const kind = operation!.method === 'GET' || operation!.method === 'HEAD' ? 'read' : 'write'
-      const set = (needs[kind] ??= new Set())
+      const set = needs[kind] ?? new Set<string>()
+      needs[kind] = set
       for (const scope of scopes) set.add(scope)
     }
     const rule: PlainObject = {}
