@@ -14,7 +14,8 @@ type PagingName = keyof ResourceShape['paging']
 
 /**
  * Resource routes answering as the OpenAPI document declares (registered before them): a create
- * declared `200` answers 200, a list declared as an envelope answers that envelope with its paging
+ * declared `200` answers 200, a delete declared `200` answers 200 (with the deleted record when that
+ * answer has a body), a list declared as an envelope answers that envelope with its paging
  * fields filled, and the document's own paging parameters (`page`, `limit`, `offset`) drive paging.
  */
 export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOptions): void {
@@ -29,6 +30,23 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
         // the route already answered: Hono keeps c.res, so the new answer replaces it there
         if (response.status === 201)
           c.res = new Response(response.body, { status: createStatus, headers: response.headers })
+      })
+    }
+    const deleteStatus = shape.deleteStatus
+    if (deleteStatus !== undefined) {
+      app.delete(`${path}/:id`, async (c, next) => {
+        // the record as it was, when the declared answer has a body
+        const before =
+          shape.deleteAnswersRecord === true
+            ? await options.forward(new Request(c.req.url, { headers: c.req.raw.headers }), c.env)
+            : undefined
+        await next()
+        const response = c.res
+        if (response.status !== 204) return
+        const body = before?.status === 200 ? await before.text() : null
+        const headers = new Headers(response.headers)
+        if (body !== null) headers.set('content-type', 'application/json; charset=utf-8')
+        c.res = new Response(body, { status: deleteStatus, headers })
       })
     }
     if (shape.envelope === undefined && Object.keys(shape.paging).length === 0) continue

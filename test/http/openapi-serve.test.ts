@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { createMock, startMock } from '../../src/index.ts'
+import { tempDir } from '../support/cli-helpers.ts'
 import { expectProblem, json } from '../support/helpers.ts'
 
 const fixture = (name: string): string =>
@@ -63,8 +66,10 @@ describe('serving the Petstore 3.0 document', () => {
     await expectProblem(unsigned, 401, 'unauthenticated')
     const patched = await app.request(`/api/v3/pet/${pet.id}`, json('PATCH', { status: 'sold' }, bearer))
     assert.equal(((await patched.json()) as { status: string }).status, 'sold')
+    // the document declares 200 (no body) for deletePet
     const deleted = await app.request(`/api/v3/pet/${pet.id}`, { method: 'DELETE', headers: bearer })
-    assert.equal(deleted.status, 204)
+    assert.equal(deleted.status, 200)
+    assert.equal(await deleted.text(), '')
     await expectProblem(await app.request(`/api/v3/pet/${pet.id}`), 404, 'not_found')
   })
 
@@ -233,4 +238,41 @@ describe('serving other documents', () => {
     assert.equal(tree.status, 200)
     assert.equal(typeof ((await tree.json()) as { label: unknown }).label, 'string')
   })
+})
+
+test('a delete declared 200 with a body answers 200 and the deleted record', async () => {
+  const dir = await tempDir()
+  const source = join(dir, 'notes.yaml')
+  await writeFile(
+    source,
+    `openapi: 3.1.0
+info: { title: Notes, version: "1" }
+paths:
+  /notes:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: "#/components/schemas/Note" } } } }
+      responses: { "201": { description: created } }
+  /notes/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses: { "200": { description: one, content: { application/json: { schema: { $ref: "#/components/schemas/Note" } } } } }
+    delete:
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses: { "200": { description: the deleted note, content: { application/json: { schema: { $ref: "#/components/schemas/Note" } } } } }
+components:
+  schemas:
+    Note:
+      type: object
+      properties: { id: { type: integer, readOnly: true }, text: { type: string } }
+`,
+  )
+  const app = createMock({ source })
+  const created = (await (await app.request('/notes', json('POST', { text: 'keep me' }))).json()) as {
+    id: number
+  }
+  const deleted = await app.request(`/notes/${created.id}`, { method: 'DELETE' })
+  assert.equal(deleted.status, 200)
+  assert.deepEqual(await deleted.json(), { id: created.id, text: 'keep me' })
+  await expectProblem(await app.request(`/notes/${created.id}`), 404, 'not_found')
+  await expectProblem(await app.request(`/notes/${created.id}`, { method: 'DELETE' }), 404, 'not_found')
 })

@@ -22,6 +22,10 @@ export interface ResourceShape {
   resource: string
   /** the declared success status of the create when it is not 201 (200 for the Petstore) */
   createStatus?: number
+  /** the declared success status of a delete when it is not 204 (200 for the Petstore's deletePet) */
+  deleteStatus?: number
+  /** that answer declares a body: the deleted record is sent */
+  deleteAnswersRecord?: boolean
   envelope?: ListEnvelope
   /** the document's own paging query parameters, by restmock parameter (`_page: page`, `_limit: limit`) */
   paging: Partial<Record<'_page' | '_limit' | '_start', string>>
@@ -47,11 +51,18 @@ export function resourceShape(
   list: DocumentOperation | undefined,
   create: DocumentOperation | undefined,
   context: SchemaContext,
+  remove?: DocumentOperation,
 ): ResourceShape | undefined {
   const shape: ResourceShape = { resource, paging: {} }
   const createStatus = create === undefined ? undefined : successResponses(create, context.refs)[0]?.status
   if (createStatus !== undefined && createStatus !== 201 && createStatus !== 204)
     shape.createStatus = createStatus
+  const deleted = remove === undefined ? undefined : successResponses(remove, context.refs)[0]
+  if (deleted !== undefined && deleted.status !== 204) {
+    shape.deleteStatus = deleted.status
+    if (isPlainObject(deleted.response.content) && Object.keys(deleted.response.content).length > 0)
+      shape.deleteAnswersRecord = true
+  }
   if (list !== undefined) {
     const envelope = listEnvelope(list, context)
     if (envelope !== undefined) shape.envelope = envelope
@@ -63,7 +74,10 @@ export function resourceShape(
     }
   }
   const declared =
-    shape.createStatus !== undefined || shape.envelope !== undefined || Object.keys(shape.paging).length > 0
+    shape.createStatus !== undefined ||
+    shape.deleteStatus !== undefined ||
+    shape.envelope !== undefined ||
+    Object.keys(shape.paging).length > 0
   return declared ? shape : undefined
 }
 
