@@ -25,7 +25,11 @@ export function openApiListing(manifest: Manifest): string[] {
   }
   const credentials = manifest.openapiRoutes?.credentials ?? []
   if (credentials.length > 0) {
-    lines.push('  credentials the document asks for (any well-formed one is accepted):')
+    lines.push(
+      manifest.auth === undefined
+        ? '  credentials the document asks for (any well-formed one is accepted):'
+        : '  credentials the document asks for:',
+    )
     for (const { scheme, hint } of credentials) lines.push(`    ${scheme}: ${hint}`)
   }
   return lines

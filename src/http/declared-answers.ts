@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import type { ListEnvelope, ResourceShape } from '../core/openapi/response-shapes.ts'
+import { coerceProperties } from './parameter-values.ts'
 import type { Responder } from './reply.ts'
 
 export interface DeclaredAnswerOptions {
@@ -11,6 +12,9 @@ export interface DeclaredAnswerOptions {
 }
 
 type PagingName = keyof ResourceShape['paging']
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded$/i
+const MULTIPART_TYPE = /^multipart\/form-data$/i
 
 /**
  * Resource routes answering as the OpenAPI document declares (registered before them): a create
@@ -31,6 +35,29 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
         if (response.status === 201)
           c.res = new Response(response.body, { status: createStatus, headers: response.headers })
       })
+    }
+    const formSchema = shape.formSchema
+    if (formSchema !== undefined) {
+      // a form body (as the document declares for the create) is read as the JSON object it stands for
+      const asJson = async (c: Context, next: () => Promise<void>) => {
+        const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim()
+        if (!FORM_TYPE.test(type) && !MULTIPART_TYPE.test(type)) return next()
+        const value: Record<string, unknown> = {}
+        if (FORM_TYPE.test(type))
+          Object.assign(value, Object.fromEntries(new URLSearchParams(await c.req.text())))
+        else
+          for (const [key, entry] of (await c.req.formData()).entries())
+            value[key] = typeof entry === 'string' ? entry : entry.name
+        const headers = new Headers(c.req.raw.headers)
+        headers.set('content-type', 'application/json')
+        headers.delete('content-length')
+        const body = JSON.stringify(coerceProperties(value, formSchema))
+        const request = new Request(c.req.url, { method: c.req.method, headers, body })
+        c.res = await options.forward(request, c.env)
+        return c.res
+      }
+      app.post(path, asJson)
+      app.on(['PUT', 'PATCH'], `${path}/:id`, asJson)
     }
     const deleteStatus = shape.deleteStatus
     if (deleteStatus !== undefined) {

@@ -154,6 +154,36 @@ describe('serving the Petstore 3.0 document', () => {
     await expectProblem(bad, 422, 'validation_failed')
   })
 
+  test('a form body on a resource route (addPet declares one) creates the record, values read by the schema', async () => {
+    const app = mock()
+    const form = { 'content-type': 'application/x-www-form-urlencoded', ...bearer }
+    const created = await app.request('/api/v3/pet', {
+      method: 'POST',
+      headers: form,
+      body: 'name=Rex&photoUrls=a.png&status=sold',
+    })
+    assert.equal(created.status, 200, await created.clone().text())
+    const pet = (await created.json()) as { id: number; name: string; photoUrls: string[]; status: string }
+    assert.equal(pet.name, 'Rex')
+    assert.deepEqual(pet.photoUrls, ['a.png'])
+    assert.equal(pet.status, 'sold')
+    const multipart = new FormData()
+    multipart.set('name', 'Tom')
+    multipart.set('photoUrls', 'b.png')
+    const viaMultipart = await app.request('/api/v3/pet', {
+      method: 'POST',
+      headers: bearer,
+      body: multipart,
+    })
+    assert.equal(viaMultipart.status, 200, await viaMultipart.clone().text())
+    const bad = await app.request('/api/v3/pet', {
+      method: 'POST',
+      headers: form,
+      body: 'name=Rex&status=lost',
+    })
+    await expectProblem(bad, 422, 'validation_failed')
+  })
+
   test('--base-path (the basePath option) overrides the server URL, for resources and operations', async () => {
     const app = createMock({ source: fixture('petstore.yaml'), seed: 1, basePath: '/v9' })
     assert.equal((await app.request('/v9/pet/1')).status, 200)

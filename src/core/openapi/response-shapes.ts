@@ -1,6 +1,6 @@
 import { isPlainObject } from '../manifest/reporter.ts'
 import { type JsonSchema, jsonSchemaOf, mergeAllOf, type SchemaContext } from './import-schema.ts'
-import { type DocumentOperation, successResponses, successSchema } from './openapi-paths.ts'
+import { type DocumentOperation, requestBodyOf, successResponses, successSchema } from './openapi-paths.ts'
 
 /** What a paging field of a list envelope holds, judged by its name. */
 export type EnvelopeRole = 'total' | 'page' | 'limit' | 'pages' | 'offset' | 'next' | 'prev' | 'hasMore'
@@ -26,6 +26,8 @@ export interface ResourceShape {
   deleteStatus?: number
   /** that answer declares a body: the deleted record is sent */
   deleteAnswersRecord?: boolean
+  /** the create accepts a form (urlencoded or multipart): its schema, to read the form's text values */
+  formSchema?: JsonSchema
   envelope?: ListEnvelope
   /** the document's own paging query parameters, by restmock parameter (`_page: page`, `_limit: limit`) */
   paging: Partial<Record<'_page' | '_limit' | '_start', string>>
@@ -57,6 +59,8 @@ export function resourceShape(
   const createStatus = create === undefined ? undefined : successResponses(create, context.refs)[0]?.status
   if (createStatus !== undefined && createStatus !== 201 && createStatus !== 204)
     shape.createStatus = createStatus
+  const form = create === undefined ? undefined : formBodySchema(create, context)
+  if (form !== undefined) shape.formSchema = form
   const deleted = remove === undefined ? undefined : successResponses(remove, context.refs)[0]
   if (deleted !== undefined && deleted.status !== 204) {
     shape.deleteStatus = deleted.status
@@ -76,6 +80,7 @@ export function resourceShape(
   const declared =
     shape.createStatus !== undefined ||
     shape.deleteStatus !== undefined ||
+    shape.formSchema !== undefined ||
     shape.envelope !== undefined ||
     Object.keys(shape.paging).length > 0
   return declared ? shape : undefined
@@ -109,4 +114,17 @@ function typeOf(schema: JsonSchema): string | undefined {
   if (typeof type === 'string') return type
   if (Array.isArray(type)) return type.find((t) => t !== 'null') as string | undefined
   return schema.items !== undefined ? 'array' : undefined
+}
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+
+/** The schema of a form body the operation declares (urlencoded or multipart), if it declares one. */
+function formBodySchema(operation: DocumentOperation, context: SchemaContext): JsonSchema | undefined {
+  const body = requestBodyOf(operation, context.refs)
+  const content = isPlainObject(body?.content) ? body.content : {}
+  for (const [type, media] of Object.entries(content)) {
+    if (!FORM_TYPES.test(type) || !isPlainObject(media)) continue
+    return mergeAllOf(jsonSchemaOf(media.schema ?? {}, context, { direction: 'request' }))
+  }
+  return undefined
 }
