@@ -101,7 +101,13 @@ export function createApp(options: AppOptions): Hono {
   if (openapi !== undefined) {
     const base = { basePath: engine.manifest.basePath, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }
     const forward = (request: Request, env: unknown) => plain(request, env)
-    registerOpenApiRoutes(routes, { ...base, routes: openapi, responder, forward })
+    registerOpenApiRoutes(routes, {
+      ...base,
+      routes: openapi,
+      responder,
+      forward,
+      ...(auth === undefined ? {} : { authCheck: auth.check }),
+    })
     registerDeclaredAnswers(routes, { ...base, shapes: openapi.shapes, responder, forward })
   }
   registerResourceRoutes(routes, {

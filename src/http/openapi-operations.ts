@@ -18,6 +18,12 @@ export interface OpenApiRouteOptions {
   responder: Responder
   /** hands a request on to the resource routes (a document path the engine serves under another path) */
   forward: (request: Request, env: unknown) => Response | Promise<Response>
+  /** the auth simulation's verdict on a request that needs `scopes` (present when the manifest has auth) */
+  authCheck?: (
+    request: Request,
+    env: unknown,
+    scopes: readonly string[],
+  ) => Promise<RestmockError | undefined>
 }
 
 interface CompiledParameter {
@@ -130,7 +136,10 @@ function operationHandler(
   const generate = operation.answerSchema === undefined ? undefined : options.routes.generate
   let generated = false
   return async (c, params) => {
-    checkCredentials(c, operation.security)
+    if (operation.authScopes !== undefined && options.authCheck !== undefined) {
+      const refused = await options.authCheck(c.req.raw, c.env, operation.authScopes)
+      if (refused !== undefined) throw refused
+    } else checkCredentials(c, operation.security)
     checkParameters(c, parameters, names, params)
     if (operation.body !== undefined) {
       const body = await readBody(c, operation, options.bodyLimit)

@@ -15,7 +15,9 @@ describe('restmock with an OpenAPI document', () => {
     const cli = await serveCli([fixture('petstore.yaml'), '--port', '0', '--in-memory', '--quiet'], dir)
     try {
       await new Promise((resolve) => setImmediate(resolve))
-      const response = await fetch(`${cli.url}/api/v3/store/inventory`, { headers: { api_key: 'k' } })
+      const response = await fetch(`${cli.url}/api/v3/store/inventory`, {
+        headers: { api_key: 'demo-api-key' },
+      })
       assert.equal(response.status, 200)
       const out = cli.stdout()
       assert.match(out, /operations \(19\) from the OpenAPI document:/)
@@ -48,7 +50,7 @@ describe('restmock with an OpenAPI document', () => {
     assert.match(direct.stdout, /valid OpenAPI document, 3 resources, 2 seed records/)
     const cli = await serveCli([out, '--port', '0', '--in-memory'], dir)
     try {
-      const key = { headers: { api_key: 'k' } }
+      const key = { headers: { api_key: 'demo-api-key' } }
       assert.equal((await fetch(`${cli.url}/api/v3/store/inventory`, key)).status, 200)
       assert.equal((await fetch(`${cli.url}/api/v3/store/order/10`)).status, 200)
     } finally {

@@ -104,11 +104,21 @@ describe('serving the Petstore 3.0 document', () => {
 
   test('a stateless operation answers its example', async () => {
     const app = mock()
-    const response = await app.request('/api/v3/store/inventory', { headers: { api_key: 'k' } })
+    const response = await app.request('/api/v3/store/inventory', { headers: { api_key: 'demo-api-key' } })
     assert.equal(response.status, 200)
     assert.deepEqual(await response.json(), { available: 7, pending: 2, sold: 11 })
     const login = await app.request('/api/v3/user/login?username=a&password=b')
     assert.equal(await login.json(), 'logged in user session:1234567890')
+  })
+
+  test('a stateless operation checks its credential with the auth simulation too', async () => {
+    const app = mock()
+    const inventory = (headers: Record<string, string>) => app.request('/api/v3/store/inventory', { headers })
+    await expectProblem(await inventory({}), 401, 'unauthenticated')
+    await expectProblem(await inventory({ api_key: 'made-up' }), 401, 'unauthenticated')
+    assert.equal((await inventory({ api_key: 'demo-api-key' })).status, 200)
+    // getInventory's alternative is the API key alone: a token for the OAuth scheme is a credential too
+    assert.equal((await inventory(bearer)).status, 200)
   })
 
   test('literal paths win over the item route: /pet/findByStatus is not pet "findByStatus"', async () => {
@@ -195,7 +205,7 @@ describe('serving the Petstore 3.0 document', () => {
   test('the admin API and simulation work as on a manifest', async () => {
     const app = mock()
     const failed = await app.request('/api/v3/store/inventory', {
-      headers: { prefer: 'status=503', api_key: 'k' },
+      headers: { prefer: 'status=503', api_key: 'demo-api-key' },
     })
     assert.equal(failed.status, 503)
     const info = await app.request('/__restmock')

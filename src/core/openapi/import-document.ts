@@ -9,7 +9,7 @@ import type { SchemaContext } from './import-schema.ts'
 import { type DocumentOperation, documentOperations } from './openapi-paths.ts'
 import type { ResourceShape } from './response-shapes.ts'
 import { schemaIssues } from './schema-issues.ts'
-import { importedAuth } from './security-auth.ts'
+import { type ImportedAuth, importedAuth } from './security-auth.ts'
 import { credentialHint, type SecurityAlternatives, securityOf } from './security-rules.ts'
 import { type StatelessOperation, statelessOperation } from './stateless-operations.ts'
 
@@ -22,6 +22,8 @@ export interface ImportedDocument {
   resources: ImportedResource[]
   operations: DocumentOperation[]
   context: SchemaContext
+  /** the document's security schemes as the auth simulation (undefined: none maps) */
+  auth?: ImportedAuth
 }
 
 /** How each operation of a document is served. */
@@ -100,7 +102,9 @@ export function importOpenApi(document: PlainObject, source: string): ImportedDo
     if (resource.examples.length > 0)
       data[resource.name] = resource.examples.map((e) => storedExample(resource, e))
   }
-  return { manifest, data, resources, operations, context }
+  const result: ImportedDocument = { manifest, data, resources, operations, context }
+  if (security !== undefined) result.auth = security
+  return result
 }
 
 /** The engine's path for a document path of a resource: /store/order/{orderId} -> /order/:id. */
@@ -215,6 +219,8 @@ export function openApiRoutes(imported: ImportedDocument, served: ReadonlySet<st
     }
     const stateless = statelessOperation(operation, imported.context)
     if (security !== undefined) stateless.security = security
+    const authScopes = imported.auth?.scopesOf(operation)
+    if (authScopes !== undefined) stateless.authScopes = authScopes
     operations.push(stateless)
     const servedBy =
       stateless.answer.body !== undefined

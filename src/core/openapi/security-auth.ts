@@ -19,6 +19,8 @@ type Scheme = { kind: 'apiKey'; header: string } | { kind: 'bearer' } | { kind: 
 export interface ImportedAuth {
   auth: PlainObject
   resources: Map<string, PlainObject>
+  /** the scopes an operation needs from the auth simulation; undefined: open, or a scheme that does not map */
+  scopesOf(operation: DocumentOperation): string[] | undefined
 }
 
 /**
@@ -73,7 +75,7 @@ export function importedAuth(
     if (needs.write !== undefined) rule.write = [...needs.write]
     if (Object.keys(rule).length > 0) rules.set(resource.name, rule)
   }
-  return { auth, resources: rules }
+  return { auth, resources: rules, scopesOf: (operation) => requiredScopes(operation, document, schemes) }
 }
 
 function mapped(raw: unknown): Scheme | undefined {

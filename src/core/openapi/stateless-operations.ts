@@ -50,6 +50,8 @@ export interface StatelessOperation {
   answerSchema?: JsonSchema
   /** the credentials the operation requires (any one alternative) */
   security?: SecurityAlternatives
+  /** its schemes map onto the auth simulation: a credential it accepts, holding these scopes */
+  authScopes?: string[]
 }
 
 /** What restmock makes of an operation the engine does not serve (before answers are generated). */

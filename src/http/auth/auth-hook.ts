@@ -52,6 +52,8 @@ export interface AuthHook {
   fetch: Fetch
   /** `api` behind the credential checks (itself when checks are off) */
   guard(api: PathHandler): PathHandler
+  /** The 401 or 403 for a request that must carry a credential holding `scopes`; undefined: it may pass. */
+  check(request: Request, env: unknown, scopes: readonly string[]): Promise<RestmockError | undefined>
   /** collections whose plain GET by id must not take the fast path (owned rows are checked in the routes) */
   ownedResources: ReadonlySet<string>
   /** header names the journal and log must redact (the API key header) */
@@ -110,9 +112,16 @@ export function authHook(dependencies: AuthDependencies, options: AuthOptions): 
       return pass(request, env, path, rule, credentials)
     }
   }
+  const check = async (request: Request, env: unknown, scopes: readonly string[]) => {
+    if (!enabled) return undefined
+    const credentials = await reader.read((name) => headerOf(request, env, name))
+    const verdict = authorize({ scopes, required: true, user: false }, credentials)
+    return verdict instanceof RestmockError ? verdict : undefined
+  }
   return {
     config,
     tokens,
+    check,
     owns: authServerPaths(server),
     fetch: app.fetch,
     guard,
