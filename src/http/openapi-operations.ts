@@ -89,10 +89,11 @@ export function registerOpenApiRoutes(app: Hono, options: OpenApiRouteOptions): 
     app.all(`${key}/*`, handler)
   }
   for (const { from, to } of options.routes.aliases) {
-    const forward = (c: Context) => {
+    const forward = async (c: Context) => {
       const url = new URL(c.req.url)
       url.pathname = `${basePath}${to}${url.pathname.slice(basePath.length + from.length)}`
-      return options.forward(new Request(url, c.req.raw), c.env)
+      const response = await options.forward(new Request(url, c.req.raw), c.env)
+      return underDocumentPath(response, `${basePath}${to}`, `${basePath}${from}`)
     }
     app.all(`${basePath}${from}`, forward)
     app.all(`${basePath}${from}/*`, forward)
@@ -282,4 +283,17 @@ async function readBody(
     'unsupported_media_type',
     `send the body as ${declared.join(' or ')} (got ${contentType === undefined ? 'no Content-Type' : `"${contentType}"`})`,
   )
+}
+
+/** The answer of a resource reached by its document path: `Location` and `Link` name that path too. */
+function underDocumentPath(response: Response, enginePath: string, documentPath: string): Response {
+  const location = response.headers.get('location')
+  const link = response.headers.get('link')
+  const moved = (value: string) => value.split(enginePath).join(documentPath)
+  if ((location === null || !location.includes(enginePath)) && (link === null || !link.includes(enginePath)))
+    return response
+  const headers = new Headers(response.headers)
+  if (location !== null) headers.set('location', moved(location))
+  if (link !== null) headers.set('link', moved(link))
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }

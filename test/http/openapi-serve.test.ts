@@ -98,6 +98,11 @@ describe('serving the Petstore 3.0 document', () => {
     assert.equal(order.status, 200)
     assert.deepEqual(await order.json(), { id: 10, quantity: 7, status: 'approved' })
     assert.equal((await app.request('/api/v3/order/10')).status, 200)
+    // created under the document path: Location names that path, and it reads back
+    const placed = await app.request('/api/v3/store/order', json('POST', { quantity: 2, status: 'placed' }))
+    const location = placed.headers.get('location') ?? ''
+    assert.match(location, /^\/api\/v3\/store\/order\/\d+$/)
+    assert.equal((await app.request(location)).status, 200)
     const user = await app.request('/api/v3/user/theUser')
     assert.equal(((await user.json()) as { firstName: string }).firstName, 'John')
   })
