@@ -13,6 +13,9 @@ export interface DeclaredAnswerOptions {
 
 type PagingName = keyof ResourceShape['paging']
 
+/** Answers already in the declared shape (a forwarded request's, seen again by the original's middleware). */
+const shaped = new WeakSet<Response>()
+
 const FORM_TYPE = /^application\/x-www-form-urlencoded$/i
 const MULTIPART_TYPE = /^multipart\/form-data$/i
 
@@ -27,13 +30,30 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
   for (const shape of options.shapes) {
     const path = `${options.basePath}/${shape.resource}`
     const createStatus = shape.createStatus
-    if (createStatus !== undefined) {
+    const createAnswer = shape.createAnswer
+    if (createStatus !== undefined || createAnswer !== undefined) {
       app.post(path, async (c, next) => {
         await next()
         const response = c.res
+        // a form body was forwarded as JSON, and that request's answer was shaped already
+        if (response.status !== 201 || shaped.has(response)) return
         // the route already answered: Hono keeps c.res, so the new answer replaces it there
-        if (response.status === 201)
-          c.res = new Response(response.body, { status: createStatus, headers: response.headers })
+        const status = createStatus ?? 201
+        if (createAnswer === undefined) {
+          c.res = new Response(response.body, { status, headers: response.headers })
+          shaped.add(c.res)
+          return
+        }
+        const record = (await response.json()) as Record<string, unknown>
+        const answer: Record<string, unknown> = {}
+        for (const name of createAnswer.properties) {
+          if (name === createAnswer.wrapper) answer[name] = record
+          else if (Object.hasOwn(record, name)) answer[name] = record[name]
+        }
+        const headers = new Headers(response.headers)
+        headers.delete('content-length')
+        c.res = new Response(JSON.stringify(answer), { status, headers })
+        shaped.add(c.res)
       })
     }
     const formSchema = shape.formSchema

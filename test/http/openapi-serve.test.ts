@@ -321,3 +321,60 @@ components:
   await expectProblem(await app.request(`/notes/${created.id}`), 404, 'not_found')
   await expectProblem(await app.request(`/notes/${created.id}`, { method: 'DELETE' }), 404, 'not_found')
 })
+
+test('a create declaring another answer than the record answers that shape, filled from the stored record', async () => {
+  const dir = await tempDir()
+  const source = join(dir, 'shop.yaml')
+  await writeFile(
+    source,
+    `openapi: 3.1.0
+info: { title: Shop, version: "1" }
+paths:
+  /things:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: "#/components/schemas/Thing" } } } }
+      responses:
+        "201":
+          description: wrapped
+          content: { application/json: { schema: { type: object, properties: { data: { $ref: "#/components/schemas/Thing" }, ok: { type: boolean } } } } }
+  /things/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses: { "200": { description: one, content: { application/json: { schema: { $ref: "#/components/schemas/Thing" } } } } }
+  /orders:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: "#/components/schemas/Order" } } } }
+      responses:
+        "201":
+          description: a receipt
+          content: { application/json: { schema: { type: object, properties: { id: { type: integer }, status: { type: string } } } } }
+  /orders/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses: { "200": { description: one, content: { application/json: { schema: { $ref: "#/components/schemas/Order" } } } } }
+components:
+  schemas:
+    Thing:
+      type: object
+      properties: { id: { type: integer, readOnly: true }, name: { type: string } }
+    Order:
+      type: object
+      properties: { id: { type: integer, readOnly: true }, item: { type: string }, status: { type: string } }
+`,
+  )
+  const app = createMock({ source })
+  const thing = await app.request('/things', json('POST', { name: 'lamp' }))
+  assert.equal(thing.status, 201)
+  const wrapped = (await thing.json()) as { data: { id: number; name: string } }
+  assert.deepEqual(wrapped, { data: { id: wrapped.data.id, name: 'lamp' } })
+  assert.match(thing.headers.get('location') ?? '', /^\/things\/\d+$/)
+  const order = await app.request('/orders', json('POST', { item: 'lamp', status: 'placed' }))
+  const receipt = (await order.json()) as { id: number }
+  assert.deepEqual(receipt, { id: receipt.id, status: 'placed' })
+  // the record itself is stored whole
+  assert.deepEqual(await (await app.request(`/orders/${receipt.id}`)).json(), {
+    id: receipt.id,
+    item: 'lamp',
+    status: 'placed',
+  })
+})

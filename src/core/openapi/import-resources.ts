@@ -116,7 +116,7 @@ export function importResources(
         examples,
       }
       if (exported) resource.exported = true
-      const shape = resourceShape(name, list, create, context, methods.get('DELETE'))
+      const shape = resourceShape(name, list, create, context, methods.get('DELETE'), get)
       if (shape !== undefined) resource.shape = shape
       resources.push(resource)
     } else if (parentSegments.every((segment) => segment.param === undefined)) {

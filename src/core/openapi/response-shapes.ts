@@ -28,6 +28,11 @@ export interface ResourceShape {
   deleteAnswersRecord?: boolean
   /** the create accepts a form (urlencoded or multipart): its schema, to read the form's text values */
   formSchema?: JsonSchema
+  /**
+   * the create declares an answer that is not the record: its properties, filled from the stored record
+   * by name, and the one (if any) that holds the whole record
+   */
+  createAnswer?: { properties: string[]; wrapper?: string }
   envelope?: ListEnvelope
   /** the document's own paging query parameters, by restmock parameter (`_page: page`, `_limit: limit`) */
   paging: Partial<Record<'_page' | '_limit' | '_start', string>>
@@ -54,8 +59,11 @@ export function resourceShape(
   create: DocumentOperation | undefined,
   context: SchemaContext,
   remove?: DocumentOperation,
+  item?: DocumentOperation,
 ): ResourceShape | undefined {
   const shape: ResourceShape = { resource, paging: {} }
+  const answer = create === undefined || item === undefined ? undefined : createAnswer(create, item, context)
+  if (answer !== undefined) shape.createAnswer = answer
   const createStatus = create === undefined ? undefined : successResponses(create, context.refs)[0]?.status
   if (createStatus !== undefined && createStatus !== 201 && createStatus !== 204)
     shape.createStatus = createStatus
@@ -81,6 +89,7 @@ export function resourceShape(
     shape.createStatus !== undefined ||
     shape.deleteStatus !== undefined ||
     shape.formSchema !== undefined ||
+    shape.createAnswer !== undefined ||
     shape.envelope !== undefined ||
     Object.keys(shape.paging).length > 0
   return declared ? shape : undefined
@@ -127,4 +136,28 @@ function formBodySchema(operation: DocumentOperation, context: SchemaContext): J
     return mergeAllOf(jsonSchemaOf(media.schema ?? {}, context, { direction: 'request' }))
   }
   return undefined
+}
+
+/**
+ * What a create declares it answers, when that is not the record the item `GET` answers: an object's
+ * properties (one of them may hold the whole record, as in `{ data: Pet }`). Undefined when it is the
+ * record, or not an object.
+ */
+function createAnswer(
+  create: DocumentOperation,
+  item: DocumentOperation,
+  context: SchemaContext,
+): ResourceShape['createAnswer'] {
+  const raw = successSchema(create, context.refs)
+  if (raw === undefined) return undefined
+  const schemaOf = (node: unknown) => mergeAllOf(jsonSchemaOf(node, context, { direction: 'response' }))
+  const declared = schemaOf(raw)
+  const record = JSON.stringify(schemaOf(successSchema(item, context.refs)))
+  if (JSON.stringify(declared) === record || !isPlainObject(declared.properties)) return undefined
+  const properties = Object.keys(declared.properties)
+  if (properties.length === 0) return undefined
+  const wrapper = properties.find(
+    (name) => JSON.stringify(schemaOf((declared.properties as Record<string, unknown>)[name])) === record,
+  )
+  return wrapper === undefined ? { properties } : { properties, wrapper }
 }
