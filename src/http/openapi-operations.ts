@@ -7,7 +7,7 @@ import type { ParameterRule, StatelessOperation } from '../core/openapi/stateles
 import { compileValidator, type RecordValidator } from '../core/schema.ts'
 import { optionsHeaders } from './cors.ts'
 import { coerceParameter, coerceProperties } from './parameter-values.ts'
-import type { Responder } from './reply.ts'
+import { type Responder, rewriteLinkHeaders } from './reply.ts'
 import { rememberBody, requestHeader } from './request.ts'
 import { checkCredentials, registerSecurityGuards } from './security-guard.ts'
 
@@ -287,13 +287,6 @@ async function readBody(
 
 /** The answer of a resource reached by its document path: `Location` and `Link` name that path too. */
 function underDocumentPath(response: Response, enginePath: string, documentPath: string): Response {
-  const location = response.headers.get('location')
-  const link = response.headers.get('link')
-  const moved = (value: string) => value.split(enginePath).join(documentPath)
-  if ((location === null || !location.includes(enginePath)) && (link === null || !link.includes(enginePath)))
-    return response
-  const headers = new Headers(response.headers)
-  if (location !== null) headers.set('location', moved(location))
-  if (link !== null) headers.set('link', moved(link))
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  rewriteLinkHeaders(response, (_name, value) => value.split(enginePath).join(documentPath))
+  return response
 }

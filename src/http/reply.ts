@@ -83,6 +83,25 @@ export function sentHeaders(response: Response): Readonly<Record<string, string>
 }
 
 /**
+ * Rewrite a response's `Location` and `Link` in place (and the header record the journal shows), for an
+ * answer reached under another path than the route's own (a session prefix, an OpenAPI document path).
+ */
+export function rewriteLinkHeaders(
+  response: Response,
+  rewrite: (name: 'location' | 'link', value: string) => string,
+): void {
+  const sent = sentHeaders(response) as Record<string, string> | undefined
+  for (const name of ['location', 'link'] as const) {
+    const value = response.headers.get(name)
+    if (value === null) continue
+    const changed = rewrite(name, value)
+    if (changed === value) continue
+    if (sent !== undefined) sent[name] = changed
+    response.headers.set(name, changed)
+  }
+}
+
+/**
  * `JSON.stringify(records)`, reusing the text of each stored (frozen) record across requests: a list of
  * 200 records costs a join instead of 200 serializations. Shaped records (new objects) are serialized as usual.
  */

@@ -4,7 +4,7 @@ import type { SessionRegistry } from '../../core/sessions/session-registry.ts'
 import { ADMIN_BASE, isAdminPath } from '../admin/admin-api.ts'
 import type { CorsForOrigin } from '../cors.ts'
 import { problemResponse } from '../problem.ts'
-import { type Fetch, sentHeaders } from '../reply.ts'
+import { type Fetch, rewriteLinkHeaders } from '../reply.ts'
 import { headerOf, pathOf } from '../request.ts'
 import { withUrl } from '../rewrite-hook.ts'
 import { withSession } from './session-env.ts'
@@ -80,18 +80,10 @@ function refuse(error: RestmockError, request: Request, env: unknown, corsFor: C
 
 /** `Location: /posts/3` -> `/__session/w1/posts/3`; each `<http://host/posts?...>` of `Link` likewise. */
 function keepPrefix(response: Response, origin: string, prefix: string): void {
-  const location = response.headers.get('location')
-  const link = response.headers.get('link')
-  if (location === null && link === null) return
-  const changed: Record<string, string> = {}
-  if (location?.startsWith('/')) changed.location = `${prefix}${location}`
-  if (link !== null) changed.link = link.replaceAll(`<${origin}/`, `<${origin}${prefix}/`)
-  // the journal records the header object a response was built from: it shows what was sent
-  const sent = sentHeaders(response) as Record<string, string> | undefined
-  for (const [name, value] of Object.entries(changed)) {
-    if (sent !== undefined) sent[name] = value
-    response.headers.set(name, value)
-  }
+  rewriteLinkHeaders(response, (name, value) => {
+    if (name === 'link') return value.replaceAll(`<${origin}/`, `<${origin}${prefix}/`)
+    return value.startsWith('/') ? `${prefix}${value}` : value
+  })
 }
 
 /** Where the path of a URL starts. */
