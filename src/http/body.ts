@@ -26,18 +26,7 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
       },
     )
   }
-  const length = requestHeader(c, 'content-length')
-  const declared = length === undefined ? Number.NaN : Number(length)
-  if (declared > limit) throw tooLarge(limit)
-  // a body of known size (the HTTP parser enforces Content-Length) takes the server's direct fast path;
-  // a chunked one is streamed so that reading stops at the limit
-  const bytes = await (Number.isFinite(declared)
-    ? request.arrayBuffer().then((buffer) => new Uint8Array(buffer))
-    : readBytes(request, limit)
-  ).catch((error: unknown) => {
-    throw error instanceof RestmockError ? error : clientGone(error)
-  })
-  const text = decodeUtf8(bytes)
+  const text = decodeUtf8(await readBodyBytes(c, limit))
   if (text.trim() === '')
     throw new RestmockError('invalid_body', 'the request body is empty; send a JSON object')
   let value: unknown
@@ -58,6 +47,61 @@ export async function readJsonObject(c: Context, limit: number): Promise<Record<
     throw new RestmockError('invalid_body', `the body must be a JSON object, got ${got}`)
   }
   return value
+}
+
+const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded$/i
+const MULTIPART_MEDIA_TYPE = /^multipart\/form-data$/i
+
+/** Whether the request body is a form: `urlencoded`, `multipart`, or undefined for anything else. */
+export function formKind(c: Context): 'urlencoded' | 'multipart' | undefined {
+  const mediaType = requestHeader(c, 'content-type')?.split(';', 1)[0]?.trim() ?? ''
+  if (FORM_MEDIA_TYPE.test(mediaType)) return 'urlencoded'
+  if (MULTIPART_MEDIA_TYPE.test(mediaType)) return 'multipart'
+  return undefined
+}
+
+/**
+ * A form body as an object of its fields, every value text (a file field holds the file's name): 413
+ * past `limit`, 400 invalid_body when a multipart body cannot be read.
+ */
+export async function readFormObject(
+  c: Context,
+  kind: 'urlencoded' | 'multipart',
+  limit: number,
+): Promise<Record<string, unknown>> {
+  const bytes = await readBodyBytes(c, limit)
+  const value: Record<string, unknown> = {}
+  if (kind === 'urlencoded') {
+    for (const [key, text] of new URLSearchParams(decodeUtf8(bytes))) value[key] = text
+  } else {
+    const type = requestHeader(c, 'content-type') ?? ''
+    const form = await new Response(bytes, { headers: { 'content-type': type } }).formData().catch(() => {
+      throw new RestmockError(
+        'invalid_body',
+        'the multipart/form-data body cannot be read (check its boundary)',
+      )
+    })
+    for (const [key, entry] of form.entries()) value[key] = typeof entry === 'string' ? entry : entry.name
+  }
+  rememberBody(c.req.raw, value)
+  return value
+}
+
+/** The whole body, refused past `limit` (413) and as a 400 when the client leaves mid-body. */
+export async function readBodyBytes(c: Context, limit: number): Promise<Uint8Array> {
+  const length = requestHeader(c, 'content-length')
+  const declared = length === undefined ? Number.NaN : Number(length)
+  if (declared > limit) throw tooLarge(limit)
+  const request = c.req.raw
+  // a body of known size (the HTTP parser enforces Content-Length) takes the server's direct fast path;
+  // a chunked one is streamed so that reading stops at the limit
+  return (
+    Number.isFinite(declared)
+      ? request.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+      : readBytes(request, limit)
+  ).catch((error: unknown) => {
+    throw error instanceof RestmockError ? error : clientGone(error)
+  })
 }
 
 async function readBytes(request: Request, limit: number): Promise<Uint8Array> {

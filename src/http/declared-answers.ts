@@ -1,10 +1,12 @@
 import type { Context, Hono } from 'hono'
 import type { ListEnvelope, ResourceShape } from '../core/openapi/response-shapes.ts'
+import { formKind, readFormObject } from './body.ts'
 import { coerceProperties } from './parameter-values.ts'
 import type { Responder } from './reply.ts'
 
 export interface DeclaredAnswerOptions {
   shapes: readonly ResourceShape[]
+  bodyLimit: number
   basePath: string
   responder: Responder
   /** hands a request on to the resource routes */
@@ -15,9 +17,6 @@ type PagingName = keyof ResourceShape['paging']
 
 /** Answers already in the declared shape (a forwarded request's, seen again by the original's middleware). */
 const shaped = new WeakSet<Response>()
-
-const FORM_TYPE = /^application\/x-www-form-urlencoded$/i
-const MULTIPART_TYPE = /^multipart\/form-data$/i
 
 /**
  * Resource routes answering as the OpenAPI document declares (registered before them): a create
@@ -60,14 +59,9 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
     if (formSchema !== undefined) {
       // a form body (as the document declares for the create) is read as the JSON object it stands for
       const asJson = async (c: Context, next: () => Promise<void>) => {
-        const type = (c.req.header('content-type') ?? '').split(';', 1)[0]!.trim()
-        if (!FORM_TYPE.test(type) && !MULTIPART_TYPE.test(type)) return next()
-        const value: Record<string, unknown> = {}
-        if (FORM_TYPE.test(type))
-          Object.assign(value, Object.fromEntries(new URLSearchParams(await c.req.text())))
-        else
-          for (const [key, entry] of (await c.req.formData()).entries())
-            value[key] = typeof entry === 'string' ? entry : entry.name
+        const kind = formKind(c)
+        if (kind === undefined) return next()
+        const value = await readFormObject(c, kind, options.bodyLimit)
         const headers = new Headers(c.req.raw.headers)
         headers.set('content-type', 'application/json')
         headers.delete('content-length')

@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono'
 import { type FieldError, RestmockError } from '../core/errors.ts'
-import { parseJsonBody } from '../core/json-text.ts'
+import { decodeUtf8, parseJsonBody } from '../core/json-text.ts'
 import type { OpenApiRoutes } from '../core/openapi/import-document.ts'
 import type { JsonSchema } from '../core/openapi/import-schema.ts'
 import type { ParameterRule, StatelessOperation } from '../core/openapi/stateless-operations.ts'
 import { compileValidator, type RecordValidator } from '../core/schema.ts'
+import { formKind, readBodyBytes, readFormObject } from './body.ts'
 import { optionsHeaders } from './cors.ts'
 import { coerceParameter, coerceProperties } from './parameter-values.ts'
 import { type Responder, rewriteLinkHeaders } from './reply.ts'
@@ -252,31 +253,21 @@ async function readBody(
   const contentType = requestHeader(c, 'content-type')
   const length = Number(requestHeader(c, 'content-length') ?? Number.NaN)
   if (contentType === undefined && (length === 0 || c.req.raw.body === null)) return undefined
-  if (length > limit)
-    throw new RestmockError('payload_too_large', `the body is larger than the ${limit} byte limit`)
   const mediaType = (contentType ?? '').split(';', 1)[0]!.trim()
   const accepts = (pattern: RegExp) => declared.some((type) => pattern.test(type) || type === '*/*')
   if (JSON_TYPE.test(mediaType) && (accepts(JSON_TYPE) || declared.length === 0)) {
-    const text = await c.req.text()
+    const text = decodeUtf8(await readBodyBytes(c, limit))
     if (text.trim() === '') return undefined
     const value = parseJsonBody(text)
     rememberBody(c.req.raw, value)
     return { value, form: false }
   }
-  if (FORM.test(mediaType) && accepts(FORM)) {
-    const value = Object.fromEntries(new URLSearchParams(await c.req.text()))
-    rememberBody(c.req.raw, value)
-    return { value, form: true }
-  }
-  if (MULTIPART.test(mediaType) && accepts(MULTIPART)) {
-    const value: Record<string, unknown> = {}
-    for (const [key, entry] of (await c.req.formData()).entries())
-      value[key] = typeof entry === 'string' ? entry : entry.name
-    return { value, form: true }
-  }
+  const kind = formKind(c)
+  if ((kind === 'urlencoded' && accepts(FORM)) || (kind === 'multipart' && accepts(MULTIPART)))
+    return { value: await readFormObject(c, kind, limit), form: true }
   if (declared.some((type) => type.split(';', 1)[0]!.trim().toLowerCase() === mediaType.toLowerCase())) {
     // declared but not JSON or a form (XML, an octet stream): accepted as it is, not validated
-    await c.req.arrayBuffer()
+    await readBodyBytes(c, limit)
     return { value: undefined, form: false }
   }
   throw new RestmockError(

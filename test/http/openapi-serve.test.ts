@@ -197,6 +197,20 @@ describe('serving the Petstore 3.0 document', () => {
       body: 'name=Rex&status=lost',
     })
     await expectProblem(bad, 422, 'validation_failed')
+    // the body limit holds for forms, and a multipart body that cannot be read is the client's problem
+    const small = createMock({ source: fixture('petstore.yaml'), seed: 1, bodyLimit: 64 })
+    const big = `name=${'x'.repeat(100)}&photoUrls=a.png`
+    await expectProblem(
+      await small.request('/api/v3/pet', { method: 'POST', headers: form, body: big }),
+      413,
+      'payload_too_large',
+    )
+    const broken = await app.request('/api/v3/pet', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'multipart/form-data; boundary=nope' },
+      body: 'not multipart at all',
+    })
+    await expectProblem(broken, 400, 'invalid_body')
   })
 
   test('--base-path (the basePath option) overrides the server URL, for resources and operations', async () => {
