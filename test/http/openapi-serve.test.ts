@@ -392,3 +392,10 @@ components:
     status: 'placed',
   })
 })
+
+test('with auth off, an OpenAPI document asks for no credentials at all', async () => {
+  const app = createMock({ source: fixture('petstore.yaml'), seed: 1, auth: false })
+  const created = await app.request('/api/v3/pet', json('POST', { name: 'Rex', photoUrls: [] }))
+  assert.equal(created.status, 200)
+  assert.equal((await app.request('/api/v3/store/inventory')).status, 200)
+})
