@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
 import { closestName, firstPositional, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
 import { generateCommand } from './generate.ts'
-import { importCommand } from './import-openapi.ts'
-import { openApiCommand } from './openapi-export.ts'
+import type { ImportArgs } from './import.ts'
+import { openApiCommand } from './openapi.ts'
 import { type CliStreams, processStreams, reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
 import type { ValidateArgs } from './validate.ts'
@@ -46,7 +46,25 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   }
   const generate = generateCommand((code) => (exitCode = code), argv, streams)
   const openapi = openApiCommand((code) => (exitCode = code), streams)
-  const importing = importCommand((code) => (exitCode = code), streams)
+  const importing: CommandModule<object, ImportArgs> = {
+    command: 'import <openapi>',
+    describe: 'convert an OpenAPI 3.0/3.1 document into a restmock manifest',
+    builder: (y: Argv) =>
+      y
+        .positional('openapi', {
+          type: 'string',
+          demandOption: true,
+          describe: 'OpenAPI document (YAML or JSON)',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'write the manifest here (.yaml, or .json for JSON); default: print it',
+        }) as Argv<ImportArgs>,
+    handler: async (args) => {
+      const { runImport } = await import('./import.ts')
+      exitCode = await runImport(args, streams)
+    },
+  }
   const commandNames = [serve, validate, generate, openapi, importing]
     .flatMap((c) => [c.command ?? []].flat())
     .flatMap((form) => {

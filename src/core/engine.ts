@@ -1,22 +1,15 @@
 import type { Collection } from './collection.ts'
 import { planDelete } from './delete-plan.ts'
+import { type Committer, IN_MEMORY, persistenceFailed, UnconfirmedChanges } from './durable-commit.ts'
 import { type FieldError, RestmockError } from './errors.ts'
 import { generateId, idProblem } from './ids.ts'
 import type { Manifest, ResourceDef } from './manifest/model.ts'
-import { orderErrors } from './order-rules.ts'
 import type { Random } from './random.ts'
+import { checkUnique, orderErrors, refErrors, throwIfInvalid } from './record-rules.ts'
 import { applyDefaults, applyPatch, clientFields, managedFields, type PatchStyle } from './records.ts'
 import { compileResourceValidator, type RecordValidator } from './schema.ts'
-import type { Mutation, Rec, RecordId, StateData } from './store.ts'
-import { Store, type Undo } from './store.ts'
-
-/** What the engine needs from persistence (see src/server/persistence/persistence.ts). */
-export interface Committer {
-  commit(mutations: readonly Mutation[]): Promise<void>
-  reset(state: StateData): Promise<void>
-  /** the saved state already is `state` (its file was edited by hand): drop the rest, write nothing */
-  adopt?(state: StateData): Promise<void>
-}
+import type { Rec, RecordId, StateData } from './store.ts'
+import { Store } from './store.ts'
 
 export interface EngineOptions {
   manifest: Manifest
@@ -33,12 +26,6 @@ export interface EngineOptions {
   validators?: ReadonlyMap<string, RecordValidator>
 }
 
-interface PendingChange {
-  inverses: Undo[]
-  rolledBack: boolean
-  settled?: Promise<unknown>
-}
-
 /**
  * Every CRUD operation on every resource: validation, ids, timestamps, refs, unique constraints,
  * onDelete rules, then durable commit. State changes happen synchronously in memory; the returned
@@ -52,13 +39,17 @@ export class Engine {
   private readonly random: Random
   private readonly now: () => Date
   private readonly validators = new Map<string, RecordValidator>()
-  private readonly pending: PendingChange[] = []
+  private readonly changes: UnconfirmedChanges
   private readonly replacedListeners: Array<() => void> = []
 
   constructor(options: EngineOptions) {
     this.manifest = options.manifest
     this.seed = options.seed
     this.persistence = options.persistence
+    this.changes = new UnconfirmedChanges(
+      () => this.store,
+      () => this.persistence,
+    )
     this.random = options.random
     this.now = options.now
     if (options.store === undefined) {
@@ -160,8 +151,8 @@ export class Engine {
     const timestamps = this.timestamps(resource, undefined)
     const record: Rec = { [idField]: id, ...input, ...timestamps }
     throwIfInvalid(orderErrors(resource, record))
-    this.checkUnique(collection, record, undefined)
-    return this.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
+    checkUnique(collection, record, undefined)
+    return this.changes.commit([{ op: 'upsert', resource: resourceName, id, record }], record)
   }
 
   private get patchStyle(): PatchStyle {
@@ -181,8 +172,8 @@ export class Engine {
       ...this.timestamps(resource, current),
     }
     throwIfInvalid(orderErrors(resource, record))
-    this.checkUnique(collection, record, current)
-    return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
+    checkUnique(collection, record, current)
+    return this.changes.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
 
   /** `style` defaults to json-server's shallow merge in zero-config mode, RFC 7396 with a manifest. */
@@ -199,14 +190,14 @@ export class Engine {
     const currentId = current[resource.idField] as RecordId
     const record: Rec = { ...merged, [resource.idField]: currentId, ...this.timestamps(resource, current) }
     throwIfInvalid(orderErrors(resource, record))
-    this.checkUnique(collection, record, current)
-    return this.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
+    checkUnique(collection, record, current)
+    return this.changes.commit([{ op: 'upsert', resource: resourceName, id: currentId, record }], record)
   }
 
   /** Deletes the record and applies the onDelete rule of every relation pointing at it. */
   async remove(resourceName: string, id: RecordId): Promise<Rec> {
     const current = this.get(resourceName, id)
-    return this.commit(planDelete(this.manifest, this.store, resourceName, current), current)
+    return this.changes.commit(planDelete(this.manifest, this.store, resourceName, current), current)
   }
 
   // ---- singleton writes ---------------------------------------------------------------------
@@ -222,7 +213,7 @@ export class Engine {
       ...this.timestamps(resource, current),
     }
     throwIfInvalid(orderErrors(resource, value))
-    return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
+    return this.changes.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
   async patchSingleton(
@@ -236,7 +227,7 @@ export class Engine {
     throwIfInvalid(this.validate(resource, clientFields(resource, merged)))
     const value: Rec = { ...merged, ...this.timestamps(resource, current) }
     throwIfInvalid(orderErrors(resource, value))
-    return this.commit([{ op: 'singleton', resource: resourceName, value }], value)
+    return this.changes.commit([{ op: 'singleton', resource: resourceName, value }], value)
   }
 
   // ---- whole state --------------------------------------------------------------------------
@@ -262,7 +253,7 @@ export class Engine {
     state: StateData,
     save: (persistence: Committer) => Promise<void>,
   ): Promise<void> {
-    await this.settle()
+    await this.changes.settle()
     const inverse = this.store.apply({ op: 'replace', state })
     try {
       await save(this.persistence)
@@ -311,7 +302,7 @@ export class Engine {
     prepare: (state: StateData) => StateData,
   ): Promise<void> {
     // the swap below is synchronous, so no change can land in the old store after its snapshot
-    while (this.pending.length > 0) await this.settle()
+    await this.changes.settle()
     const state = prepare(this.store.snapshot())
     const store = new Store(manifest)
     store.load(state)
@@ -329,109 +320,10 @@ export class Engine {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private async settle(): Promise<void> {
-    // let in-flight commits finish so a whole-state replacement is ordered after them
-    while (this.pending.length > 0) await Promise.allSettled(this.pending.map((change) => change.settled))
-  }
-
-  private async commit<T>(mutations: Mutation[], result: T): Promise<T> {
-    const change: PendingChange = { inverses: [], rolledBack: false }
-    for (const mutation of mutations) change.inverses.push(this.store.apply(mutation))
-    this.pending.push(change)
-    let committed: Promise<void>
-    try {
-      committed = this.persistence.commit(mutations)
-    } catch (error) {
-      committed = Promise.reject(error)
-    }
-    change.settled = committed
-    try {
-      await committed
-    } catch (error) {
-      this.rollbackFrom(change)
-      throw persistenceFailed(error)
-    } finally {
-      const index = this.pending.indexOf(change)
-      if (index !== -1) this.pending.splice(index, 1)
-    }
-    // an earlier change failed and took this one down with it (it may have built on the failed one)
-    if (change.rolledBack) throw persistenceFailed(new Error('rolled back with an earlier failed change'))
-    return result
-  }
-
-  /** Undo `change` and everything applied after it, newest first. */
-  private rollbackFrom(change: PendingChange): void {
-    const start = this.pending.indexOf(change)
-    if (start === -1 || change.rolledBack) return
-    for (let i = this.pending.length - 1; i >= start; i--) {
-      const later = this.pending[i]!
-      if (later.rolledBack) continue
-      for (let j = later.inverses.length - 1; j >= 0; j--) this.store.apply(later.inverses[j]!)
-      later.rolledBack = true
-    }
-  }
-
   private validate(resource: ResourceDef, input: Record<string, unknown>): FieldError[] {
     const errors = this.validators.get(resource.name)?.(input) ?? []
-    for (const relation of this.manifest.relations) {
-      if (relation.child !== resource.name || this.manifest.zeroConfig) continue
-      const value = input[relation.field]
-      if (relation.many === true) {
-        if (Array.isArray(value)) errors.push(...this.missingTargets(relation.parent, relation.field, value))
-        continue
-      }
-      if (value === undefined || value === null || typeof value === 'object') continue
-      if (!this.store.collection(relation.parent)?.has(value)) {
-        errors.push({
-          pointer: `/${relation.field}`,
-          detail: `refers to ${relation.parent} ${JSON.stringify(value)}, which does not exist`,
-        })
-      }
-    }
+    if (!this.manifest.zeroConfig) errors.push(...refErrors(this.manifest, this.store, resource, input))
     return errors
-  }
-
-  /** Elements of a many-to-many array that are not ids of `parent` records. */
-  private missingTargets(parent: string, field: string, ids: readonly unknown[]): FieldError[] {
-    const collection = this.store.collection(parent)
-    const errors: FieldError[] = []
-    ids.forEach((id, index) => {
-      if (id === null || typeof id === 'object' || collection?.has(id)) return
-      errors.push({
-        pointer: `/${field}/${index}`,
-        detail: `refers to ${parent} ${JSON.stringify(id)}, which does not exist`,
-      })
-    })
-    return errors
-  }
-
-  private checkUnique(collection: Collection, record: Rec, current: Rec | undefined): void {
-    const errors: FieldError[] = []
-    for (const [field, definition] of Object.entries(collection.resource.fields ?? {})) {
-      const value = record[field]
-      if (!definition.unique || value === undefined || value === null) continue
-      const folded = definition.caseInsensitive === true && typeof value === 'string'
-      const same = (other: unknown): boolean =>
-        folded ? typeof other === 'string' && other.toLowerCase() === value.toLowerCase() : other === value
-      const owner = collection.findBy(field, value).find((other) => other !== current && same(other[field]))
-      if (owner !== undefined) {
-        const taken =
-          folded && owner[field] !== value ? ` (as ${JSON.stringify(owner[field])}, ignoring case)` : ''
-        errors.push({
-          pointer: `/${field}`,
-          detail: `${JSON.stringify(value)} is already used by another record${taken}`,
-        })
-      }
-    }
-    if (errors.length > 0) {
-      throw new RestmockError(
-        'conflict',
-        `${errors.length === 1 ? 'a unique field' : 'unique fields'} already in use`,
-        {
-          errors,
-        },
-      )
-    }
   }
 
   private timestamps(resource: ResourceDef, current: Rec | undefined): Record<string, string> {
@@ -464,23 +356,4 @@ export class Engine {
 
 function notFound(resource: string, id: RecordId): RestmockError {
   return new RestmockError('not_found', `${resource} ${JSON.stringify(id)} does not exist`)
-}
-
-function throwIfInvalid(errors: FieldError[]): void {
-  if (errors.length === 0) return
-  const detail = errors.length === 1 ? '1 field is invalid' : `${errors.length} fields are invalid`
-  throw new RestmockError('validation_failed', detail, { errors })
-}
-
-function persistenceFailed(error: unknown): RestmockError {
-  if (error instanceof RestmockError && error.code === 'persistence_failed') return error
-  return new RestmockError('persistence_failed', 'the change could not be saved and was rolled back', {
-    cause: error,
-  })
-}
-
-/** For in-memory state: every commit is durable at once. */
-export const IN_MEMORY: Committer = {
-  commit: () => Promise.resolve(),
-  reset: () => Promise.resolve(),
 }

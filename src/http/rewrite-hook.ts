@@ -1,8 +1,11 @@
 import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { isAdminPath } from './admin/admin-api.ts'
-import type { Fetch } from './reply.ts'
+import type { PageHook } from './home-page.ts'
+import type { Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
-import { RULES_PATH } from './rules-page.ts'
+
+/** Where json-server 0.17 answers its rewrite rules when it has some (`--routes`). */
+export const RULES_PATH = '/__rules'
 
 /**
  * `next` behind the URL rewrite rules (--routes): a request whose path and query a rule matches goes on
@@ -41,4 +44,16 @@ export function withUrl(request: Request, url: string): Request {
     init.duplex = 'half'
   }
   return new Request(url, init)
+}
+
+/**
+ * `GET /__rules`: the rewrite rules as given (json-server 0.17's answer, the routes.json object), read
+ * at each request so that a routes file reloaded by --watch shows its new rules. Never rewritten itself.
+ */
+export function rulesPage(rewriter: RouteRewriter, responder: Responder): PageHook {
+  return (request, path) => {
+    if (!isRulesPage(request, path)) return undefined
+    const origin = request.headers.get('origin') ?? undefined
+    return responder.jsonFor(origin, 200, JSON.stringify(rewriter.rules))
+  }
 }

@@ -1,6 +1,6 @@
 import { ConfigError, didYouMean } from '../core/errors.ts'
-import { idFieldProblem } from '../core/manifest/id-field.ts'
 import type { Issue } from '../core/manifest/model.ts'
+import { idFieldProblem } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
 import { sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { Hono } from 'hono'
-import { type Committer, Engine } from '../core/engine.ts'
+import type { Committer } from '../core/durable-commit.ts'
+import { Engine } from '../core/engine.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from '../core/manifest/model.ts'
 import { parseYamlOrJson } from '../core/manifest/parse-text.ts'
@@ -20,13 +21,12 @@ import type { StateData } from '../core/store.ts'
 import { type AppOptions, createApp } from '../http/app.ts'
 import { DEFAULT_BODY_LIMIT } from '../http/body.ts'
 import { type Extension, mountExtensions } from '../http/extensions.ts'
-import { swaggerUiAssets } from './docs-assets.ts'
 import { type LoadedSource, loadOptionsOf, loadSource } from './load-source.ts'
 import type { MockOptions, StartOptions } from './options.ts'
 import { createMemoryPersistence } from './persistence/persistence.ts'
 import { rewritesOf } from './route-rules.ts'
 import { generateSeedRecords, MANIFEST_CHECKS } from './seed-generation.ts'
-import { serveStaticFiles, staticFolders } from './static-files.ts'
+import { serveStaticFiles, staticFolders, swaggerUiAssets } from './static-files.ts'
 
 export interface Assembled {
   manifest: Manifest

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Committer, Engine, IN_MEMORY } from '../../src/core/engine.ts'
+import { type Committer, IN_MEMORY } from '../../src/core/durable-commit.ts'
+import { Engine } from '../../src/core/engine.ts'
 import { RestmockError } from '../../src/core/errors.ts'
 import { validateManifest } from '../../src/core/manifest/validate-manifest.ts'
 import { createRandom, type Random, randomInt } from '../../src/core/random.ts'

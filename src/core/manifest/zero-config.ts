@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.ts'
-import { DEFAULT_ID_FIELD } from './id-field.ts'
 import { MANY_ON_DELETE_DEFAULT } from './many-refs.ts'
 import type { Issue, Manifest, Relation, ResourceDef } from './model.ts'
+import { DEFAULT_ID_FIELD } from './model.ts'
 
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 

@@ -6,7 +6,7 @@ import type {
 } from '../../core/request-journal.ts'
 import { sentHeaders, sentText } from '../reply.ts'
 import { headerOf, incomingOf, queryStringOf, rememberedBody, simulationNoteOf } from '../request.ts'
-import { sessionOf } from '../sessions/session-env.ts'
+import { sessionOf } from '../sessions/session-scope.ts'
 
 export interface JournalingOptions {
   journal: RequestJournal

@@ -7,7 +7,7 @@ import { problemResponse } from '../problem.ts'
 import { type Fetch, rewriteLinkHeaders } from '../reply.ts'
 import { headerOf, pathOf } from '../request.ts'
 import { withUrl } from '../rewrite-hook.ts'
-import { withSession } from './session-env.ts'
+import { withSession } from './session-scope.ts'
 
 /** The request header that names a session. */
 export const SESSION_HEADER = 'x-restmock-session'

@@ -1,11 +1,37 @@
 import type { Engine } from '../../core/engine.ts'
+import type { Session } from '../../core/sessions/session.ts'
 import type { Simulator } from '../../core/simulation/simulator.ts'
 import { homePages, type PageHook } from '../home-page.ts'
 import { IdempotencyCache } from '../idempotency.ts'
 import { type FastPath, itemFastPath } from '../item-fast-path.ts'
 import type { Responder } from '../reply.ts'
 import type { RouteScope } from '../resource-routes.ts'
-import { sessionOf } from './session-env.ts'
+
+const SESSION = Symbol('restmock.session')
+
+/** The server's env (on Node: the raw request and response) with the session a request works on. */
+interface SessionEnv {
+  [SESSION]?: Session
+}
+
+/**
+ * The session of a request, carried in the env every step passes on (so a request without one pays a
+ * single property read), or undefined for the shared state.
+ */
+export function sessionOf(env: unknown): Session | undefined {
+  return (env as SessionEnv | undefined)?.[SESSION]
+}
+
+/**
+ * `env` with `session` added, the server's own env object left as it was. A shallow copy (two
+ * properties on Node) keeps one object shape for every session request, so property reads stay fast;
+ * an object inheriting from each env would give V8 a new shape per request.
+ */
+export function withSession(env: unknown, session: Session): unknown {
+  const scoped: SessionEnv = typeof env === 'object' && env !== null ? { ...env } : {}
+  scoped[SESSION] = session
+  return scoped
+}
 
 /** Idempotency-Keys a session remembers (each session has its own keys, like its own state). */
 const SESSION_IDEMPOTENCY = { maxEntries: 100, maxBytes: 1024 * 1024 }

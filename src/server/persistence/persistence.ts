@@ -1,4 +1,4 @@
-import { IN_MEMORY } from '../../core/engine.ts'
+import { IN_MEMORY } from '../../core/durable-commit.ts'
 import type { Mutation, StateData } from '../../core/store.ts'
 
 /**

@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono'
-import type { ListEnvelope, ResourceShape } from '../core/openapi/response-shapes.ts'
-import { formKind, readFormObject } from './body.ts'
+import type { ListEnvelope, ResourceShape } from '../../core/openapi/response-shapes.ts'
+import { formKind, readFormObject } from '../body.ts'
+import type { Responder } from '../reply.ts'
 import { coerceProperties } from './parameter-values.ts'
-import type { Responder } from './reply.ts'
 
 export interface DeclaredAnswerOptions {
   shapes: readonly ResourceShape[]

@@ -1,11 +1,11 @@
 import type { Context, Hono } from 'hono'
-import { RestmockError } from '../core/errors.ts'
+import { RestmockError } from '../../core/errors.ts'
 import {
   type CredentialRule,
   credentialHint,
   type SecurityAlternatives,
-} from '../core/openapi/security-rules.ts'
-import { requestHeader } from './request.ts'
+} from '../../core/openapi/security-rules.ts'
+import { requestHeader } from '../request.ts'
 
 /**
  * Throws a 401 problem unless the request carries a well-formed credential of a kind the operation

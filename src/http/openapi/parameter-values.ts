@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../core/openapi/import-schema.ts'
+import type { JsonSchema } from '../../core/openapi/import-schema.ts'
 
 /** The type a schema asks for first (besides null). */
 function wantedType(schema: JsonSchema): string | undefined {
