@@ -8,7 +8,7 @@ import {
   unknownLocaleError,
 } from '../core/generate/faker.ts'
 import { generateData } from '../core/generate/generate-data.ts'
-import { refCycleIssues } from '../core/generate/order.ts'
+import { refCycleIssues } from '../core/generate/generation-plan.ts'
 import { walkFields } from '../core/generate/primitives.ts'
 import type { Issue, Manifest } from '../core/manifest/model.ts'
 import type { ManifestCheck } from '../core/manifest/validate-manifest.ts'

@@ -3,7 +3,7 @@ import { before, test } from 'node:test'
 import type { Faker } from '@faker-js/faker'
 import { loadFaker } from '../../src/core/generate/faker.ts'
 import { generateData } from '../../src/core/generate/generate-data.ts'
-import { refCycleIssues } from '../../src/core/generate/order.ts'
+import { refCycleIssues } from '../../src/core/generate/generation-plan.ts'
 import type { StateData } from '../../src/core/store.ts'
 import { demoManifest, manifestOf, NOW } from '../support/generate-fixtures.ts'
 

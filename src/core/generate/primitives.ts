@@ -7,6 +7,9 @@ import type { RecordId } from '../store.ts'
 import type { RecordScope } from './coherence.ts'
 import { formatDate, formatDateTime } from './dates.ts'
 
+/** Share of nulls in nullable fields: enough to exercise empty states in a UI. */
+export const NULL_RATE = 0.1
+
 /** Returned by a field generator when the field is left out of the record (an optional ref with no target). */
 export const OMIT: unique symbol = Symbol('omit')
 

@@ -3,7 +3,7 @@ import { randomUuid } from '../random.ts'
 import { coherentSource } from './coherence.ts'
 import { formatDate, formatDateTime, randomInstant } from './dates.ts'
 import { resolveFakerMethod } from './faker.ts'
-import { manyTargetsMessage, noTargetMessage, notEnoughValuesMessage } from './feasibility.ts'
+import { notEnoughValuesMessage } from './feasibility.ts'
 import { type Hint, inferHint, normalizeName } from './name-inference.ts'
 import { gridSize, gridValue, numberGrid } from './numbers.ts'
 import {
@@ -16,17 +16,17 @@ import {
   fitLength,
   type GeneratorContext,
   generationError,
+  NULL_RATE,
   OMIT,
   type ValueGenerator,
 } from './primitives.ts'
+import { manyRefGenerator, refGenerator } from './ref-values.ts'
 import { compilePattern, UnsupportedPatternError } from './regex-generator.ts'
 
 /** How often a generator may produce an invalid value before its repair, fallback or error takes over. */
 const RETRIES = 10
 /** After this many misses in a row, a source that rarely fits the field's rules is tried once per value. */
 const GIVE_UP_AFTER = 3
-/** Share of nulls in nullable fields: enough to exercise empty states in a UI. */
-const NULL_RATE = 0.1
 /** Share of records that keep a non-string default (strings always keep theirs: the author chose it). */
 const DEFAULT_RATE = 0.7
 
@@ -144,57 +144,6 @@ function choiceGenerator(
 
 export function notEnoughValues(path: string, needed: number, possible: number, space: string): Error {
   return generationError(path, notEnoughValuesMessage(needed, possible, space))
-}
-
-function refGenerator(
-  field: FieldDef,
-  target: string,
-  path: string,
-  context: GeneratorContext,
-  check: Checker,
-  needed: number | undefined,
-): ValueGenerator {
-  const { random } = context
-  const toFieldType = (id: unknown): unknown => {
-    const value = field.type === 'string' ? String(id) : typeof id === 'string' ? Number(id) : id
-    const problem = check(value)
-    if (problem !== undefined) {
-      throw generationError(
-        `${path}.ref`,
-        `${target} id ${JSON.stringify(id)} does not fit the field: ${problem}`,
-      )
-    }
-    return value
-  }
-  const nothingToPointAt = (): unknown => {
-    if (field.nullable) return null
-    if (!field.required) return OMIT
-    throw generationError(`${path}.ref`, noTargetMessage(target, target === context.resourceName))
-  }
-  if (needed === undefined) {
-    return () => {
-      const ids = context.idsOf(target)
-      if (ids.length === 0) return nothingToPointAt()
-      if (field.nullable && random() < NULL_RATE) return null
-      return toFieldType(ids[Math.floor(random() * ids.length)])
-    }
-  }
-  // unique (one-to-one): the targets are drawn without repeats from the ids available at the first call
-  let ids: readonly unknown[] | undefined
-  let draw: (() => number | undefined) | undefined
-  return () => {
-    if (ids === undefined || draw === undefined) {
-      ids = [...context.idsOf(target)]
-      draw = drawWithoutRepeats(ids.length, random)
-    }
-    if (ids.length === 0) return nothingToPointAt()
-    const index = draw()
-    if (index === undefined) {
-      if (field.nullable) return null
-      throw notEnoughValues(path, needed, ids.length, `one per ${target} record`)
-    }
-    return toFieldType(ids[index])
-  }
 }
 
 function inferredGenerator(
@@ -341,40 +290,6 @@ function arrayGenerator(field: FieldDef, path: string, context: GeneratorContext
       if (value !== OMIT) array.push(value)
     }
     return array
-  }
-}
-
-/**
- * A many-to-many array: between minItems and maxItems (at most minItems + 4) distinct ids of existing
- * `target` records, fewer when there are not that many targets (an error below minItems).
- */
-function manyRefGenerator(
-  field: FieldDef,
-  target: string,
-  path: string,
-  context: GeneratorContext,
-): ValueGenerator {
-  const { random } = context
-  const items = field.items!
-  const min = field.minItems ?? 0
-  const max = Math.max(min, Math.min(field.maxItems ?? Number.POSITIVE_INFINITY, min + 4))
-  return () => {
-    const ids = context.idsOf(target)
-    if (ids.length < min) {
-      throw generationError(`${path}.minItems`, manyTargetsMessage(min, target, ids.length))
-    }
-    const length = min + Math.floor(random() * (Math.min(max, ids.length) - min + 1))
-    // a partial Fisher-Yates shuffle over positions: distinct picks without copying the id list
-    const swapped = new Map<number, number>()
-    const picked: unknown[] = []
-    for (let i = 0; i < length; i++) {
-      const j = i + Math.floor(random() * (ids.length - i))
-      const at = swapped.get(j) ?? j
-      swapped.set(j, swapped.get(i) ?? i)
-      const id = ids[at]!
-      picked.push(items.type === 'string' ? String(id) : typeof id === 'string' ? Number(id) : id)
-    }
-    return picked
   }
 }
 
