@@ -63,20 +63,21 @@ export interface AppOptions extends SimulationOptions, AdminOptions, JournalOpti
  * The HTTP face of an engine: the resource routes and their peers, composed in one dispatcher in the
  * order a request meets them (docs/architecture.md, "Request lifecycle"):
  *
- *  -1. sessions       X-Restmock-Session or /__session/<id>: the request works on that session's state,
+ *   1. sessions       X-Restmock-Session or /__session/<id>: the request works on that session's state,
  *                     simulation and caches (src/http/sessions); every other request goes on untouched
- *   0. rewrites       --routes rules turn the request into one for another URL (absent when none)
- *   0b. auth server   OAuth endpoints, discovery, the login route (absent without a manifest `auth`);
- *                     then straight to step 5
- *   1. admin API      /__restmock/*: its own app behind its own checks; then straight to step 5's log
- *   2. pages          static files, then the home page `/` and `<basePath>/db`: never simulated or
- *                     journaled, logged like any other request
- *   2b. extensions    --middlewares / manifest `extensions` (absent when none): their routes answer,
- *                     their middleware wraps steps 3-4
- *   2c. auth          credentials checked against the resource's rules (absent without `auth`, or off)
- *   3. simulation     only for requests it applies to (an active policy, or a request asking for one)
- *   4. fast path      a plain GET by id, else the resource routes (Hono)
- *   5. journal, log   observe the finished response; absent when off, so they cost nothing
+ *   2. rewrites       --routes rules turn the request into one for another URL (absent when none)
+ *   3. auth server    OAuth endpoints, discovery, the login route (absent without a manifest `auth`);
+ *                     then straight to step 10
+ *   4. admin API      /__restmock/*: its own app behind its own checks; then straight to step 10's log
+ *   5. pages          static files, `GET /__rules`, the home page `/` and `<basePath>/db`: never
+ *                     simulated or journaled, logged like any other request
+ *   6. extensions     --middlewares / manifest `extensions` (absent when none): their routes answer,
+ *                     their middleware wraps steps 7-9
+ *   7. auth gate      credentials checked against the resource's rules (absent without `auth`, or off)
+ *   8. simulation     only for requests it applies to (an active policy, or a request asking for one)
+ *   9. fast path      a plain GET by id, else the routes: a served OpenAPI document's own operations and
+ *                     declared answers, then the resource routes (Hono)
+ *  10. journal, log   observe the finished response; absent when off, so they cost nothing
  *
  * Nothing runs as Hono middleware around the routes, so a plain request keeps @hono/node-server's
  * synchronous fast path.
@@ -174,34 +175,34 @@ export function createApp(options: AppOptions): Hono {
 
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
-    // 0b. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API
+    // 3. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API
     const served = auth?.owns(path) === true ? auth.fetch(request, env) : undefined
-    // 1. the admin API: never simulated or journaled, logged like any other request
+    // 4. the admin API: never simulated or journaled, logged like any other request
     if (served === undefined && admin?.owns(path)) {
       if (log === undefined) return admin.fetch(request, env)
       const start = now()
       return observe(admin.fetch(request, env), (response) => log(request, path, response, start))
     }
-    // 2. pages
+    // 5. pages
     const answered = served === undefined ? page(request, env, path) : undefined
     if (answered !== undefined) {
       if (log === undefined) return answered
       const start = now()
       return observe(answered, (response) => log(request, path, response, start))
     }
-    // 3. simulation, 4. fast path or routes (behind the extensions when there are any)
+    // 6.-9. extensions, auth gate, simulation, fast path or routes
     const start = observed ? now() : 0
     const result = served ?? (extended === undefined ? api(request, env, path) : extended(request, env))
-    // 5. journal and log
+    // 10. journal and log
     if (!observed) return result
     return observe(result, (response) => {
       record?.({ request, env, path, response, start })
       log?.(request, path, response, start)
     })
   }
-  // 0. URL rewrites (--routes): wrapped in only when there are rules
+  // 2. URL rewrites (--routes): wrapped in only when there are rules
   const rewritten = options.rewrites === undefined ? dispatch : rewriting(options.rewrites, dispatch)
-  // -1. sessions: the header or the /__session/<id> prefix picks the state a request works on
+  // 1. sessions: the header or the /__session/<id> prefix picks the state a request works on
   const first = sessionEntry(sessions, responder.corsFor, rewritten)
   routes.fetch = first as typeof routes.fetch
   return routes

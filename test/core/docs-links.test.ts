@@ -73,3 +73,19 @@ describe('documentation links', () => {
     assert.deepEqual(broken, [])
   })
 })
+
+describe('docs/architecture.md', () => {
+  test('names every source file, so a newcomer finds each concept from one page', () => {
+    const page = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8')
+    const sources = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? sources(`${dir}/${entry.name}`)
+          : entry.name.endsWith('.ts')
+            ? [`${dir}/${entry.name}`]
+            : [],
+      )
+    const missing = sources('src').filter((file) => !page.includes(`(../${file})`))
+    assert.deepEqual(missing, [])
+  })
+})
