@@ -97,7 +97,7 @@ export function orderErrors(resource: ResourceDef, record: Rec): FieldError[] {
 }
 
 /** Numbers as they are, date and date-time strings as instants; anything else is not compared. */
-function comparable(value: unknown): number | undefined {
+export function comparable(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
   if (typeof value !== 'string') return undefined
   const instant = Date.parse(value)

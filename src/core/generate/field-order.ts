@@ -1,4 +1,5 @@
 import type { FieldDef, ResourceDef } from '../manifest/model.ts'
+import { comparable } from '../record-rules.ts'
 import { dateRangeFor, normalizeName } from './name-inference.ts'
 import { type Checker, generationError, OMIT, type ValueGenerator } from './primitives.ts'
 
@@ -85,14 +86,6 @@ export function fillOrder<T>(
     done.add(next![0])
   }
   return order
-}
-
-/** Values that order: numbers, and date or date-time strings as instants. */
-function comparable(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value !== 'string') return undefined
-  const instant = Date.parse(value)
-  return Number.isNaN(instant) ? undefined : instant
 }
 
 const ATTEMPTS = 20
