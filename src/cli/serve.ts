@@ -5,7 +5,7 @@ import { type SessionSettings, sessionSettingProblems } from '../core/sessions/s
 import { validateSimulation } from '../core/simulation/validate-policy.ts'
 import type { StartOptions } from '../server/options.ts'
 import { waitForShutdown } from '../server/signals.ts'
-import { type RunningMock, startMock } from '../server/start-mock.ts'
+import type { RunningMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { givenValue } from './flag-hints.ts'
 import { openApiListing } from './openapi-listing.ts'
@@ -272,6 +272,8 @@ export async function runServe(args: ServeArgs, argv: readonly string[] = []): P
   const options = toStartOptions(args, argv)
   // a reader that went away (`restmock | head`, a closed terminal) must not crash the server or its shutdown
   process.stdout.on('error', ignoreClosedPipe)
+  // the server loads only when it is about to serve, so `--help` stays fast
+  const { startMock } = await import('../server/start-mock.ts')
   const mock = await withYoungGenerationHeld(() => startMock(options))
   // listen for signals before the banner tells anyone the server is up
   const stopped = waitForShutdown(() => mock.close())
