@@ -4,7 +4,7 @@
  * journal, state).
  */
 export { ConfigError } from './core/errors.ts'
-export type { FieldDef, Issue, Manifest, ResourceDef } from './core/manifest/model.ts'
+export type { Issue } from './core/manifest/model.ts'
 export { AdminApiError, type AdminClient } from './library/admin-client.ts'
 export type {
   DbState,
@@ -24,6 +24,16 @@ export type {
   TruncatedBody,
   Weighted,
 } from './library/admin-types.ts'
+export type {
+  FieldDef,
+  FieldType,
+  Manifest,
+  ManifestAuth,
+  ResourceAuth,
+  ResourceDef,
+  Scopes,
+  StaticCredential,
+} from './library/manifest-types.ts'
 export {
   type ConnectOptions,
   connectMock,

@@ -11,12 +11,8 @@ import { displayPath } from '../server/inspect-source.ts'
 import { preloadOpenApi } from '../server/load-openapi.ts'
 import { fileErrorReason, readSourceFile } from '../server/load-source.ts'
 import { MANIFEST_CHECKS } from '../server/seed-generation.ts'
+import type { ImportArgs } from './commands.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
-
-export interface ImportArgs {
-  openapi: string
-  out?: string
-}
 
 /**
  * Writes the manifest an OpenAPI document amounts to. Operations a manifest cannot express stay in the

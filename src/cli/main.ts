@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import yargs, { type Argv, type CommandModule } from 'yargs'
+import { generateCommand, importCommand, openApiCommand, validateCommand } from './commands.ts'
 import { closestName, firstPositional, type KnownFlags, unknownArgumentMessage } from './flag-hints.ts'
-import { generateCommand } from './generate.ts'
-import type { ImportArgs } from './import.ts'
-import { openApiCommand } from './openapi.ts'
 import { type CliStreams, processStreams, reportFailure, UsageError } from './output.ts'
 import { type ServeArgs, serveOptions } from './serve.ts'
-import type { ValidateArgs } from './validate.ts'
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
@@ -29,42 +26,10 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
       exitCode = await runServe(args, argv)
     },
   }
-  const validate: CommandModule<object, ValidateArgs> = {
-    command: 'validate <source>',
-    describe: 'check a manifest and its seed data; exit 1 listing every problem',
-    builder: (y: Argv) =>
-      y
-        .positional('source', { type: 'string', demandOption: true, describe: 'manifest or db.json' })
-        .option('data', {
-          type: 'string',
-          describe: "seed data file or folder (overrides the manifest's data)",
-        }) as Argv<ValidateArgs>,
-    handler: async (args) => {
-      const { runValidate } = await import('./validate.ts')
-      exitCode = await runValidate(args, streams)
-    },
-  }
+  const validate = validateCommand((code) => (exitCode = code), streams)
   const generate = generateCommand((code) => (exitCode = code), argv, streams)
   const openapi = openApiCommand((code) => (exitCode = code), streams)
-  const importing: CommandModule<object, ImportArgs> = {
-    command: 'import <openapi>',
-    describe: 'convert an OpenAPI 3.0/3.1 document into a restmock manifest',
-    builder: (y: Argv) =>
-      y
-        .positional('openapi', {
-          type: 'string',
-          demandOption: true,
-          describe: 'OpenAPI document (YAML or JSON)',
-        })
-        .option('out', {
-          type: 'string',
-          describe: 'write the manifest here (.yaml, or .json for JSON); default: print it',
-        }) as Argv<ImportArgs>,
-    handler: async (args) => {
-      const { runImport } = await import('./import.ts')
-      exitCode = await runImport(args, streams)
-    },
-  }
+  const importing = importCommand((code) => (exitCode = code), streams)
   const commandNames = [serve, validate, generate, openapi, importing]
     .flatMap((c) => [c.command ?? []].flat())
     .flatMap((form) => {

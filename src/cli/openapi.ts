@@ -1,45 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { stringify } from 'yaml'
-import type { Argv, CommandModule } from 'yargs'
 import { ConfigError } from '../core/errors.ts'
 import { exportOpenApi, type OpenApiDocument, openApiJson } from '../core/openapi/export-document.ts'
 import { displayPath } from '../server/inspect-source.ts'
 import { fileErrorReason, loadAnySource } from '../server/load-source.ts'
+import type { OpenApiArgs } from './commands.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
-
-export interface OpenApiArgs {
-  source: string
-  out?: string
-  includeAdmin?: boolean
-}
-
-/** `restmock openapi <source>`: the OpenAPI 3.1 document of what the source serves. */
-export function openApiCommand(
-  done: (exitCode: number) => void,
-  streams: CliStreams,
-): CommandModule<object, OpenApiArgs> {
-  return {
-    command: 'openapi <source>',
-    describe: 'write the OpenAPI 3.1 document of the API a manifest or db.json serves',
-    builder: (yargs: Argv) =>
-      yargs
-        .positional('source', { type: 'string', demandOption: true, describe: 'manifest or db.json' })
-        .option('out', {
-          alias: 'o',
-          type: 'string',
-          describe: 'file to write, YAML when it ends in .yaml or .yml (default: JSON on standard output)',
-        })
-        .option('include-admin', {
-          type: 'boolean',
-          describe: 'describe the admin API (/__restmock) too',
-        })
-        .example([
-          ['$0 openapi restmock.yaml > openapi.json', ''],
-          ['$0 openapi restmock.yaml --out openapi.yaml', ''],
-        ]) as Argv<OpenApiArgs>,
-    handler: async (args) => done(await runOpenApi(args, streams)),
-  }
-}
 
 /** Load and validate the source as serving does, then write its document. Resolves to the exit code. */
 export async function runOpenApi(

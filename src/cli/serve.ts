@@ -3,9 +3,8 @@ import type { Argv } from 'yargs'
 import { idFieldProblem } from '../core/manifest/model.ts'
 import { type SessionSettings, sessionSettingProblems } from '../core/sessions/session-limits.ts'
 import { validateSimulation } from '../core/simulation/validate-policy.ts'
-import { waitForShutdown } from '../server/node-server.ts'
 import type { StartOptions } from '../server/options.ts'
-import { type RunningMock, startMock } from '../server/start-mock.ts'
+import type { RunningMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { givenValue } from './flag-hints.ts'
 import { openApiListing } from './openapi-listing.ts'
@@ -272,6 +271,11 @@ export async function runServe(args: ServeArgs, argv: readonly string[] = []): P
   const options = toStartOptions(args, argv)
   // a reader that went away (`restmock | head`, a closed terminal) must not crash the server or its shutdown
   process.stdout.on('error', ignoreClosedPipe)
+  // the server loads only when it is about to serve, so `--help` stays fast
+  const [{ startMock }, { waitForShutdown }] = await Promise.all([
+    import('../server/start-mock.ts'),
+    import('../server/node-server.ts'),
+  ])
   const mock = await withYoungGenerationHeld(() => startMock(options))
   // listen for signals before the banner tells anyone the server is up
   const stopped = waitForShutdown(() => mock.close())

@@ -12,12 +12,8 @@ import {
 } from '../server/inspect-source.ts'
 import { preloadOpenApi, withReferencedOpenApi } from '../server/load-openapi.ts'
 import { isDataModule, loadAnySource, loadDataModule } from '../server/load-source.ts'
+import type { ValidateArgs } from './commands.ts'
 import { type CliStreams, EXIT_OK, processStreams } from './output.ts'
-
-export interface ValidateArgs {
-  source: string
-  data?: string
-}
 
 /**
  * Check a source the way serving does, every stage in one pass: the manifest, its seed data, and that

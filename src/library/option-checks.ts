@@ -3,6 +3,7 @@ import type { Issue } from '../core/manifest/model.ts'
 import { idFieldProblem } from '../core/manifest/model.ts'
 import { describeValue } from '../core/manifest/reporter.ts'
 import { sessionSettingProblems } from '../core/sessions/session-limits.ts'
+import { originOf } from '../http/admin/admin-hook.ts'
 import type { MockOptions, StartOptions } from '../server/options.ts'
 
 /** Describes what is wrong with one option value, or undefined when it is fine. */
@@ -65,8 +66,18 @@ const MOCK_CHECKS: { [K in keyof Required<MockOptions>]: Check } = {
       : `must be a probability from 0 to 1, got ${describe(value)}`,
   prefer: boolean,
   admin: boolean,
-  adminToken: string(),
-  adminOrigin: string('an origin such as "http://localhost:5173"'),
+  adminToken: (value) =>
+    typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)
+      ? undefined
+      : `must be one or more visible ASCII characters, without spaces, got ${describe(value)}`,
+  adminOrigin: (value) => {
+    try {
+      originOf(value)
+      return undefined
+    } catch {
+      return `must be an origin such as "http://localhost:5173" (scheme, host and port only), got ${describe(value)}`
+    }
+  },
   idField: idFieldProblem,
   auth: boolean,
   showSecrets: boolean,

@@ -214,14 +214,18 @@ import {
   type Fault,
   type FaultInput,
   type InProcessMock,
+  type IssuedTokens,
   type JournalEntry,
   type Manifest,
   type Mock,
   type MockOptions,
+  type MockSession,
+  type OpenApiDocument,
   type Problem,
   type SimulationPolicy,
   type StartOptions,
   startMock,
+  type TokenRequest,
 } from 'restmock-server'
 
 const options: StartOptions = { source: 'fixtures/shop.yaml', seed: 42, port: 0 }
@@ -256,6 +260,31 @@ const fetched: Response = await app.fetch(new Request('http://localhost/posts'))
 await app.faults.add({ path: '/posts', status: 500 })
 
 const remote: AdminClient = connectMock('http://localhost:3000', { adminToken: 'secret' })
+const session: MockSession = mock.session('worker-1')
+const sessionHeaders: Readonly<Record<string, string>> = session.headers
+const viaSession: Response = await session.fetch('/api/customers', { method: 'GET' })
+await session.reset()
+await session.faults.add({ method: 'POST', path: '/orders', status: 503 })
+await session.simulation.set({ latency: 100 })
+const sessionEntries: JournalEntry[] = await session.requests.list({ method: 'GET' })
+const inSession: number = await remote.session('worker-2').requests.count()
+const whom: TokenRequest = { user: 'ada', scopes: ['read'] }
+const tokens: IssuedTokens = await mock.auth.token(whom)
+await remote.auth.token({ client: 'demo-client' })
+const document: OpenApiDocument = await mock.openapi({ includeAdmin: true })
+const typed = {
+  basePath: '/api',
+  auth: { users: { ada: { password: 'pw', scopes: ['read'] } }, protect: 'writes' },
+  resources: {
+    posts: { count: 2, fields: { title: { type: 'string', required: true }, tagIds: { type: 'array', items: { type: 'integer', ref: 'tags' } } } },
+    tags: null,
+  },
+} satisfies Manifest
+createMock({ manifest: typed, sessionTtl: '30m', maxSessions: 10, idField: 'id', auth: false })
+// @ts-expect-error a misspelt manifest key is a type error
+const misspelt = { resources: { posts: { cuont: 2 } } } satisfies Manifest
+// @ts-expect-error the engine is not part of the public API
+app.engine
 try {
   await remote.reset()
 } catch (error) {
@@ -268,4 +297,5 @@ try {
 }
 const manifestKeys: (keyof Manifest)[] = ['resources', 'basePath']
 console.log(faults, policy, entries, posted, status, response.status, fetched.ok, mock.url, mock.port, mock.seed, manifestKeys)
+console.log(sessionHeaders, viaSession.ok, sessionEntries, inSession, tokens.access_token, document.openapi, session.url, misspelt)
 `

@@ -24,15 +24,15 @@ import {
   type UserDef,
 } from './auth-config.ts'
 
-const AUTH_KEYS = ['apiKeys', 'bearer', 'clients', 'users', 'login', 'tokens', 'protect'] as const
-const API_KEY_KEYS = ['header', 'keys'] as const
-const BEARER_KEYS = ['tokens'] as const
-const STATIC_KEYS = ['scopes', 'user'] as const
-const CLIENT_KEYS = ['secret', 'scopes'] as const
-const USER_KEYS = ['password', 'scopes', 'claims'] as const
-const LOGIN_KEYS = ['path', 'username'] as const
-const TOKEN_KEYS = ['ttl', 'refreshTtl', 'algorithm', 'key', 'leeway'] as const
-const RESOURCE_AUTH_KEYS = ['read', 'write', 'owner', 'public'] as const
+export const AUTH_KEYS = ['apiKeys', 'bearer', 'clients', 'users', 'login', 'tokens', 'protect'] as const
+export const API_KEY_KEYS = ['header', 'keys'] as const
+export const BEARER_KEYS = ['tokens'] as const
+export const STATIC_KEYS = ['scopes', 'user'] as const
+export const CLIENT_KEYS = ['secret', 'scopes'] as const
+export const USER_KEYS = ['password', 'scopes', 'claims'] as const
+export const LOGIN_KEYS = ['path', 'username'] as const
+export const TOKEN_KEYS = ['ttl', 'refreshTtl', 'algorithm', 'key', 'leeway'] as const
+export const RESOURCE_AUTH_KEYS = ['read', 'write', 'owner', 'public'] as const
 const PROTECT: readonly Protect[] = ['none', 'writes', 'all']
 const ALGORITHMS: readonly TokenAlgorithm[] = ['HS256', 'RS256']
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/

@@ -6,7 +6,8 @@ export const FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'number',
 export const STRING_FORMATS: readonly StringFormat[] = ['email', 'uri', 'uuid', 'date', 'date-time']
 export const ON_DELETE: readonly OnDelete[] = ['cascade', 'restrict', 'set-null']
 
-const FIELD_KEYS = [
+/** The keys a field may have (the library's FieldDef type lists the same). */
+export const FIELD_KEYS: readonly string[] = [
   'type',
   'required',
   'nullable',

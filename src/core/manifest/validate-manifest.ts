@@ -8,7 +8,7 @@ import { isPlainObject, joinPath, Reporter } from './reporter.ts'
 import { validateFieldMap } from './validate-field.ts'
 import { declaredRelations } from './zero-config.ts'
 
-const TOP_LEVEL_KEYS = [
+export const TOP_LEVEL_KEYS = [
   'name',
   'basePath',
   'data',
@@ -21,7 +21,7 @@ const TOP_LEVEL_KEYS = [
   'auth',
   'openapi',
 ] as const
-const RESOURCE_KEYS = [
+export const RESOURCE_KEYS = [
   'id',
   'idField',
   'count',

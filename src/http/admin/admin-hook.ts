@@ -94,7 +94,7 @@ function checkedAccess(options: AdminAccess): AdminAccess {
 }
 
 /** `http://localhost:5173` (a trailing slash is accepted); anything with a path, query or credentials is not. */
-function originOf(value: unknown): string {
+export function originOf(value: unknown): string {
   const problem = new ConfigError(
     `the admin origin must be an origin such as http://localhost:5173 (scheme, host and port only), got ${JSON.stringify(value)} (--admin-origin)`,
     [],
