@@ -16,6 +16,7 @@ import { journalRecorder } from './journal/journal-recorder.ts'
 import { type JournalOptions, redactionOf } from './journal/journal-view.ts'
 import { registerOpenApiRoutes } from './openapi-operations.ts'
 import { problemResponse, toRestmockError } from './problem.ts'
+import { queryFlood } from './query-flood.ts'
 import { type Fetch, Responder } from './reply.ts'
 import { pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
@@ -177,7 +178,9 @@ export function createApp(options: AppOptions): Hono {
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
     // 0b. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API
-    const served = auth?.owns(path) === true ? auth.fetch(request, env) : undefined
+    const served =
+      queryFlood(request, env, path, responder) ??
+      (auth?.owns(path) === true ? auth.fetch(request, env) : undefined)
     // 1. the admin API: never simulated or journaled, logged like any other request
     if (served === undefined && admin?.owns(path)) {
       if (log === undefined) return admin.fetch(request, env)

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { RestmockError } from '../core/errors.ts'
 import { decodeUtf8, parseJsonBody } from '../core/json-text.ts'
 import { isObject } from '../core/records.ts'
+import { checkMultipartText, urlencodedText } from './form-text.ts'
 import { rememberBody, requestHeader } from './request.ts'
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
@@ -62,7 +63,7 @@ export function formKind(c: Context): 'urlencoded' | 'multipart' | undefined {
 
 /**
  * A form body as an object of its fields, every value text (a file field holds the file's name): 413
- * past `limit`, 400 invalid_body when a multipart body cannot be read.
+ * past `limit`, 400 invalid_body when a multipart body cannot be read or its text is not UTF-8.
  */
 export async function readFormObject(
   c: Context,
@@ -72,7 +73,7 @@ export async function readFormObject(
   const bytes = await readBodyBytes(c, limit)
   const value: Record<string, unknown> = {}
   if (kind === 'urlencoded') {
-    for (const [key, text] of new URLSearchParams(decodeUtf8(bytes))) value[key] = text
+    for (const [key, text] of new URLSearchParams(urlencodedText(bytes))) value[key] = text
   } else {
     const type = requestHeader(c, 'content-type') ?? ''
     const form = await new Response(bytes, { headers: { 'content-type': type } }).formData().catch(() => {
@@ -81,7 +82,12 @@ export async function readFormObject(
         'the multipart/form-data body cannot be read (check its boundary)',
       )
     })
-    for (const [key, entry] of form.entries()) value[key] = typeof entry === 'string' ? entry : entry.name
+    const texts: string[] = []
+    for (const [key, entry] of form.entries()) {
+      value[key] = typeof entry === 'string' ? entry : entry.name
+      texts.push(key, typeof entry === 'string' ? entry : entry.name)
+    }
+    checkMultipartText(bytes, texts)
   }
   rememberBody(c.req.raw, value)
   return value

@@ -3,6 +3,7 @@ import type { ListEnvelope, ResourceShape } from '../core/openapi/response-shape
 import { formKind, readFormObject } from './body.ts'
 import { coerceProperties } from './parameter-values.ts'
 import type { Responder } from './reply.ts'
+import { envForNewRequest } from './request.ts'
 
 export interface DeclaredAnswerOptions {
   shapes: readonly ResourceShape[]
@@ -67,7 +68,7 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
         headers.delete('content-length')
         const body = JSON.stringify(coerceProperties(value, formSchema))
         const request = new Request(c.req.url, { method: c.req.method, headers, body })
-        c.res = await options.forward(request, c.env)
+        c.res = await options.forward(request, envForNewRequest(c.env))
         return c.res
       }
       app.post(path, asJson)
