@@ -150,6 +150,39 @@ describe('the OAuth token endpoint and the login route read bodies like every ot
   })
 })
 
+describe('a client gone mid-body is a 400, never a 500, on the newer body readers', () => {
+  const failing = (start: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(start))
+        controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
+      },
+    })
+  const init = (type: string, start: string, headers: Record<string, string> = {}) =>
+    ({
+      method: 'POST',
+      headers: { 'content-type': type, ...headers },
+      body: failing(start),
+      duplex: 'half',
+    }) as RequestInit
+
+  test('the OAuth token endpoint and an OpenAPI form create', async () => {
+    const auth = createMock({ manifest: authManifest(), data: AUTH_DATA, seed: 1 })
+    const token = await auth.request(
+      '/__restmock/oauth/token',
+      init('application/x-www-form-urlencoded', 'grant_'),
+    )
+    assert.equal(token.status, 400)
+    assert.equal(((await token.json()) as { error: string }).error, 'invalid_request')
+    const pets = createMock({ source: petstore, seed: 1 })
+    const form = await pets.request(
+      '/api/v3/pet',
+      init('application/x-www-form-urlencoded', 'name=R', bearer),
+    )
+    await expectProblem(form, 400, 'bad_request')
+  })
+})
+
 describe('more than 1,000 query parameters: 400 on every kind of route', () => {
   const flood = `?${Array.from({ length: 1001 }, () => 'status=sold').join('&')}`
 
