@@ -183,6 +183,32 @@ describe('a client gone mid-body is a 400, never a 500, on the newer body reader
   })
 })
 
+describe('the journal redacts credentials of session requests too', () => {
+  test('Authorization, Cookie and the API key header, by header or path prefix, over a socket', async () => {
+    const mock = await served({ manifest: authManifest(), data: AUTH_DATA })
+    const secrets = {
+      authorization: 'Bearer t-admin',
+      cookie: 'sid=cookie-secret',
+      'x-api-key': 'k-demo',
+    }
+    await fetch(`${mock.url}/__session/p1/api/customers`, { headers: secrets })
+    await fetch(`${mock.url}/api/customers`, {
+      method: 'POST',
+      headers: { ...secrets, 'content-type': 'application/json', 'x-restmock-session': 'h1' },
+      body: JSON.stringify({ name: 'Session Co' }),
+    })
+    const journal = (await (await fetch(`${mock.url}/__restmock/requests`)).json()) as {
+      requests: { session?: string; headers: Record<string, string> }[]
+    }
+    const inSessions = journal.requests.filter((entry) => entry.session !== undefined)
+    assert.deepEqual(inSessions.map((entry) => entry.session).sort(), ['h1', 'p1'])
+    for (const entry of inSessions) {
+      for (const name of Object.keys(secrets)) assert.equal(entry.headers[name], '[redacted]', name)
+    }
+    assert.doesNotMatch(JSON.stringify(journal), /t-admin|cookie-secret|k-demo/)
+  })
+})
+
 describe('more than 1,000 query parameters: 400 on every kind of route', () => {
   const flood = `?${Array.from({ length: 1001 }, () => 'status=sold').join('&')}`
 
