@@ -209,6 +209,55 @@ describe('the journal redacts credentials of session requests too', () => {
   })
 })
 
+describe('the admin routes added with sessions, auth and the OpenAPI export keep the admin rules', () => {
+  const reads = [
+    '/__restmock/sessions',
+    '/__restmock/sessions/s1',
+    '/__restmock/sessions/s1/db',
+    '/__restmock/openapi.json',
+    '/__restmock/docs',
+  ]
+  const writes: [string, string][] = [
+    ['POST', '/__restmock/sessions/s1/reset'],
+    ['DELETE', '/__restmock/sessions/s1'],
+    ['POST', '/__restmock/sessions/s1/faults'],
+    ['PUT', '/__restmock/sessions/s1/simulation'],
+    ['POST', '/__restmock/auth/token'],
+    ['POST', '/__session/s1/__restmock/reset'],
+  ]
+
+  test('Host check, no CORS grant, JSON-only changes, and the admin token', async () => {
+    const open = createMock({ manifest: authManifest(), data: AUTH_DATA, seed: 1 })
+    for (const path of reads) {
+      await expectProblem(await open.request(path, { headers: { host: 'evil.example' } }), 403, 'forbidden')
+      const read = await open.request(path, { headers: { origin: 'http://evil.example' } })
+      assert.notEqual(read.status, 403, path)
+      assert.equal(read.headers.get('access-control-allow-origin'), null, path)
+    }
+    for (const [method, path] of writes) {
+      const plain = await open.request(path, {
+        method,
+        headers: { 'content-type': 'text/plain' },
+        body: '{}',
+      })
+      await expectProblem(plain, 415, 'unsupported_media_type')
+    }
+    const guarded = createMock({
+      manifest: authManifest(),
+      data: AUTH_DATA,
+      seed: 1,
+      adminToken: 'admin-secret',
+    })
+    for (const path of [...reads, ...writes.map(([, path]) => path)]) {
+      await expectProblem(await guarded.request(path), 401, 'unauthenticated')
+    }
+    const allowed = await guarded.request('/__restmock/sessions', {
+      headers: { authorization: 'Bearer admin-secret' },
+    })
+    assert.equal(allowed.status, 200)
+  })
+})
+
 describe('more than 1,000 query parameters: 400 on every kind of route', () => {
   const flood = `?${Array.from({ length: 1001 }, () => 'status=sold').join('&')}`
 
