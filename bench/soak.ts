@@ -19,19 +19,55 @@ import { join } from 'node:path'
 import { isDeepStrictEqual, parseArgs } from 'node:util'
 import { createRandom, randomInt } from '../src/core/random.ts'
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '60' },
-    quick: { type: 'boolean', default: false },
-    concurrency: { type: 'string', default: '16' },
-    'max-growth': { type: 'string', default: '1.5' },
-    seed: { type: 'string', default: '1' },
-    'no-build': { type: 'boolean', default: false },
-  },
-})
+const USAGE = `usage: npm run soak [-- options]
+  --seconds <n>       traffic duration (default 60)
+  --quick             15 s of traffic
+  --concurrency <n>   requests in flight at once (default 16)
+  --max-growth <x>    most RSS growth allowed after the first 10 s, as a ratio (default 1.5)
+  --seed <n>          traffic seed (default 1)
+  --no-build          use dist/ as it is (the soak builds it first)
+  --help              this text`
+
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        seconds: { type: 'string', default: '60' },
+        quick: { type: 'boolean', default: false },
+        concurrency: { type: 'string', default: '16' },
+        'max-growth': { type: 'string', default: '1.5' },
+        seed: { type: 'string', default: '1' },
+        'no-build': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`)
+    process.exit(1)
+  }
+}
+const args = readArgs()
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
 const SECONDS = args.quick ? 15 : Number(args.seconds)
 const CONCURRENCY = Number(args.concurrency)
 const MAX_GROWTH = Number(args['max-growth'])
+for (const [flag, value] of [
+  ['--seconds', SECONDS],
+  ['--concurrency', CONCURRENCY],
+  ['--max-growth', MAX_GROWTH],
+] as const) {
+  if (!(Number.isFinite(value) && value > 0)) {
+    console.error(`${flag} must be a number above 0\n${USAGE}`)
+    process.exit(1)
+  }
+}
+if (!Number.isSafeInteger(Number(args.seed))) {
+  console.error(`--seed must be a whole number\n${USAGE}`)
+  process.exit(1)
+}
 const SAMPLE_MS = 10_000
 const REST_SECONDS = 20
 const random = createRandom(Number(args.seed))

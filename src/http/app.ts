@@ -1,9 +1,11 @@
 import { Hono } from 'hono'
 import type { Engine } from '../core/engine.ts'
 import { RestmockError } from '../core/errors.ts'
+import { checkParamCount, MAX_QUERY_PARAMS } from '../core/query/parse-query.ts'
 import type { RouteRewriter } from '../core/route-rewrites.ts'
 import { SessionRegistry } from '../core/sessions/session-registry.ts'
 import { createSimulationRuntime, type SimulationRuntime } from '../core/simulation/policy-levels.ts'
+import { isAdminPath } from './admin/admin-api.ts'
 import { type AdminOptions, adminHook } from './admin/admin-hook.ts'
 import { authAdmin } from './auth/auth-admin.ts'
 import { type AuthOptions, authHook } from './auth/auth-hook.ts'
@@ -17,7 +19,7 @@ import { registerDeclaredAnswers } from './openapi/declared-answers.ts'
 import { registerOpenApiRoutes } from './openapi/openapi-operations.ts'
 import { problemResponse, resourceHint, toRestmockError } from './problem.ts'
 import { type Fetch, Responder } from './reply.ts'
-import { pathOf } from './request.ts'
+import { headerOf, pathOf } from './request.ts'
 import { type RequestLogEntry, requestLogger } from './request-log.ts'
 import { registerResourceRoutes } from './resource-routes.ts'
 import { rewriting, rulesPage } from './rewrite-hook.ts'
@@ -175,8 +177,11 @@ export function createApp(options: AppOptions): Hono {
 
   const dispatch: Fetch = (request, env) => {
     const path = pathOf(request.url)
-    // 3. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API
-    const served = auth?.owns(path) === true ? auth.fetch(request, env) : undefined
+    // 3. the auth server: part of the mock API (journaled, the resources' CORS), not of the admin API;
+    // before it, a URL with more query parameters than any route accepts is refused on every route
+    const served =
+      queryFlood(request, env, path, responder) ??
+      (auth?.owns(path) === true ? auth.fetch(request, env) : undefined)
     // 4. the admin API: never simulated or journaled, logged like any other request
     if (served === undefined && admin?.owns(path)) {
       if (log === undefined) return admin.fetch(request, env)
@@ -245,4 +250,35 @@ function observe(
   }
   after(result)
   return result
+}
+
+/** The shortest query string that can hold more than MAX_QUERY_PARAMS parameters (`a&a&...`). */
+const SHORTEST_FLOOD = 2 * MAX_QUERY_PARAMS + 1
+
+/**
+ * The 400 invalid_query for a URL with more than 1,000 query parameters, on every route (resources,
+ * OpenAPI operations, pages, the admin API, the auth server), before anything decodes them; undefined
+ * for any other URL, after one length comparison for an ordinary one.
+ */
+export function queryFlood(
+  request: Request,
+  env: unknown,
+  path: string,
+  responder: Responder,
+): Response | undefined {
+  const url = request.url
+  if (url.length <= SHORTEST_FLOOD) return undefined
+  const question = url.indexOf('?')
+  if (question === -1 || url.length - question <= SHORTEST_FLOOD) return undefined
+  let count = 1
+  for (let at = url.indexOf('&', question); at !== -1; at = url.indexOf('&', at + 1)) count++
+  try {
+    checkParamCount(count)
+    return undefined
+  } catch (error) {
+    if (!(error instanceof RestmockError)) throw error
+    // the admin API never gets the resources' CORS grant
+    const cors = isAdminPath(path) ? {} : responder.corsFor(headerOf(request, env, 'origin'))
+    return problemResponse(error, path, cors)
+  }
 }

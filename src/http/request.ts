@@ -6,6 +6,15 @@ export function incomingOf(env: unknown): IncomingMessage | undefined {
   return (env as { incoming?: IncomingMessage } | undefined)?.incoming
 }
 
+/**
+ * `env` for a request made anew from another one (other headers or body): without the Node request, so
+ * that header reads see the new request's headers and not the original's. Everything else is kept.
+ */
+export function envForNewRequest(env: unknown): unknown {
+  if (incomingOf(env) === undefined) return env
+  return { ...(env as object), incoming: undefined }
+}
+
 /** Path of a request URL without building a URL object (hot path). */
 export function pathOf(url: string): string {
   const scheme = url.indexOf('://')

@@ -47,6 +47,8 @@ export class Session {
   lastUsedAt: number
   /** bytes the registry counted for it at its last check */
   accounted = 0
+  /** bytes held for it beside its records (its Idempotency-Key answers), counted in its `bytes` */
+  sideBytes: (() => number) | undefined
   readonly #simulation: SessionSimulation
   #own: Simulator | undefined
 
@@ -79,7 +81,7 @@ export class Session {
   }
 
   get bytes(): number {
-    return this.store.bytes
+    return this.store.bytes + (this.sideBytes?.() ?? 0)
   }
 
   info(): SessionInfo {

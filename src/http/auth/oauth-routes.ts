@@ -5,6 +5,7 @@ import { bearerToken } from '../../core/auth/credentials.ts'
 import { RestmockError } from '../../core/errors.ts'
 import { readJsonObject } from '../body.ts'
 import { optionsHeaders } from '../cors.ts'
+import { REDACTED } from '../journal/journal-view.ts'
 import { problemResponse, toRestmockError } from '../problem.ts'
 import { rememberBody, requestHeader } from '../request.ts'
 import {
@@ -105,7 +106,11 @@ async function userinfoEndpoint(c: Context, server: AuthServer): Promise<Respons
 /** POST <basePath><login.path> with `{ <username>, password }`: `{ token, refreshToken, expiresIn, user }`. */
 async function loginRoute(c: Context, server: AuthServer): Promise<Response> {
   const login = server.config.login!
-  const body = await readJsonObject(c, server.bodyLimit)
+  const body = await readJsonObject(c, server.bodyLimit).catch((error: unknown) => {
+    // a body refused unread may still hold the password: the journal shows none of it
+    rememberBody(c.req.raw, REDACTED)
+    throw error
+  })
   rememberBody(c.req.raw, redactFields(body))
   const name = body[login.username]
   const password = body.password

@@ -2,6 +2,9 @@ import type { Context } from 'hono'
 import type { AuthConfig, ClientDef, UserDef } from '../../core/auth/auth-config.ts'
 import type { CredentialReader } from '../../core/auth/credentials.ts'
 import type { IssuedTokens, TokenService, TokenSubject } from '../../core/auth/token-service.ts'
+import { RestmockError } from '../../core/errors.ts'
+import { decodeUtf8, parseJsonBody } from '../../core/json-text.ts'
+import { readBodyBytes, urlencodedText } from '../body.ts'
 import { REDACTED } from '../journal/journal-view.ts'
 import { journaledAs, type Responder } from '../reply.ts'
 import { rememberBody, requestHeader } from '../request.ts'
@@ -241,23 +244,17 @@ type Params = { get(name: string): string | undefined }
 
 /** A form body (RFC 6749) or, leniently, a JSON object; remembered redacted for the request journal. */
 export async function formParams(c: Context, limit: number): Promise<Params> {
-  const declared = Number(requestHeader(c, 'content-length') ?? 0)
-  if (declared > limit) throw invalidRequest(`the body is larger than ${limit} bytes`)
-  const text = await c.req.text()
-  if (text.length > limit) throw invalidRequest(`the body is larger than ${limit} bytes`)
+  // read as every other body is: streamed up to the limit, UTF-8 checked, JSON depth and numbers bounded
+  const bytes = await oauthRefusal(() => readBodyBytes(c, limit))
   const type = (requestHeader(c, 'content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase()
   const values = new Map<string, string>()
   if (type === 'application/json' || type.endsWith('+json')) {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      throw invalidRequest('the body is not valid JSON; send application/x-www-form-urlencoded')
-    }
+    const parsed = await oauthRefusal(async () => parseJsonBody(decodeUtf8(bytes)))
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw invalidRequest('the body must be an object')
     for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string') values.set(name, value)
-  } else if (type === 'application/x-www-form-urlencoded' || (type === '' && text === '')) {
+  } else if (type === 'application/x-www-form-urlencoded' || (type === '' && bytes.byteLength === 0)) {
+    const text = await oauthRefusal(async () => urlencodedText(bytes))
     for (const [name, value] of new URLSearchParams(text)) {
       if (values.has(name)) throw invalidRequest(`parameter ${name} is repeated`)
       values.set(name, value)
@@ -267,6 +264,20 @@ export async function formParams(c: Context, limit: number): Promise<Params> {
   }
   rememberBody(c.req.raw, redactFields(Object.fromEntries(values)))
   return { get: (name) => (values.get(name) === '' ? undefined : values.get(name)) }
+}
+
+/** A body refused by the shared readers (RestmockError) as RFC 6749's invalid_request. */
+async function oauthRefusal<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    if (!(error instanceof RestmockError)) throw error
+    const detail =
+      error.code === 'malformed_json'
+        ? `${error.message}; or send application/x-www-form-urlencoded`
+        : error.message
+    throw invalidRequest(detail)
+  }
 }
 
 /** A copy with every secret field shown as `[redacted]`. */

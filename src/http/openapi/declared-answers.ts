@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { ListEnvelope, ResourceShape } from '../../core/openapi/response-shapes.ts'
 import { formKind, readFormObject } from '../body.ts'
 import type { Responder } from '../reply.ts'
+import { envForNewRequest } from '../request.ts'
 import { coerceProperties } from './parameter-values.ts'
 
 export interface DeclaredAnswerOptions {
@@ -67,7 +68,7 @@ export function registerDeclaredAnswers(app: Hono, options: DeclaredAnswerOption
         headers.delete('content-length')
         const body = JSON.stringify(coerceProperties(value, formSchema))
         const request = new Request(c.req.url, { method: c.req.method, headers, body })
-        c.res = await options.forward(request, c.env)
+        c.res = await options.forward(request, envForNewRequest(c.env))
         return c.res
       }
       app.post(path, asJson)

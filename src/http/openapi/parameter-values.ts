@@ -1,3 +1,5 @@
+import { RestmockError } from '../../core/errors.ts'
+import { parseJsonBody } from '../../core/json-text.ts'
 import type { JsonSchema } from '../../core/openapi/import-schema.ts'
 
 /** The type a schema asks for first (besides null). */
@@ -33,8 +35,10 @@ export function coerceText(value: string, schema: JsonSchema): unknown {
   if (value === 'null' && Array.isArray(schema.type) && schema.type.includes('null')) return null
   if ((type === 'object' || type === 'array') && /^[[{]/.test(value.trim())) {
     try {
-      return JSON.parse(value)
-    } catch {
+      return parseJsonBody(value)
+    } catch (error) {
+      // nested past the limit or holding a number too large: refused like such a JSON body (400)
+      if (error instanceof RestmockError && error.code === 'invalid_body') throw error
       return value
     }
   }

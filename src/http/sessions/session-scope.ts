@@ -67,8 +67,11 @@ export function sessionScopes(responder: Responder, ownedResources?: ReadonlySet
     const { engine } = session
     let found = scoped.get(engine)
     if (found === undefined) {
+      const idempotency = new IdempotencyCache(SESSION_IDEMPOTENCY)
+      // its stored answers count toward --max-session-bytes with the session's records
+      session.sideBytes = () => idempotency.bytes
       found = {
-        routes: { engine, idempotency: new IdempotencyCache(SESSION_IDEMPOTENCY) },
+        routes: { engine, idempotency },
         // rows owned by users are read through the routes, which check the owner
         fastPath: itemFastPath(engine, responder, ownedResources),
         pages: homePages(engine, responder),
