@@ -1,7 +1,8 @@
-import { createReadStream, readFileSync, type Stats, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, type Stats, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../core/errors.ts'
 import type { DocsAsset, DocsAssets } from '../http/admin/docs-routes.ts'
 
@@ -145,17 +146,15 @@ const FILES: Readonly<Record<string, string>> = {
 }
 
 /**
- * The API docs page's assets, read from the installed swagger-ui-dist package on first request and
- * kept in memory (about 1.5 MB, shared by every mock of the process). No network: the page works offline.
- * Undefined when the package cannot be found (the page then answers 404 saying so).
+ * The API docs page's assets, read on first request and kept in memory (about 1.5 MB, shared by every
+ * mock of the process). No network: the page works offline. The package ships them in dist/docs-assets
+ * (copied from swagger-ui-dist at build time, so installing restmock pulls no swagger-ui-dist and its
+ * install-time analytics script); from a checkout, running the sources, they come from swagger-ui-dist.
+ * Undefined when neither is there (the page then answers 404 saying so).
  */
 export function swaggerUiAssets(): DocsAssets | undefined {
-  let folder: string
-  try {
-    folder = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
-  } catch {
-    return undefined
-  }
+  const folder = docsAssetsFolder()
+  if (folder === undefined) return undefined
   return (name) => {
     const contentType = Object.hasOwn(FILES, name) ? FILES[name] : undefined
     if (contentType === undefined) return undefined
@@ -165,6 +164,16 @@ export function swaggerUiAssets(): DocsAssets | undefined {
       loaded.set(name, asset)
     }
     return asset
+  }
+}
+
+function docsAssetsFolder(): string | undefined {
+  const shipped = fileURLToPath(new URL('../docs-assets/', import.meta.url))
+  if (existsSync(join(shipped, 'swagger-ui-bundle.js'))) return shipped
+  try {
+    return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  } catch {
+    return undefined
   }
 }
 
