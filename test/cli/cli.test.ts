@@ -253,7 +253,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
     )
     const corrupt = '{"posts": [{"id": 1, "title": "half'
     await writeFile(join(dir, 'restmock.state.json'), corrupt)
-    const result = await run(['--port', '0'], dir)
+    const result = await runInProcess(['--port', '0'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /restmock\.state\.json is not valid JSON/)
     assert.doesNotMatch(result.stderr, STACK_LINE)

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { startMock } from '../../src/index.ts'
 import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
@@ -48,14 +49,14 @@ describe('restmock with an OpenAPI document', () => {
     assert.equal(validated.code, 0, validated.stderr)
     const direct = await run(['validate', fixture('petstore.yaml')], dir)
     assert.match(direct.stdout, /valid OpenAPI document, 3 resources, 2 seed records/)
-    const cli = await serveCli([out, '--port', '0', '--in-memory'], dir)
+    // serving it: the server the CLI starts (the test above serves through the real CLI)
+    const mock = await startMock({ source: out, port: 0, persist: false, logRequests: false })
     try {
       const key = { headers: { api_key: 'demo-api-key' } }
-      assert.equal((await fetch(`${cli.url}/api/v3/store/inventory`, key)).status, 200)
-      assert.equal((await fetch(`${cli.url}/api/v3/store/order/10`)).status, 200)
+      assert.equal((await fetch(`${mock.url}/api/v3/store/inventory`, key)).status, 200)
+      assert.equal((await fetch(`${mock.url}/api/v3/store/order/10`)).status, 200)
     } finally {
-      cli.child.kill('SIGTERM')
-      await cli.exited
+      await mock.close()
     }
   })
 

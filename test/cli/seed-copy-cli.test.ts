@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { type RunningCli, serveCli } from '../support/running-cli.ts'
 

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { runInProcess } from '../support/cli-helpers.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'restmock.js')
@@ -53,9 +54,9 @@ function listening(child: ChildProcess): Promise<string> {
 }
 
 test('bad --latency / --error-rate values are usage errors (exit 2) naming the flag', async () => {
-  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--latency', 'fast'])
-  assert.equal(await exit, 2)
-  assert.match(await output, /restmock: --latency must be a number of ms, "min-max"/)
+  const { code, stderr } = await runInProcess([DB, '--in-memory', '-p', '0', '--latency', 'fast'])
+  assert.equal(code, 2)
+  assert.match(stderr, /restmock: --latency must be a number of ms, "min-max"/)
 })
 
 test('--error-rate 1 and --latency fail every request; --no-admin removes /__restmock', async () => {
@@ -125,7 +126,14 @@ test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin g
 })
 
 test('a bad --admin-origin stops the start with a message naming the flag', async () => {
-  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--admin-origin', 'localhost:5173/app'])
-  assert.equal(await exit, 1)
-  assert.match(await output, /--admin-origin/)
+  const { code, stderr } = await runInProcess([
+    DB,
+    '--in-memory',
+    '-p',
+    '0',
+    '--admin-origin',
+    'localhost:5173/app',
+  ])
+  assert.equal(code, 1)
+  assert.match(stderr, /--admin-origin/)
 })
