@@ -5,10 +5,11 @@ import { test } from 'node:test'
 import { tempDir } from '../support/cli-helpers.ts'
 import { saveAtomically, until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
-import { type RunningCli, serveCli } from '../support/running-cli.ts'
+import { type RunningCli, serveCli as serveRealCli } from '../support/running-cli.ts'
 
-// the spawned servers inherit it: reloads follow an edit after 10 ms of quiet instead of 100
-process.env.RESTMOCK_WATCH_DEBOUNCE_MS = '10'
+/** A real `restmock` whose reloads follow an edit after 10 ms of quiet instead of 100. */
+const serveCli = (args: readonly string[], cwd: string): Promise<RunningCli> =>
+  serveRealCli(args, cwd, undefined, { RESTMOCK_WATCH_DEBOUNCE_MS: '10' })
 
 const DB = { posts: [{ id: 1, title: 'first' }] }
 

@@ -29,11 +29,11 @@ export async function tempDir(prefix = 'restmock-cli-'): Promise<string> {
   return dir
 }
 
-/** Spawn the real CLI (no colours). */
-export function start(args: readonly string[], cwd: string): ChildProcess {
+/** Spawn the real CLI (no colours), with `env` added to this process's environment. */
+export function start(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
