@@ -5,6 +5,7 @@ import { describe, test } from 'node:test'
 import { run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = { posts: [{ id: 1, title: 'json-server' }] }
 
@@ -57,11 +58,13 @@ describe('restmock --middlewares', () => {
         api.app.get('/stats', (c) => c.json({ posts: api.data.list('posts').length }))
       }`,
     })
-    const cli = await serveCli(['db.json', '--port', '0', '--in-memory', '--middlewares', 'stats.mjs'], dir)
-    await fetch(`${cli.url}/posts`, json('POST', { title: 'two' }))
-    assert.deepEqual(await (await fetch(`${cli.url}/stats`)).json(), { posts: 2 })
-    cli.child.kill('SIGTERM')
-    await cli.exited
+    const mock = await serveInProcess([
+      join(dir, 'db.json'),
+      ...['--port', '0', '--in-memory', '-q', '--middlewares', join(dir, 'stats.mjs')],
+    ])
+    await fetch(`${mock.url}/posts`, json('POST', { title: 'two' }))
+    assert.deepEqual(await (await fetch(`${mock.url}/stats`)).json(), { posts: 2 })
+    await mock.close()
   })
 
   test('a module that is not a function exits 1 naming the file, without a stack trace', async () => {

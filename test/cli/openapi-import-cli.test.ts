@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { startMock } from '../../src/index.ts'
 import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
@@ -49,8 +49,7 @@ describe('restmock with an OpenAPI document', () => {
     assert.equal(validated.code, 0, validated.stderr)
     const direct = await run(['validate', fixture('petstore.yaml')], dir)
     assert.match(direct.stdout, /valid OpenAPI document, 3 resources, 2 seed records/)
-    // serving it: the server the CLI starts (the test above serves through the real CLI)
-    const mock = await startMock({ source: out, port: 0, persist: false, logRequests: false })
+    const mock = await serveInProcess([out, '--port', '0', '--in-memory', '-q'])
     try {
       const key = { headers: { api_key: 'demo-api-key' } }
       assert.equal((await fetch(`${mock.url}/api/v3/store/inventory`, key)).status, 200)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { runInProcess } from '../support/cli-helpers.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'restmock.js')
@@ -60,7 +61,7 @@ test('bad --latency / --error-rate values are usage errors (exit 2) naming the f
 })
 
 test('--error-rate 1 and --latency fail every request; --no-admin removes /__restmock', async () => {
-  const { child } = spawnCli([
+  const mock = await serveInProcess([
     DB,
     '--in-memory',
     '-p',
@@ -72,14 +73,14 @@ test('--error-rate 1 and --latency fail every request; --no-admin removes /__res
     '1',
     '--no-admin',
   ])
-  const url = await listening(child)
+  const { url } = mock
   const failed = await fetch(`${url}/posts/1`)
   assert.equal(failed.status, 500)
   assert.equal(((await failed.json()) as { code: string }).code, 'simulated_failure')
   const admin = await fetch(`${url}/__restmock/health`)
   assert.notEqual(admin.status, 200)
   await admin.arrayBuffer()
-  child.kill('SIGTERM')
+  await mock.close()
 })
 
 test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin grants one origin', async () => {

@@ -6,6 +6,7 @@ import { type ConfigError, createMock, startMock } from '../../src/index.ts'
 import { runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 /** A module file in a fresh folder (no package.json above it in the temp dir: .js is CommonJS). */
 async function moduleFile(name: string, text: string): Promise<{ dir: string; file: string }> {
@@ -101,12 +102,11 @@ describe('db.js modules through the CLI', () => {
     // the module itself is never written
     assert.equal(await readFile(file, 'utf8'), 'module.exports = { posts: [{ id: 1, title: "a" }] }\n')
     // the next start continues from the saved state
-    const again = await serveCli(['db.js', '--port', '0', '-q'], dir)
+    const again = await serveInProcess([join(dir, 'db.js'), '--port', '0', '-q'])
     try {
       assert.equal(((await (await fetch(`${again.url}/posts`)).json()) as unknown[]).length, 2)
     } finally {
-      again.child.kill('SIGTERM')
-      await again.exited
+      await again.close()
     }
   })
 
