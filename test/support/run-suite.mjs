@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url'
 const ROOT = resolve(import.meta.dirname, '../..')
 /** started first: the longest single file (it packs and installs the package) */
 const FIRST = join(ROOT, 'test', 'cli', 'package.test.ts')
-/** folder -> how many processes share its files (round robin, in name order) */
-const GROUPS = { server: 1, http: 1, core: 1, cli: 2 }
+/** folder -> how many processes share its files (round robin, in name order); the longest first */
+const GROUPS = { server: 1, cli: 2, http: 1, core: 1 }
 
 const testFiles = async (folder) =>
   (await readdir(join(ROOT, 'test', folder)))
