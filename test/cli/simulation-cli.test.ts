@@ -114,16 +114,15 @@ test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin g
   assert.equal((await fetch(`${url}/posts/1`)).status, 200, 'resources need no admin token')
   child.kill('SIGTERM')
 
-  const flag = spawnCli([DB, '--in-memory', '-p', '0', '--quiet', '--admin-token', 'from-flag'], {
+  const flag = await serveInProcess([DB, '--in-memory', '-p', '0', '--quiet', '--admin-token', 'from-flag'], {
     RESTMOCK_ADMIN_TOKEN: 'from-env',
   })
-  const flagUrl = await listening(flag.child)
-  const byFlag = await fetch(`${flagUrl}/__restmock/health`, {
+  const byFlag = await fetch(`${flag.url}/__restmock/health`, {
     headers: { authorization: 'Bearer from-flag' },
   })
   assert.equal(byFlag.status, 200, 'the flag wins over the variable')
   await byFlag.arrayBuffer()
-  flag.child.kill('SIGTERM')
+  await flag.close()
 })
 
 test('a bad --admin-origin stops the start with a message naming the flag', async () => {
