@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { runInProcess as run, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = { posts: [{ id: 1, title: 'json-server' }] }
 
 describe('restmock db.json --routes routes.json', () => {
-  // -r, json-server's short form; the long form --routes reads the same file (the test below)
   test('serves the rewritten URLs (-r is the short form, as in json-server)', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'db.json'), JSON.stringify(DB))
@@ -16,18 +16,26 @@ describe('restmock db.json --routes routes.json', () => {
       join(dir, 'routes.json'),
       JSON.stringify({ '/api/*': '/$1', '/blog/:id/show': '/posts/:id' }),
     )
+    // -r through the real CLI; --routes on the same flags, parsed and served in this process
     const cli = await serveCli(['db.json', '-r', 'routes.json', '--port', '0', '--in-memory', '-q'], dir)
+    const long = await serveInProcess([
+      join(dir, 'db.json'),
+      ...['--routes', join(dir, 'routes.json'), '--port', '0', '--in-memory', '-q'],
+    ])
     try {
-      const listed = await fetch(`${cli.url}/api/posts`)
-      assert.equal(listed.status, 200)
-      assert.deepEqual(await listed.json(), DB.posts)
-      const shown = await fetch(`${cli.url}/blog/1/show`)
-      assert.deepEqual(await shown.json(), DB.posts[0])
-      const rules = await fetch(`${cli.url}/__rules`)
-      assert.deepEqual(await rules.json(), { '/api/*': '/$1', '/blog/:id/show': '/posts/:id' })
+      for (const url of [cli.url, long.url]) {
+        const listed = await fetch(`${url}/api/posts`)
+        assert.equal(listed.status, 200)
+        assert.deepEqual(await listed.json(), DB.posts)
+        const shown = await fetch(`${url}/blog/1/show`)
+        assert.deepEqual(await shown.json(), DB.posts[0])
+        const rules = await fetch(`${url}/__rules`)
+        assert.deepEqual(await rules.json(), { '/api/*': '/$1', '/blog/:id/show': '/posts/:id' })
+      }
     } finally {
       cli.child.kill('SIGTERM')
       await cli.exited
+      await long.close()
     }
   })
 
