@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { stringify } from 'yaml'
 import { AUTH_DATA, authManifest } from '../support/auth-fixtures.ts'
-import { run, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 
 const dirs: string[] = []

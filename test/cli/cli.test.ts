@@ -253,7 +253,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
     )
     const corrupt = '{"posts": [{"id": 1, "title": "half'
     await writeFile(join(dir, 'restmock.state.json'), corrupt)
-    const result = await run(['--port', '0'], dir)
+    const result = await runInProcess(['--port', '0'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /restmock\.state\.json is not valid JSON/)
     assert.doesNotMatch(result.stderr, STACK_LINE)
@@ -265,7 +265,7 @@ describe('restmock CLI', { concurrency: 4 }, () => {
     await copyFile(join(SEEDS, 'db.json'), join(dir, 'db.json'))
     const corrupt = '{"posts": ['
     await writeFile(join(dir, 'state.json'), corrupt)
-    const result = await run(['db.json', '--port', '0', '--db', 'state.json'], dir)
+    const result = await runInProcess(['db.json', '--port', '0', '--db', 'state.json'], dir)
     assert.equal(result.code, 1, result.stderr.trim().split('\n').at(-1))
     assert.match(result.stderr, /state\.json is not valid JSON/)
     assert.doesNotMatch(result.stderr, STACK_LINE)

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = { posts: [{ id: 1, title: 'json-server' }] }
 
@@ -57,16 +58,18 @@ describe('restmock --middlewares', () => {
         api.app.get('/stats', (c) => c.json({ posts: api.data.list('posts').length }))
       }`,
     })
-    const cli = await serveCli(['db.json', '--port', '0', '--in-memory', '--middlewares', 'stats.mjs'], dir)
-    await fetch(`${cli.url}/posts`, json('POST', { title: 'two' }))
-    assert.deepEqual(await (await fetch(`${cli.url}/stats`)).json(), { posts: 2 })
-    cli.child.kill('SIGTERM')
-    await cli.exited
+    const mock = await serveInProcess([
+      join(dir, 'db.json'),
+      ...['--port', '0', '--in-memory', '-q', '--middlewares', join(dir, 'stats.mjs')],
+    ])
+    await fetch(`${mock.url}/posts`, json('POST', { title: 'two' }))
+    assert.deepEqual(await (await fetch(`${mock.url}/stats`)).json(), { posts: 2 })
+    await mock.close()
   })
 
   test('a module that is not a function exits 1 naming the file, without a stack trace', async () => {
     const dir = await project({ 'config.js': 'module.exports = { port: 3000 }' })
-    const result = await run(['db.json', '--port', '0', '--middlewares', 'config.js'], dir)
+    const result = await runInProcess(['db.json', '--port', '0', '--middlewares', 'config.js'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /config\.js must default-export a function/)
     assert.doesNotMatch(result.stderr, STACK_LINE)
@@ -74,12 +77,13 @@ describe('restmock --middlewares', () => {
 
   test('a module that throws while loading exits 1 naming the file', async () => {
     const dir = await project({ 'broken.js': 'throw new Error("missing API key")' })
-    const result = await run(['db.json', '--port', '0', '--middlewares', 'broken.js'], dir)
+    const result = await runInProcess(['db.json', '--port', '0', '--middlewares', 'broken.js'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /broken\.js failed to load: missing API key/)
     assert.doesNotMatch(result.stderr, STACK_LINE)
   })
 
+  // a real process: this one has a TypeScript loader
   test('a TypeScript module without a loader exits 1 saying to compile it or use .js', async () => {
     const dir = await project({
       'auth.ts': 'export default (req: unknown, res: unknown, next: () => void) => next()',
@@ -92,7 +96,7 @@ describe('restmock --middlewares', () => {
 
   test('a file that does not exist exits 1 naming it', async () => {
     const dir = await project({})
-    const result = await run(['db.json', '--port', '0', '--middlewares', 'nope.js'], dir)
+    const result = await runInProcess(['db.json', '--port', '0', '--middlewares', 'nope.js'], dir)
     assert.equal(result.code, 1)
     assert.match(result.stderr, /nope\.js does not exist/)
   })

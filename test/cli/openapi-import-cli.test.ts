@@ -5,6 +5,7 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/openapi/${name}`, import.meta.url))
@@ -48,14 +49,13 @@ describe('restmock with an OpenAPI document', () => {
     assert.equal(validated.code, 0, validated.stderr)
     const direct = await run(['validate', fixture('petstore.yaml')], dir)
     assert.match(direct.stdout, /valid OpenAPI document, 3 resources, 2 seed records/)
-    const cli = await serveCli([out, '--port', '0', '--in-memory'], dir)
+    const mock = await serveInProcess([out, '--port', '0', '--in-memory', '-q'])
     try {
       const key = { headers: { api_key: 'demo-api-key' } }
-      assert.equal((await fetch(`${cli.url}/api/v3/store/inventory`, key)).status, 200)
-      assert.equal((await fetch(`${cli.url}/api/v3/store/order/10`)).status, 200)
+      assert.equal((await fetch(`${mock.url}/api/v3/store/inventory`, key)).status, 200)
+      assert.equal((await fetch(`${mock.url}/api/v3/store/order/10`)).status, 200)
     } finally {
-      cli.child.kill('SIGTERM')
-      await cli.exited
+      await mock.close()
     }
   })
 

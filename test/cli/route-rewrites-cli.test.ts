@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { run, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = { posts: [{ id: 1, title: 'json-server' }] }
 
@@ -15,20 +16,26 @@ describe('restmock db.json --routes routes.json', () => {
       join(dir, 'routes.json'),
       JSON.stringify({ '/api/*': '/$1', '/blog/:id/show': '/posts/:id' }),
     )
-    for (const flag of ['--routes', '-r']) {
-      const cli = await serveCli(['db.json', flag, 'routes.json', '--port', '0', '--in-memory', '-q'], dir)
-      try {
-        const listed = await fetch(`${cli.url}/api/posts`)
+    // -r through the real CLI; --routes on the same flags, parsed and served in this process
+    const cli = await serveCli(['db.json', '-r', 'routes.json', '--port', '0', '--in-memory', '-q'], dir)
+    const long = await serveInProcess([
+      join(dir, 'db.json'),
+      ...['--routes', join(dir, 'routes.json'), '--port', '0', '--in-memory', '-q'],
+    ])
+    try {
+      for (const url of [cli.url, long.url]) {
+        const listed = await fetch(`${url}/api/posts`)
         assert.equal(listed.status, 200)
         assert.deepEqual(await listed.json(), DB.posts)
-        const shown = await fetch(`${cli.url}/blog/1/show`)
+        const shown = await fetch(`${url}/blog/1/show`)
         assert.deepEqual(await shown.json(), DB.posts[0])
-        const rules = await fetch(`${cli.url}/__rules`)
+        const rules = await fetch(`${url}/__rules`)
         assert.deepEqual(await rules.json(), { '/api/*': '/$1', '/blog/:id/show': '/posts/:id' })
-      } finally {
-        cli.child.kill('SIGTERM')
-        await cli.exited
       }
+    } finally {
+      cli.child.kill('SIGTERM')
+      await cli.exited
+      await long.close()
     }
   })
 

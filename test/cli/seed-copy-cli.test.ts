@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { type RunningCli, serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const ORIGINAL = '{\n  "posts": [{ "id": 1, "title": "original" }]\n}\n'
 
@@ -54,17 +55,17 @@ test('restmock db.json keeps the original as .restmock/db.seed.json; --reset and
   assert.doesNotMatch(second.stderr(), /kept the original/, 'said only the first time')
   await stop(second)
 
-  const reset = await serveCli(['db.json', '--port', '0', '--quiet', '--reset'], dir)
+  const reset = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--quiet', '--reset'])
   assert.deepEqual(await titles(reset.url), ['original'])
-  await stop(reset)
+  await reset.close()
   assert.equal(await readFile(copy, 'utf8'), ORIGINAL)
 })
 
 test('--in-memory writes no copy; an unwritable .restmock is one clear error (exit 1)', async () => {
   const dir = await tempDir()
   await writeFile(join(dir, 'db.json'), ORIGINAL)
-  const memory = await serveCli(['db.json', '--port', '0', '--quiet', '--in-memory'], dir)
-  await stop(memory)
+  const memory = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--quiet', '--in-memory'])
+  await memory.close()
   assert.equal(existsSync(join(dir, '.restmock')), false)
 
   await writeFile(join(dir, '.restmock'), 'a file where the folder should be')

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const ORIGINAL = '{\n  "posts": [{ "id": 1, "title": "original" }]\n}\n'
 
@@ -42,10 +43,9 @@ test('restmock db.json: sessions start from the original db.json, are never writ
   assert.doesNotMatch(saved, /in w1/)
 
   // after a restart the shared state is the edited db.json; a session still starts from the original
-  const again = await serveCli(['db.json', '--port', '0', '--quiet'], dir)
+  const again = await serveInProcess([db, '--port', '0', '--quiet'])
   assert.deepEqual(await titles(again.url, { 'x-restmock-session': 'w1' }), ['original'])
-  again.child.kill('SIGINT')
-  assert.equal((await again.exited).code, 0)
+  await again.close()
 })
 
 test('restmock: a bad session flag is a usage error naming the flag', async () => {

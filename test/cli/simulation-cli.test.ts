@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { runInProcess } from '../support/cli-helpers.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'restmock.js')
@@ -53,13 +55,13 @@ function listening(child: ChildProcess): Promise<string> {
 }
 
 test('bad --latency / --error-rate values are usage errors (exit 2) naming the flag', async () => {
-  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--latency', 'fast'])
-  assert.equal(await exit, 2)
-  assert.match(await output, /restmock: --latency must be a number of ms, "min-max"/)
+  const { code, stderr } = await runInProcess([DB, '--in-memory', '-p', '0', '--latency', 'fast'])
+  assert.equal(code, 2)
+  assert.match(stderr, /restmock: --latency must be a number of ms, "min-max"/)
 })
 
 test('--error-rate 1 and --latency fail every request; --no-admin removes /__restmock', async () => {
-  const { child } = spawnCli([
+  const mock = await serveInProcess([
     DB,
     '--in-memory',
     '-p',
@@ -71,14 +73,14 @@ test('--error-rate 1 and --latency fail every request; --no-admin removes /__res
     '1',
     '--no-admin',
   ])
-  const url = await listening(child)
+  const { url } = mock
   const failed = await fetch(`${url}/posts/1`)
   assert.equal(failed.status, 500)
   assert.equal(((await failed.json()) as { code: string }).code, 'simulated_failure')
   const admin = await fetch(`${url}/__restmock/health`)
   assert.notEqual(admin.status, 200)
   await admin.arrayBuffer()
-  child.kill('SIGTERM')
+  await mock.close()
 })
 
 test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin grants one origin', async () => {
@@ -112,20 +114,26 @@ test('RESTMOCK_ADMIN_TOKEN / --admin-token guard the admin API; --admin-origin g
   assert.equal((await fetch(`${url}/posts/1`)).status, 200, 'resources need no admin token')
   child.kill('SIGTERM')
 
-  const flag = spawnCli([DB, '--in-memory', '-p', '0', '--quiet', '--admin-token', 'from-flag'], {
+  const flag = await serveInProcess([DB, '--in-memory', '-p', '0', '--quiet', '--admin-token', 'from-flag'], {
     RESTMOCK_ADMIN_TOKEN: 'from-env',
   })
-  const flagUrl = await listening(flag.child)
-  const byFlag = await fetch(`${flagUrl}/__restmock/health`, {
+  const byFlag = await fetch(`${flag.url}/__restmock/health`, {
     headers: { authorization: 'Bearer from-flag' },
   })
   assert.equal(byFlag.status, 200, 'the flag wins over the variable')
   await byFlag.arrayBuffer()
-  flag.child.kill('SIGTERM')
+  await flag.close()
 })
 
 test('a bad --admin-origin stops the start with a message naming the flag', async () => {
-  const { output, exit } = spawnCli([DB, '--in-memory', '-p', '0', '--admin-origin', 'localhost:5173/app'])
-  assert.equal(await exit, 1)
-  assert.match(await output, /--admin-origin/)
+  const { code, stderr } = await runInProcess([
+    DB,
+    '--in-memory',
+    '-p',
+    '0',
+    '--admin-origin',
+    'localhost:5173/app',
+  ])
+  assert.equal(code, 1)
+  assert.match(stderr, /--admin-origin/)
 })

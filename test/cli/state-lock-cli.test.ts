@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { run, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -35,8 +36,9 @@ test('one process per state file; a start that cannot bind or lock writes nothin
   assert.doesNotMatch(samePort.stderr, STACK_LINE)
   assert.deepEqual(await snapshot(dir), before)
 
-  // same state file, another port: refused, naming the process that holds it
-  const otherPort = await run(['db.json', '--port', '0'], dir)
+  // same state file, another port: refused, naming the process that holds it (from this process, as
+  // the first start above did from its own)
+  const otherPort = await runInProcess(['db.json', '--port', '0'], dir)
   assert.equal(otherPort.code, 1)
   assert.match(otherPort.stderr, new RegExp(`db\\.json is in use by restmock process ${pid}\\b`))
   assert.match(otherPort.stderr, /--db/)
@@ -45,7 +47,10 @@ test('one process per state file; a start that cannot bind or lock writes nothin
   // another state file on the taken port, --reset: the port is named, and the other state is untouched
   await writeFile(join(dir, 'other.json'), '{"posts":[{"id":7,"title":"saved elsewhere"}]}')
   const otherBefore = await snapshot(dir)
-  const taken = await run(['db.json', '--db', 'other.json', '--port', String(first.port), '--reset'], dir)
+  const taken = await runInProcess(
+    ['db.json', '--db', 'other.json', '--port', String(first.port), '--reset'],
+    dir,
+  )
   assert.equal(taken.code, 1)
   assert.equal(
     taken.stderr.trim(),
@@ -57,18 +62,17 @@ test('one process per state file; a start that cannot bind or lock writes nothin
   first.child.kill('SIGKILL')
   assert.equal((await first.exited).signal, 'SIGKILL')
   assert.ok(existsSync(join(dir, 'db.json.lock')))
-  const second = await serveCli(['db.json', '--port', '0', '--quiet'], dir)
-  assert.equal((await readFile(join(dir, 'db.json.lock'), 'utf8')).trim(), String(second.child.pid))
+  // (taken over by this process, with the same start as the CLI's)
+  const second = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--quiet'])
+  assert.equal((await readFile(join(dir, 'db.json.lock'), 'utf8')).trim(), String(process.pid))
   const titles = ((await (await fetch(`${second.url}/posts`)).json()) as { title: string }[]).map(
     (record) => record.title,
   )
   assert.deepEqual(titles, ['seed', 'acknowledged'])
 
   // a clean stop releases the lock: the file can be served again at once
-  second.child.kill('SIGTERM')
-  assert.equal((await second.exited).code, 0, second.stderr())
+  await second.close()
   assert.equal(existsSync(join(dir, 'db.json.lock')), false)
-  const third = await serveCli(['db.json', '--port', '0', '--quiet'], dir)
-  third.child.kill('SIGTERM')
-  assert.equal((await third.exited).code, 0, third.stderr())
+  const third = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--quiet'])
+  await third.close()
 })

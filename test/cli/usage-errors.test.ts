@@ -4,12 +4,13 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import {
   type Result,
+  ROOT,
   runInProcess as run,
   STACK_LINE,
   run as spawnCli,
   tempDir,
 } from '../support/cli-helpers.ts'
-import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = 'seeds/db.json'
 const MANIFEST = 'seeds/restmock.yaml'
@@ -119,19 +120,14 @@ describe('usage errors name what was meant, in one line', { concurrency: 4 }, ()
 
 describe("--delay, json-server's name for --latency", () => {
   test('sets the global latency', async () => {
-    const dir = await tempDir()
-    const server = await serveCli(
-      [join(process.cwd(), DB), '--in-memory', '-p', '0', '-q', '--delay', '0-1'],
-      dir,
-    )
+    const server = await serveInProcess([join(ROOT, DB), '--in-memory', '-p', '0', '-q', '--delay', '0-1'])
     try {
       const response = await fetch(`${server.url}/__restmock/simulation`)
       assert.equal(response.status, 200)
       const level = (await response.json()) as { latency?: unknown }
       assert.deepEqual(level.latency, '0-1')
     } finally {
-      server.child.kill('SIGTERM')
-      await server.exited
+      await server.close()
     }
   })
 

@@ -5,10 +5,12 @@ import { test } from 'node:test'
 import { tempDir } from '../support/cli-helpers.ts'
 import { saveAtomically, until } from '../support/file-edits.ts'
 import { json } from '../support/helpers.ts'
-import { type RunningCli, serveCli } from '../support/running-cli.ts'
+import { type RunningCli, serveCli as serveRealCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
-// the spawned servers inherit it: reloads follow an edit after 10 ms of quiet instead of 100
-process.env.RESTMOCK_WATCH_DEBOUNCE_MS = '10'
+/** A real `restmock` whose reloads follow an edit after 10 ms of quiet instead of 100. */
+const serveCli = (args: readonly string[], cwd: string): Promise<RunningCli> =>
+  serveRealCli(args, cwd, undefined, { RESTMOCK_WATCH_DEBOUNCE_MS: '10' })
 
 const DB = { posts: [{ id: 1, title: 'first' }] }
 
@@ -206,8 +208,8 @@ test('--watch: 50 manifest edits while 16 clients write lose no acknowledged wri
   for (const id of acknowledged) assert.ok(live.has(id), `acknowledged post ${id} is served`)
   await stop(cli)
 
-  const again = await serveCli(['restmock.yaml', '--port', '0', '--quiet'], dir)
+  const again = await serveInProcess([join(dir, 'restmock.yaml'), '--port', '0', '--quiet'])
   const restarted = await ids(again.url)
   for (const id of acknowledged) assert.ok(restarted.has(id), `acknowledged post ${id} survived the restart`)
-  await stop(again)
+  await again.close()
 })

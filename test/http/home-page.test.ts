@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { createMock } from '../../src/index.ts'
 import { tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
-import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 const DB = {
   posts: [
@@ -119,11 +119,11 @@ describe('pages beside the API', () => {
   })
 })
 
-describe('home page and /db through the CLI', () => {
+describe("home page and /db through the CLI's serve command (in-process)", () => {
   test('restmock db.json answers GET / and GET /db', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'db.json'), JSON.stringify(DB))
-    const cli = await serveCli(['db.json', '--port', '0', '--in-memory', '-q'], dir)
+    const cli = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--in-memory', '-q'])
     try {
       const home = await fetch(`${cli.url}/`, { headers: { accept: 'application/json' } })
       assert.equal(home.status, 200)
@@ -137,8 +137,7 @@ describe('home page and /db through the CLI', () => {
       const db = await fetch(`${cli.url}/db`)
       assert.deepEqual(await db.json(), DB)
     } finally {
-      cli.child.kill('SIGTERM')
-      await cli.exited
+      await cli.close()
     }
   })
 })

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { createMock } from '../../src/index.ts'
 import { tempDir } from '../support/cli-helpers.ts'
 import { expectProblem, json } from '../support/helpers.ts'
-import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 /**
  * json-server 1.0's query habits and json-server's PATCH, served from a plain db.json: a json-server user's
@@ -299,11 +299,11 @@ resources:
   })
 })
 
-describe('through the real CLI', () => {
+describe("through the CLI's serve command (in-process)", () => {
   test('restmock db.json answers _embed=post, the envelope, _where and a shallow PATCH', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'db.json'), JSON.stringify(DB))
-    const server = await serveCli(['db.json', '--port', '0', '--in-memory', '--quiet'], dir)
+    const server = await serveInProcess([join(dir, 'db.json'), '--port', '0', '--in-memory', '--quiet'])
     try {
       const embedded = (await (await fetch(`${server.url}/comments/3?_embed=post`)).json()) as Row
       assert.equal((embedded.post as Row).title, 'refine')
@@ -329,8 +329,7 @@ describe('through the real CLI', () => {
         author: { name: 'Bob' },
       })
     } finally {
-      server.child.kill('SIGTERM')
-      await server.exited
+      await server.close()
     }
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { tempDir } from '../support/cli-helpers.ts'
 import { crmMock, expectProblem } from '../support/helpers.ts'
-import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 // A 404 for a path one typo away from a resource (json-server users often mix up singular and plural,
 // or leave out the base path) names the resource they probably meant; other 404s keep their detail.
@@ -54,11 +54,11 @@ describe('404 hints for mistyped resource paths', () => {
     assert.doesNotMatch(problem.detail ?? '', /did you mean/)
   })
 
-  test('through the real CLI: restmock db.json --base-path /api', async () => {
+  test("through the CLI's serve command (in-process): restmock db.json --base-path /api", async () => {
     const dir = await tempDir()
     const db = join(dir, 'db.json')
     await writeFile(db, JSON.stringify({ products: [{ id: 1, name: 'Lamp' }], profile: { name: 'shop' } }))
-    const server = await serveCli([db, '--in-memory', '--port', '0', '--quiet', '--base-path', '/api'], dir)
+    const server = await serveInProcess([db, '--in-memory', '--port', '0', '--quiet', '--base-path', '/api'])
     try {
       const hinted = await expectProblem(await fetch(`${server.url}/api/product`), 404, 'not_found')
       assert.equal(hinted.detail, 'no resource "product" at /api/product; did you mean /api/products?')
@@ -66,8 +66,7 @@ describe('404 hints for mistyped resource paths', () => {
       assert.equal(found.status, 200)
       assert.deepEqual(await found.json(), { id: 1, name: 'Lamp' })
     } finally {
-      server.child.kill('SIGTERM')
-      await server.exited
+      await server.close()
     }
   })
 })

@@ -3,9 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { type ConfigError, createMock, startMock } from '../../src/index.ts'
-import { run, runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess, STACK_LINE, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
+import { serveInProcess } from '../support/serve-in-process.ts'
 
 /** A module file in a fresh folder (no package.json above it in the temp dir: .js is CommonJS). */
 async function moduleFile(name: string, text: string): Promise<{ dir: string; file: string }> {
@@ -101,12 +102,11 @@ describe('db.js modules through the CLI', () => {
     // the module itself is never written
     assert.equal(await readFile(file, 'utf8'), 'module.exports = { posts: [{ id: 1, title: "a" }] }\n')
     // the next start continues from the saved state
-    const again = await serveCli(['db.js', '--port', '0', '-q'], dir)
+    const again = await serveInProcess([join(dir, 'db.js'), '--port', '0', '-q'])
     try {
       assert.equal(((await (await fetch(`${again.url}/posts`)).json()) as unknown[]).length, 2)
     } finally {
-      again.child.kill('SIGTERM')
-      await again.exited
+      await again.close()
     }
   })
 
@@ -115,11 +115,11 @@ describe('db.js modules through the CLI', () => {
       'db.js',
       'module.exports = async () => ({ posts: [{ id: 1 }], profile: {} })\n',
     )
-    const valid = await run(['validate', 'db.js'], dir)
+    const valid = await runInProcess(['validate', 'db.js'], dir)
     assert.equal(valid.code, 0, valid.stderr)
     assert.match(valid.stdout, /db\.js: valid json-server data module, 2 resources/)
     const broken = await moduleFile('db.js', 'module.exports = { posts: 3 }\n')
-    const invalid = await run(['validate', 'db.js'], broken.dir)
+    const invalid = await runInProcess(['validate', 'db.js'], broken.dir)
     assert.equal(invalid.code, 1)
     assert.match(invalid.stderr, /posts: must be an array/)
     assert.doesNotMatch(invalid.stderr, STACK_LINE)
@@ -149,7 +149,7 @@ describe('db.js modules through the CLI', () => {
     test(`a module that ${what} exits 1 naming the file`, async () => {
       const name = text.startsWith('export') ? 'db.mjs' : 'db.js'
       const { dir } = await moduleFile(name, text)
-      const result = await run([name, '--port', '0', '--in-memory'], dir)
+      const result = await runInProcess([name, '--port', '0', '--in-memory'], dir)
       assert.equal(result.code, 1, result.stderr)
       assert.match(result.stderr, message)
       assert.doesNotMatch(result.stderr, STACK_LINE)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { createMock, startMock } from '../../src/index.ts'
 import { contentTypeOf, serveStaticFiles, withDefaultStaticFolder } from '../../src/server/static-files.ts'
-import { run, tempDir } from '../support/cli-helpers.ts'
+import { runInProcess as run, tempDir } from '../support/cli-helpers.ts'
 import { json } from '../support/helpers.ts'
 import { serveCli } from '../support/running-cli.ts'
 

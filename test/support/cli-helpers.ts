@@ -29,11 +29,11 @@ export async function tempDir(prefix = 'restmock-cli-'): Promise<string> {
   return dir
 }
 
-/** Spawn the real CLI (no colours). */
-export function start(args: readonly string[], cwd: string): ChildProcess {
+/** Spawn the real CLI (no colours), with `env` added to this process's environment. */
+export function start(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
@@ -77,7 +77,8 @@ let inProcessQueue: Promise<unknown> = Promise.resolve()
 /**
  * Run the CLI's `main` in this process, collecting what it writes, as `run` does for a child: much
  * cheaper than a child. Calls are queued (main resolves paths against the process's cwd). For
- * commands that exit (validate, generate, usage errors), never for a server, --help or --version.
+ * commands that exit (validate, generate, import, usage errors, a serve that fails before it listens),
+ * never for a server that starts, --help or --version.
  */
 export function runInProcess(args: readonly string[], cwd = ROOT): Promise<Result> {
   const next = inProcessQueue.then(() => runQueued(args, cwd))
@@ -101,11 +102,15 @@ async function runQueued(args: readonly string[], cwd: string): Promise<Result> 
   const stdout = collector()
   const stderr = collector()
   const previousCwd = process.cwd()
+  // a serve adds one to the process's stdout (a reader going away must not crash a server)
+  const stdoutListeners = process.stdout.listeners('error')
   process.chdir(cwd)
   try {
     const code = await main(args, { stdout, stderr })
     return { code, stdout: stdout.text, stderr: stderr.text }
   } finally {
     process.chdir(previousCwd)
+    for (const listener of process.stdout.listeners('error'))
+      if (!stdoutListeners.includes(listener)) process.stdout.off('error', listener as () => void)
   }
 }

@@ -1,8 +1,9 @@
 /**
- * `npm test`: runs the suite with node:test through tsx. The core, http and server folders run as one
- * process each (their tests build fresh mocks in-process, on port 0 and in temp folders), so tsx and
- * the sources load once per folder rather than once per file; the CLI tests run a process per file.
- * Three processes at a time. Given file paths, runs just those.
+ * `npm test`: runs the suite with node:test through tsx. Each test folder runs as one process (its
+ * files imported by one entry file), so tsx and the sources load once per folder rather than once
+ * per file: that load costs more CPU than most files' tests. The package test (it packs and installs
+ * the package) runs alone. Three processes at a time, the longest first and the shortest last, so
+ * that both cores stay busy to the end. Given file paths, runs just those.
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
@@ -11,10 +12,9 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const IN_PROCESS_FOLDERS = ['core', 'http', 'server']
-const ALL_FOLDERS = ['server', 'http', 'core', 'cli']
-/** started first: the longest single file (it packs and installs the package) */
-const FIRST = join(ROOT, 'test', 'cli', 'package.test.ts')
+const ALONE = join(ROOT, 'test', 'cli', 'package.test.ts')
+/** by CPU time, the longest first */
+const FOLDERS = ['cli', 'server', 'http', 'core']
 
 const testFiles = async (folder) =>
   (await readdir(join(ROOT, 'test', folder)))
@@ -26,14 +26,9 @@ const requested = process.argv.slice(2)
 const work = await mkdtemp(join(tmpdir(), 'restmock-suite-'))
 let entries = requested
 if (requested.length === 0) {
-  // the longest first, so that the three slots end together
-  entries = [FIRST]
-  for (const folder of ALL_FOLDERS) {
-    const files = (await testFiles(folder)).filter((file) => file !== FIRST)
-    if (!IN_PROCESS_FOLDERS.includes(folder)) {
-      entries.push(...files)
-      continue
-    }
+  entries = [ALONE]
+  for (const folder of FOLDERS) {
+    const files = (await testFiles(folder)).filter((file) => file !== ALONE)
     const entry = join(work, `${folder}.test.mjs`)
     await writeFile(
       entry,

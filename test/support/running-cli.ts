@@ -21,8 +21,13 @@ after(() => {
 })
 
 /** Spawn the real CLI and resolve once it printed `restmock listening on ...` (rejects if it exits first). */
-export function serveCli(args: readonly string[], cwd: string, timeoutMs = 10_000): Promise<RunningCli> {
-  const child = start(args, cwd)
+export function serveCli(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 10_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningCli> {
+  const child = start(args, cwd, env)
   children.push(child)
   const { stdout, stderr } = collectOutput(child)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
