@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -111,6 +112,9 @@ describe('the npm package', () => {
       'dist/cli/main.js',
       'seeds/restmock.yaml',
       'seeds/db.json',
+      'dist/docs-assets/swagger-ui-bundle.js',
+      'dist/docs-assets/LICENSE',
+      'dist/docs-assets/NOTICE',
     ]) {
       assert.ok(packedFiles.includes(required), `${required} is packed`)
     }
@@ -122,7 +126,9 @@ describe('the npm package', () => {
         (path.endsWith('.ts') && !path.endsWith('.d.ts')),
     )
     assert.deepEqual(unwanted, [])
-    const scripts = packedFiles.filter((path) => path.startsWith('dist/') && path.endsWith('.js'))
+    const scripts = packedFiles.filter(
+      (path) => path.startsWith('dist/') && !path.startsWith('dist/docs-assets/') && path.endsWith('.js'),
+    )
     const untyped = scripts.filter((path) => !packedFiles.includes(path.replace(/\.js$/, '.d.ts')))
     assert.deepEqual(untyped, [], 'every module has its declarations')
   })
@@ -188,6 +194,31 @@ describe('the npm package', () => {
       assert.equal(stdout.trim(), 'AdminApiError,ConfigError,connectMock,createMock,startMock 200')
       assert.equal(stderr, '')
     }
+  })
+
+  test('installs no dependency with an install script, and serves the docs page from its own files', async (t) => {
+    if (unavailable !== undefined) return t.skip(unavailable)
+    const modules = join(consumer, 'node_modules')
+    const packages = (await readdir(modules)).flatMap((name) =>
+      name.startsWith('@')
+        ? readdirSync(join(modules, name)).map((scoped) => `${name}/${scoped}`)
+        : name.startsWith('.')
+          ? []
+          : [name],
+    )
+    const scripted = packages.filter((name) => {
+      const manifest = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')) as {
+        scripts?: Record<string, string>
+      }
+      return ['preinstall', 'install', 'postinstall'].some((hook) => manifest.scripts?.[hook] !== undefined)
+    })
+    assert.deepEqual(scripted, [])
+    const script =
+      "import('restmock-server').then(async (m) => { const mock = m.createMock({ data: { posts: [] } });" +
+      " const r = await mock.request('/__restmock/docs/swagger-ui-bundle.js');" +
+      " console.log(r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength > 100000) })"
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: consumer })
+    assert.equal(stdout.trim(), '200 text/javascript; charset=utf-8 true')
   })
 
   test('installs both bins', async (t) => {
