@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
+import { decodeUtf8, parseJsonBody } from '../core/json-text.ts'
 
 /** A json-server 0.17 (Express) middleware, run unchanged. */
 export type ExpressMiddleware = (
@@ -67,7 +68,8 @@ export function expressMiddleware(
 }
 
 interface SentJson {
-  text: string
+  /** the body as sent, passed on unchanged unless the middleware changes `value` */
+  raw: Uint8Array
   value: unknown
   /** the value as JSON before the middleware ran (it may change `value` in place) */
   before: string | undefined
@@ -79,13 +81,14 @@ async function readJson(request: Request, limit: number): Promise<SentJson | und
   const mediaType = request.headers.get('content-type')?.split(';', 1)[0]?.trim() ?? ''
   const length = Number(request.headers.get('content-length') ?? Number.NaN)
   if (!JSON_MEDIA_TYPE.test(mediaType) || !(length > 0 && length <= limit)) return undefined
-  const text = await request.text()
+  const raw = new Uint8Array(await request.arrayBuffer())
   try {
-    const value = JSON.parse(text) as unknown
-    return { text, value, before: JSON.stringify(value) }
+    // read as the API reads it: invalid UTF-8, deep nesting or 1e400 must not pass as a changed body
+    const value = parseJsonBody(decodeUtf8(raw))
+    return { raw, value, before: JSON.stringify(value) }
   } catch {
-    // unparsable: the API answers 400 for it
-    return { text, value: undefined, before: undefined }
+    // refused: the body goes on as it came and the API answers 400 for it
+    return { raw, value: undefined, before: undefined }
   }
 }
 
@@ -128,7 +131,7 @@ function onwardRequest(request: Request, req: ExpressRequest, sent: SentJson | u
   if (!urlChanged && sent === undefined && text === undefined) return request
   const url = urlChanged ? new URL(req.url, original).href : request.url
   const headers = new Headers(request.headers)
-  const body = text ?? sent?.text
+  const body = text ?? sent?.raw
   if (body === undefined)
     return new Request(url, {
       method: request.method,
@@ -136,7 +139,7 @@ function onwardRequest(request: Request, req: ExpressRequest, sent: SentJson | u
       body: request.body,
       duplex: 'half',
     } as RequestInit)
-  headers.set('content-length', String(Buffer.byteLength(body)))
+  headers.set('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength))
   if (sent === undefined) headers.set('content-type', 'application/json')
   return new Request(url, { method: request.method, headers, body })
 }

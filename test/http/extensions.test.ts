@@ -172,6 +172,28 @@ describe('Express middlewares: (req, res, next) as in json-server 0.17', () => {
     assert.deepEqual(await list.json(), [{ id: 1, title: 'json-server' }])
   })
 
+  test('a body the API would refuse stays refused when a middleware stamps it: 1e400, invalid UTF-8, deep nesting', async () => {
+    const mock = await serveWith({ 'auth.cjs': AUTH, 'stamp.cjs': STAMP })
+    const post = (body: string | Uint8Array) =>
+      fetch(`${mock.url}/posts`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer letmein', 'content-type': 'application/json' },
+        body,
+      })
+    await expectProblem(await post('{"title":"huge","views":1e400}'), 400, 'invalid_body')
+    const bytes = Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])
+    await expectProblem(await post(bytes), 400, 'malformed_json')
+    await expectProblem(
+      await post(`{"title":"deep","x":${'['.repeat(150)}${']'.repeat(150)}}`),
+      400,
+      'invalid_body',
+    )
+    const list = (await (
+      await fetch(`${mock.url}/posts`, { headers: { authorization: 'Bearer letmein' } })
+    ).json()) as unknown[]
+    assert.equal(list.length, DATA.posts.length)
+  })
+
   test('res.send, res.sendStatus, res.jsonp, res.set answer as Express does', async () => {
     const mock = await serveWith({
       'answers.mjs': `export default function (req, res, next) {
