@@ -7,8 +7,7 @@ import type { StartOptions } from '../server/options.ts'
 import type { RunningMock } from '../server/start-mock.ts'
 import { withDefaultStaticFolder } from '../server/static-files.ts'
 import { givenValue } from './flag-hints.ts'
-import { openApiListing } from './openapi-listing.ts'
-import { EXIT_OK, UsageError } from './output.ts'
+import { EXIT_OK, openApiListing, UsageError } from './output.ts'
 import { withYoungGenerationHeld } from './young-generation.ts'
 
 const DEFAULT_SOURCES = ['restmock.yaml', 'restmock.yml', 'restmock.json', 'db.json'] as const

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import type { RequestLogEntry } from '../http/request-log.ts'
+import type { RequestLogEntry } from '../http/journal/journal-recorder.ts'
 
 const FLUSH_EVERY_MS = 50
 const BUFFER_BYTES = 64 * 1024
